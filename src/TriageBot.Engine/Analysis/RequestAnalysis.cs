@@ -1,0 +1,52 @@
+namespace TriageBot.Engine.Analysis;
+
+/// <summary>What kind of help a request asks for.</summary>
+public enum AskKind
+{
+    /// <summary>Learn or understand a concept or method.</summary>
+    Learn,
+    /// <summary>Get a task done for them.</summary>
+    Task,
+    /// <summary>Access or operations work (grant, restart, deploy…).</summary>
+    Access,
+    /// <summary>A review of their work or a decision.</summary>
+    Review,
+    /// <summary>No clear signal.</summary>
+    Unknown,
+}
+
+/// <summary>How long the answer will guide the requester's work.</summary>
+public enum Horizon
+{
+    /// <summary>A one-off: quick, today, this once.</summary>
+    Short,
+    /// <summary>Weeks or more: a design, a template, going forward.</summary>
+    Long,
+    /// <summary>No signal either way.</summary>
+    Unknown,
+}
+
+/// <summary>A topic found in the request text.</summary>
+/// <param name="TopicId">The topic's id.</param>
+/// <param name="Score">Match strength (higher is stronger); comparable between topics of one request.</param>
+/// <param name="Matched">The words or phrases of the text that matched, as evidence.</param>
+public sealed record TopicMatch(string TopicId, double Score, IReadOnlyList<string> Matched);
+
+/// <summary>What the engine understood from a request's text.</summary>
+/// <param name="Topics">Topics found, best first; empty when none (the decision is then <c>clarify</c>).</param>
+/// <param name="Kind">Kind of ask.</param>
+/// <param name="KindEvidence">Words that signalled the kind.</param>
+/// <param name="Recurs">True when the text says the need recurs (every launch, each quarter, going forward…).</param>
+/// <param name="Horizon">Horizon of the answer's usefulness.</param>
+/// <param name="HorizonEvidence">Words that signalled the horizon.</param>
+public sealed record RequestAnalysis(
+    IReadOnlyList<TopicMatch> Topics,
+    AskKind Kind,
+    IReadOnlyList<string> KindEvidence,
+    bool Recurs,
+    Horizon Horizon,
+    IReadOnlyList<string> HorizonEvidence)
+{
+    /// <summary>The best topic, or null when none matched.</summary>
+    public TopicMatch? TopTopic => Topics.Count > 0 ? Topics[0] : null;
+}
