@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Load test: signed /triage slash commands against TriageBot's POST /slack/events and, in the same run,
+# against a minimal Bolt for JavaScript app that only verifies and acks. Loopback only, bounded duration.
+#
+#   bash tests/load/slack-load.sh [duration_seconds=20] [connections=32]
+#
+# Needs: wrk (apt-get install wrk), node + npm (installs @slack/bolt into tests/load/bolt), openssl.
+# TriageBot computes and stores the full decision (SQLite, WAL) before it acks; Bolt only acks.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+duration=${1:-20}
+conns=${2:-32}
+secret="load-test-signing-secret"
+tb_port=5090
+bolt_port=5091
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 2; }
+[ -d tests/load/bolt/node_modules/@slack/bolt ] || (cd tests/load/bolt && npm install --no-audit --no-fund --silent)
+
+echo "building TriageBot (Release)…"
+dotnet publish src/TriageBot.Host -c Release -o "$work/host" --nologo -v quiet >/dev/null
+
+# TriageBot: HTTP mode, SQLite in a temp dir, sample org; Slack API pointed at a closed loopback port
+# (a slash command is answered in the HTTP response; nothing here needs the Web API).
+(cd "$work" && \
+  ASPNETCORE_ENVIRONMENT=Production \
+  TriageBot__Slack__SigningSecret=$secret \
+  TriageBot__Slack__BotToken=xoxb-load-test \
+  TriageBot__Slack__ApiBaseUrl=http://127.0.0.1:9/api/ \
+  TriageBot__Storage__ConnectionString="Data Source=$work/triagebot.db" \
+  TriageBot__Org__Path="$root/deploy/sample/org.yaml" \
+  TriageBot__Playground__Enabled=false \
+  Serilog__MinimumLevel__Default=Warning \
+  dotnet "$work/host/TriageBot.Host.dll" --urls "http://127.0.0.1:$tb_port" >"$work/host.log" 2>&1) &
+pids+=($!)
+(cd tests/load/bolt && SLACK_SIGNING_SECRET=$secret PORT=$bolt_port node app.js >"$work/bolt.log" 2>&1) &
+pids+=($!)
+
+wait_up() { for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$1$2" && return 0; sleep 0.2; done; echo "server on :$1 did not start" >&2; cat "$work"/*.log >&2; exit 1; }
+wait_up $tb_port /healthz
+wait_up $bolt_port /
+
+ts=$(date +%s)
+# Slack lead "ana" (see deploy/sample/org.yaml) asks about a causal-inference design: a full triage.
+user_id=$(sed -n 's/.*slack_id: *\([A-Z0-9]*\).*/\1/p' deploy/sample/org.yaml | head -n 1)
+body="token=gIkuvaNzQIHg97ATvDxqgjtO&team_id=T0LOAD&team_domain=load&enterprise_id=&channel_id=C0LOAD&channel_name=general&user_id=${user_id:-U01ANA}&user_name=lead&command=%2Ftriage&text=Can+you+help+me+design+a+difference+in+differences+analysis+for+next+quarter%27s+launches%3F&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT0LOAD%2F1%2Fx&trigger_id=1.2.3&api_app_id=A0LOAD"
+sig="v0=$(printf 'v0:%s:%s' "$ts" "$body" | openssl dgst -sha256 -hmac "$secret" -hex | sed 's/^.*= //')"
+export LOAD_BODY="$body" LOAD_SIGNATURE="$sig" LOAD_TIMESTAMP="$ts"
+
+check=$(curl -s -o /dev/null -w '%{http_code}' -H "X-Slack-Signature: $sig" -H "X-Slack-Request-Timestamp: $ts" -H 'Content-Type: application/x-www-form-urlencoded' --data "$body" "http://127.0.0.1:$tb_port/slack/events")
+[ "$check" = 200 ] || { echo "TriageBot answered $check to a signed command" >&2; cat "$work/host.log" >&2; exit 1; }
+
+run() { # name port
+  wrk -t2 -c"$conns" -d"${duration}s" --latency -s tests/load/signed-post.lua "http://127.0.0.1:$2/slack/events" | grep '^RESULT' | sed "s/^RESULT/$1/"
+}
+echo "warm-up…"; wrk -t2 -c"$conns" -d5s -s tests/load/signed-post.lua "http://127.0.0.1:$tb_port/slack/events" >/dev/null
+wrk -t2 -c"$conns" -d5s -s tests/load/signed-post.lua "http://127.0.0.1:$bolt_port/slack/events" >/dev/null
+tb=$(run triagebot $tb_port)
+bolt=$(run bolt $bolt_port)
+echo "$tb"
+echo "$bolt"
+tb_rps=$(echo "$tb" | sed 's/.*rps=\([0-9.]*\).*/\1/'); bolt_rps=$(echo "$bolt" | sed 's/.*rps=\([0-9.]*\).*/\1/')
+echo "throughput ratio triagebot/bolt: $(awk -v a="$tb_rps" -v b="$bolt_rps" 'BEGIN{printf "%.1f", a/b}')x"
+stored=$(sqlite3 "$work/triagebot.db" 'select count(*) from requests' 2>/dev/null || echo "?")
+echo "requests stored by TriageBot during the run: $stored"
