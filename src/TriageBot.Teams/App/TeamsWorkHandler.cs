@@ -1,0 +1,111 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using TriageBot.Engine.Digest;
+using TriageBot.Engine.Queue;
+using TriageBot.Engine.UseCases;
+using TriageBot.Teams.Cards;
+using TriageBot.Teams.Connector;
+using TriageBot.Teams.Protocol;
+
+namespace TriageBot.Teams.App;
+
+/// <summary>Runs queued Teams work (<c>teams.*</c>): thread replies, queued replies and on-demand digests.</summary>
+public sealed class TeamsWorkHandler : IWorkHandler
+{
+    private readonly IServiceProvider _services;
+    private readonly ConnectorClient _connector;
+    private readonly TrustedServiceUrls _trusted;
+    private readonly ILogger<TeamsWorkHandler> _logger;
+
+    public TeamsWorkHandler(IServiceProvider services, ConnectorClient connector, TrustedServiceUrls trusted, ILogger<TeamsWorkHandler> logger)
+    {
+        _services = services;
+        _connector = connector;
+        _trusted = trusted;
+        _logger = logger;
+    }
+
+    /// <inheritdoc />
+    public bool CanHandle(string kind) => kind is TeamsWorkKinds.Send or TeamsWorkKinds.Digest;
+
+    /// <inheritdoc />
+    public async Task HandleAsync(TriageBot.Engine.Ports.WorkItem item, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        try
+        {
+            switch (item.Kind)
+            {
+                case TeamsWorkKinds.Send:
+                    await SendAsync(Parse(item.PayloadJson, TeamsWorkJsonContext.Default.SendWork), ct).ConfigureAwait(false);
+                    break;
+                case TeamsWorkKinds.Digest:
+                    await DigestAsync(item.Tenant, Parse(item.PayloadJson, TeamsWorkJsonContext.Default.DigestWork), ct).ConfigureAwait(false);
+                    break;
+                default:
+                    throw new PermanentWorkException($"Unknown Teams work kind '{item.Kind}'.");
+            }
+        }
+        catch (ConnectorException ex) when (ex.IsBlocked || ex.Status is HttpStatusCode.BadRequest or HttpStatusCode.NotFound or HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.Unauthorized)
+        {
+            // Retrying cannot fix these (user blocked the bot, conversation gone, message too big, bad credentials).
+            throw new PermanentWorkException($"Teams refused the message: {(int)ex.Status} {ex.Code}", ex);
+        }
+        catch (TriageBot.Engine.Decisions.TriageUserException ex)
+        {
+            throw new PermanentWorkException(ex.Message, ex);
+        }
+    }
+
+    private async Task SendAsync(SendWork work, CancellationToken ct)
+    {
+        // The payload was stored by this bot from an authenticated activity.
+        _trusted.Add(work.ServiceUrl);
+        var activity = new Activity
+        {
+            Type = ActivityTypes.Message,
+            Text = work.Text,
+            TextFormat = work.Text is null ? null : "plain",
+            ReplyToId = work.ReplyToId,
+        };
+        if (work.Card is not null)
+        {
+            activity.Attachments = [new Attachment { ContentType = Attachment.AdaptiveCardContentType, Content = work.Card }];
+        }
+
+        if (!string.IsNullOrEmpty(work.ReplyToId))
+        {
+            await _connector.ReplyAsync(work.ServiceUrl, work.ConversationId, work.ReplyToId, activity, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            await _connector.SendAsync(work.ServiceUrl, work.ConversationId, activity, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task DigestAsync(string tenant, DigestWork work, CancellationToken ct)
+    {
+        _trusted.Add(work.ServiceUrl);
+        await using var scope = _services.CreateAsyncScope();
+        var useCases = scope.ServiceProvider.GetRequiredService<ITriageUseCases>();
+        var digest = await useCases.BuildDigestAsync(tenant, work.LeadId, work.IsoWeek, ct).ConfigureAwait(false);
+        var chart = TeamsDigestSender.TryRenderChart(scope.ServiceProvider.GetService<IDigestChartRenderer>(), digest, _logger);
+        var activity = TeamsDigestSender.DigestActivity(digest, chart);
+        activity.ReplyToId = work.ReplyToId;
+        await _connector.SendAsync(work.ServiceUrl, work.ConversationId, activity, ct).ConfigureAwait(false);
+    }
+
+    private static T Parse<T>(string json, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(json, type) ?? throw new PermanentWorkException("Empty Teams work payload.");
+        }
+        catch (JsonException ex)
+        {
+            throw new PermanentWorkException("Malformed Teams work payload.", ex);
+        }
+    }
+}

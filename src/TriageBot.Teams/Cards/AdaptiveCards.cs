@@ -1,0 +1,424 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using TriageBot.Engine.Decisions;
+using TriageBot.Engine.Digest;
+using TriageBot.Engine.Ports;
+using TriageBot.Engine.UseCases;
+
+namespace TriageBot.Teams.Cards;
+
+/// <summary>Where a card is shown: Universal Actions (<c>Action.Execute</c>) work in conversations, not in task modules (dialogs).</summary>
+public enum CardSurface
+{
+    /// <summary>A card in a chat or channel: <c>Action.Execute</c> with an <c>Action.Submit</c> fallback.</summary>
+    Conversation,
+
+    /// <summary>A card in a task module: <c>Action.Submit</c> (arrives as <c>composeExtension/submitAction</c>).</summary>
+    TaskModule,
+}
+
+/// <summary>Card verbs (the <c>verb</c> of Action.Execute, repeated in the data for Action.Submit).</summary>
+public static class Verbs
+{
+    public const string Take = "take";
+    public const string Redirect = "redirect";
+    public const string Clarify = "clarify";
+    public const string Override = "override";
+    public const string Done = "done";
+    public const string Log = "log";
+    public const string Settings = "settings";
+}
+
+/// <summary>Builds Adaptive Cards 1.5 from the engine's chat-neutral models. User text is always Markdown-escaped.</summary>
+public static class AdaptiveCards
+{
+    public const string Version = "1.5";
+    private const string Schema = "http://adaptivecards.io/schemas/adaptive-card.json";
+
+    /// <summary>The decision card: decision, four answers with their why in a show-more, owners, actions and override choices.</summary>
+    /// <param name="card">The engine's card.</param>
+    /// <param name="surface">Conversation or task module.</param>
+    /// <param name="notice">An extra line at the top (confirmation, message to paste), plain text.</param>
+    /// <param name="compact">Shorter rendering used when the full card exceeds a size limit.</param>
+    public static JsonObject Decision(DecisionCard card, CardSurface surface, string? notice = null, bool compact = false)
+    {
+        ArgumentNullException.ThrowIfNull(card);
+        var id = card.RequestId.ToString();
+        var body = new JsonArray();
+
+        if (!string.IsNullOrWhiteSpace(notice))
+        {
+            body.Add(new JsonObject
+            {
+                ["type"] = "Container",
+                ["style"] = "good",
+                ["items"] = new JsonArray(Text(Markdown.Escape(notice), wrap: true)),
+            });
+        }
+
+        body.Add(Text(Markdown.Escape(card.Headline), size: "Large", weight: "Bolder"));
+        body.Add(Text(Markdown.Escape(card.Summary)));
+        body.Add(Text($"Status: {StatusText(card.Status)} · decision v{card.Version}", subtle: true, size: "Small"));
+
+        var excerpt = compact && card.RequestExcerpt.Length > 300 ? card.RequestExcerpt[..300] + "…" : card.RequestExcerpt;
+        body.Add(new JsonObject
+        {
+            ["type"] = "Container",
+            ["style"] = "emphasis",
+            ["items"] = new JsonArray(
+                Text($"**From {Markdown.Escape(card.RequesterName)}**"),
+                Text(Markdown.Escape(excerpt))),
+        });
+
+        if (card.Topics.Count > 0)
+        {
+            body.Add(Text("Topics: " + string.Join(", ", card.Topics.Select(Markdown.Escape)), subtle: true));
+        }
+
+        if (!string.IsNullOrWhiteSpace(card.HowToHelp))
+        {
+            body.Add(Text("How to help: " + Markdown.Escape(card.HowToHelp)));
+        }
+
+        if (!string.IsNullOrWhiteSpace(card.RepeatNotice))
+        {
+            body.Add(Text(Markdown.Escape(card.RepeatNotice), color: "Warning"));
+        }
+
+        if (card.Owners.Count > 0)
+        {
+            body.Add(Text("**Better owners**", separator: true));
+            foreach (var owner in card.Owners)
+            {
+                body.Add(Text(OwnerLine(owner, compact)));
+            }
+        }
+
+        // The four answers at a glance; their why and the override choices behind "Show why".
+        body.Add(Text(string.Join(" · ", card.Answers.Select(a => $"{Markdown.Escape(a.Label)} **{Markdown.Escape(a.ValueText)}**{(a.Overridden ? " (set by you)" : string.Empty)}")), separator: true));
+        var whyId = "why-" + id;
+        var why = new JsonArray();
+        foreach (var answer in card.Answers)
+        {
+            why.Add(Text($"**{Markdown.Escape(answer.Label)}** {Markdown.Escape(answer.ValueText)}{(answer.Overridden ? " (set by you)" : string.Empty)}"));
+            if (!compact)
+            {
+                why.Add(Text(Markdown.Escape(answer.Why), subtle: true, spacing: "None"));
+            }
+
+            if (card.Actions.Contains(CardAction.Override))
+            {
+                var choices = new JsonArray();
+                foreach (var choice in answer.Choices.Where(c => c != answer.Value))
+                {
+                    choices.Add(Action(surface, $"{ValueText(choice)}", Verbs.Override, card, new JsonObject
+                    {
+                        ["question"] = answer.Question.ToString(),
+                        ["value"] = choice.ToString(),
+                    }));
+                }
+
+                if (choices.Count > 0)
+                {
+                    why.Add(new JsonObject { ["type"] = "ActionSet", ["actions"] = choices, ["spacing"] = "Small" });
+                }
+            }
+        }
+
+        why.Add(Text("Rule: " + Markdown.Escape(card.RuleText), subtle: true, size: "Small"));
+        body.Add(new JsonObject { ["type"] = "Container", ["id"] = whyId, ["isVisible"] = false, ["items"] = why });
+
+        var actions = new JsonArray
+        {
+            new JsonObject
+            {
+                ["type"] = "Action.ToggleVisibility",
+                ["title"] = "Show why",
+                ["targetElements"] = new JsonArray(whyId),
+            },
+        };
+
+        foreach (var action in card.Actions)
+        {
+            switch (action)
+            {
+                case CardAction.Take:
+                    actions.Add(Action(surface, "Take it", Verbs.Take, card));
+                    break;
+                case CardAction.Redirect:
+                    actions.Add(Action(surface, "Redirect", Verbs.Redirect, card));
+                    break;
+                case CardAction.AskForDetails:
+                    actions.Add(Action(surface, "Ask for details", Verbs.Clarify, card));
+                    break;
+                case CardAction.Done:
+                    actions.Add(Action(surface, "Mark done", Verbs.Done, card));
+                    break;
+                case CardAction.LogTime:
+                    actions.Add(new JsonObject
+                    {
+                        ["type"] = "Action.ShowCard",
+                        ["title"] = "Log time",
+                        ["card"] = new JsonObject
+                        {
+                            ["type"] = "AdaptiveCard",
+                            ["body"] = new JsonArray(new JsonObject
+                            {
+                                ["type"] = "Input.Text",
+                                ["id"] = "duration",
+                                ["label"] = "Time spent (30m, 1h15m, 1.5h)",
+                                ["isRequired"] = true,
+                                ["errorMessage"] = "Enter a duration such as 30m or 1h15m.",
+                            }),
+                            ["actions"] = new JsonArray(Action(surface, "Log", Verbs.Log, card)),
+                        },
+                    });
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        return Card(body, actions);
+    }
+
+    /// <summary>The weekly digest card with the chart image (a data: URI) when given.</summary>
+    public static JsonObject Digest(WeeklyDigest digest, byte[]? chartPng)
+    {
+        ArgumentNullException.ThrowIfNull(digest);
+        var inv = CultureInfo.InvariantCulture;
+        var body = new JsonArray
+        {
+            Text($"Your help week {Markdown.Escape(digest.IsoWeek)}", size: "Large", weight: "Bolder"),
+            Text($"{Markdown.Escape(digest.LeadName)} · week of {digest.WeekStart.ToString("d MMM yyyy", inv)} ({Markdown.Escape(digest.TimeZone)})", subtle: true),
+            new JsonObject
+            {
+                ["type"] = "FactSet",
+                ["facts"] = new JsonArray(
+                    Fact("Help time", string.Format(inv, "{0:0.#} h of {1:0.#} h budget ({2:0%} of a 40 h week)", digest.HoursSpent, digest.BudgetHours, digest.ShareOfWeek)),
+                    Fact("Requests", string.Format(inv, "{0} received · {1} taken · {2} redirected · {3} clarified", digest.Received, digest.Taken, digest.Redirected, digest.Clarified)),
+                    Fact("Leverage", string.Format(inv, "{0:0.#}× ({1:0.#} h of their work guided)", digest.Leverage, digest.HoursGuided))),
+            },
+        };
+
+        if (chartPng is { Length: > 0 })
+        {
+            body.Add(new JsonObject
+            {
+                ["type"] = "Image",
+                ["url"] = "data:image/png;base64," + Convert.ToBase64String(chartPng),
+                ["altText"] = "Help hours per day by kind, with the budget line",
+                ["size"] = "Stretch",
+            });
+        }
+
+        foreach (var line in digest.Highlights)
+        {
+            body.Add(Text("• " + Markdown.Escape(line)));
+        }
+
+        if (digest.HoursByTopic.Count > 0)
+        {
+            body.Add(Text("**Topics**", separator: true));
+            foreach (var topic in digest.HoursByTopic.Take(5))
+            {
+                body.Add(Text(string.Format(inv, "{0}: {1:0.#} h, {2} request(s)", Markdown.Escape(topic.TopicName), topic.Hours, topic.Requests)));
+            }
+        }
+
+        if (digest.RepeatedTopics.Count > 0)
+        {
+            body.Add(Text("**Keeps coming back**", separator: true));
+            foreach (var topic in digest.RepeatedTopics)
+            {
+                body.Add(Text($"{Markdown.Escape(topic.TopicName)} ({topic.CountInWindow.ToString(inv)} in 4 weeks): {Markdown.Escape(topic.Suggestion)}"));
+            }
+        }
+
+        return Card(body, []);
+    }
+
+    /// <summary>The settings card with inputs for budget, digest day/time and timezone.</summary>
+    public static JsonObject Settings(EffectiveLeadSettings settings, CardSurface surface = CardSurface.Conversation, string? notice = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var inv = CultureInfo.InvariantCulture;
+        var days = new JsonArray();
+        foreach (var day in Enum.GetValues<DayOfWeek>())
+        {
+            days.Add(new JsonObject { ["title"] = day.ToString(), ["value"] = day.ToString() });
+        }
+
+        var body = new JsonArray { Text("Your TriageBot settings", size: "Medium", weight: "Bolder") };
+        if (!string.IsNullOrWhiteSpace(notice))
+        {
+            body.Add(Text(Markdown.Escape(notice), color: "Good"));
+        }
+
+        body.Add(new JsonObject { ["type"] = "Input.Number", ["id"] = "budgetHours", ["label"] = "Weekly help budget (hours)", ["min"] = 0, ["max"] = 60, ["value"] = settings.BudgetHours });
+        body.Add(new JsonObject { ["type"] = "Input.ChoiceSet", ["id"] = "digestDay", ["label"] = "Digest day", ["choices"] = days, ["value"] = settings.DigestDay.ToString() });
+        body.Add(new JsonObject { ["type"] = "Input.Time", ["id"] = "digestTime", ["label"] = "Digest time", ["value"] = settings.DigestTime.ToString("HH:mm", inv) });
+        body.Add(new JsonObject { ["type"] = "Input.Text", ["id"] = "timeZone", ["label"] = "Timezone (IANA, e.g. Europe/Lisbon)", ["value"] = settings.TimeZone });
+
+        var data = new JsonObject { ["verb"] = Verbs.Settings };
+        var actions = new JsonArray(ActionWithData(surface, "Save", Verbs.Settings, data));
+        return Card(body, actions);
+    }
+
+    /// <summary>A card with one text block (used for messages inside task modules and invoke answers).</summary>
+    public static JsonObject Message(string text) => Card(new JsonArray(Text(Markdown.Escape(text))), []);
+
+    /// <summary>The serialized size of a card in bytes.</summary>
+    public static int MeasureBytes(JsonNode card) => Encoding.UTF8.GetByteCount(card.ToJsonString());
+
+    /// <summary>The answer shown for an answer value.</summary>
+    public static string ValueText(AnswerValue value) => value switch
+    {
+        AnswerValue.Yes => "Yes",
+        AnswerValue.No => "No",
+        AnswerValue.Unsure => "Unsure",
+        AnswerValue.Long => "Long",
+        AnswerValue.Short => "Short",
+        _ => value.ToString(),
+    };
+
+    private static string StatusText(RequestStatus status) => status switch
+    {
+        RequestStatus.Open => "open",
+        RequestStatus.Taken => "taken",
+        RequestStatus.Redirected => "redirected",
+        RequestStatus.Clarified => "asked for details",
+        RequestStatus.Dropped => "dropped",
+        RequestStatus.Done => "done",
+        _ => status.ToString(),
+    };
+
+    private static string OwnerLine(Owner owner, bool compact)
+    {
+        var sb = new StringBuilder();
+        sb.Append("**").Append(Markdown.Escape(owner.Name)).Append("**");
+        sb.Append(owner.Type == OwnerType.Team ? " (team)" : string.Empty);
+        if (!compact && !string.IsNullOrWhiteSpace(owner.Why))
+        {
+            sb.Append(" — ").Append(Markdown.Escape(owner.Why));
+        }
+
+        if (!string.IsNullOrWhiteSpace(owner.Intake))
+        {
+            sb.Append(" · Intake: ");
+            if (Uri.TryCreate(owner.Intake, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
+            {
+                // Link text escaped; the URL goes in the link target with parentheses encoded so it cannot break out.
+                sb.Append('[').Append(Markdown.Escape(owner.Intake)).Append("](")
+                    .Append(uri.AbsoluteUri.Replace("(", "%28", StringComparison.Ordinal).Replace(")", "%29", StringComparison.Ordinal)).Append(')');
+            }
+            else
+            {
+                sb.Append(Markdown.Escape(owner.Intake));
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private static JsonObject Action(CardSurface surface, string title, string verb, DecisionCard card, JsonObject? extra = null)
+    {
+        var data = new JsonObject
+        {
+            ["verb"] = verb,
+            ["requestId"] = card.RequestId.ToString(),
+            ["version"] = card.Version,
+        };
+        if (extra is not null)
+        {
+            foreach (var (key, value) in extra.ToList())
+            {
+                extra.Remove(key);
+                data[key] = value;
+            }
+        }
+
+        return ActionWithData(surface, title, verb, data);
+    }
+
+    private static JsonObject ActionWithData(CardSurface surface, string title, string verb, JsonObject data)
+    {
+        var submit = new JsonObject
+        {
+            ["type"] = "Action.Submit",
+            ["title"] = title,
+            ["data"] = data.DeepClone(),
+        };
+        if (surface == CardSurface.TaskModule)
+        {
+            return submit;
+        }
+
+        // Universal Action; clients without Action.Execute support fall back to Action.Submit with the verb in its data.
+        return new JsonObject
+        {
+            ["type"] = "Action.Execute",
+            ["title"] = title,
+            ["verb"] = verb,
+            ["data"] = data,
+            ["fallback"] = submit,
+        };
+    }
+
+    private static JsonObject Card(JsonArray body, JsonArray actions)
+    {
+        var card = new JsonObject
+        {
+            ["type"] = "AdaptiveCard",
+            ["$schema"] = Schema,
+            ["version"] = Version,
+            ["body"] = body,
+        };
+        if (actions.Count > 0)
+        {
+            card["actions"] = actions;
+        }
+
+        card["msteams"] = new JsonObject { ["width"] = "Full" };
+        return card;
+    }
+
+    private static JsonObject Fact(string title, string value) => new() { ["title"] = title, ["value"] = value };
+
+    private static JsonObject Text(string text, bool wrap = true, string? size = null, string? weight = null, bool subtle = false, string? color = null, bool separator = false, string? spacing = null)
+    {
+        var block = new JsonObject { ["type"] = "TextBlock", ["text"] = text, ["wrap"] = wrap };
+        if (size is not null)
+        {
+            block["size"] = size;
+        }
+
+        if (weight is not null)
+        {
+            block["weight"] = weight;
+        }
+
+        if (subtle)
+        {
+            block["isSubtle"] = true;
+        }
+
+        if (color is not null)
+        {
+            block["color"] = color;
+        }
+
+        if (separator)
+        {
+            block["separator"] = true;
+        }
+
+        if (spacing is not null)
+        {
+            block["spacing"] = spacing;
+        }
+
+        return block;
+    }
+}

@@ -1,0 +1,165 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.Logging;
+using TriageBot.Teams.Auth;
+using TriageBot.Teams.Protocol;
+
+namespace TriageBot.Teams.Connector;
+
+/// <summary>Size limits Teams enforces on what the bot sends.</summary>
+public static class TeamsLimits
+{
+    /// <summary>Largest message (activity) the connector accepts.</summary>
+    public const int MaxMessageBytes = 100 * 1024;
+
+    /// <summary>Largest card a message extension may return.</summary>
+    public const int MaxMessageExtensionCardBytes = 28 * 1024;
+}
+
+/// <summary>
+/// The Bot Connector <c>/v3</c> REST client: reply, send, update, create conversation, get member. Sends only to trusted
+/// serviceUrls, URL-encodes conversation ids, paces per conversation, checks sizes; retries (429/412/502/504) live in the
+/// resilience handler of its HttpClient.
+/// </summary>
+public sealed class ConnectorClient
+{
+    private readonly HttpClient _http;
+    private readonly BotTokenClient _tokens;
+    private readonly TrustedServiceUrls _trusted;
+    private readonly ConversationRateLimiter _limiter;
+    private readonly TeamsMetrics _metrics;
+    private readonly ILogger<ConnectorClient> _logger;
+
+    public ConnectorClient(HttpClient http, BotTokenClient tokens, TrustedServiceUrls trusted, ConversationRateLimiter limiter, TeamsMetrics metrics, ILogger<ConnectorClient> logger)
+    {
+        _http = http;
+        _tokens = tokens;
+        _trusted = trusted;
+        _limiter = limiter;
+        _metrics = metrics;
+        _logger = logger;
+    }
+
+    /// <summary>Replies to an activity (a thread reply in channels): <c>POST /v3/conversations/{id}/activities/{activityId}</c>.</summary>
+    public Task<ResourceResponse> ReplyAsync(string serviceUrl, string conversationId, string activityId, Activity activity, CancellationToken ct) =>
+        SendActivityAsync("reply", HttpMethod.Post, serviceUrl, conversationId, $"/activities/{Uri.EscapeDataString(activityId)}", activity, ct);
+
+    /// <summary>Sends to a conversation: <c>POST /v3/conversations/{id}/activities</c>.</summary>
+    public Task<ResourceResponse> SendAsync(string serviceUrl, string conversationId, Activity activity, CancellationToken ct) =>
+        SendActivityAsync("send", HttpMethod.Post, serviceUrl, conversationId, "/activities", activity, ct);
+
+    /// <summary>Updates an activity: <c>PUT /v3/conversations/{id}/activities/{activityId}</c>.</summary>
+    public Task<ResourceResponse> UpdateAsync(string serviceUrl, string conversationId, string activityId, Activity activity, CancellationToken ct) =>
+        SendActivityAsync("update", HttpMethod.Put, serviceUrl, conversationId, $"/activities/{Uri.EscapeDataString(activityId)}", activity, ct);
+
+    /// <summary>Creates a conversation (a 1:1 chat for proactive messages): <c>POST /v3/conversations</c>.</summary>
+    public async Task<ConversationResourceResponse> CreateConversationAsync(string serviceUrl, ConversationParameters parameters, CancellationToken ct)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(parameters, TeamsJsonContext.Default.ConversationParameters);
+        return await CallAsync("create", HttpMethod.Post, serviceUrl, "/v3/conversations", body, null, TeamsJsonContext.Default.ConversationResourceResponse, ct).ConfigureAwait(false)
+            ?? new ConversationResourceResponse();
+    }
+
+    /// <summary>Gets one member of a conversation (for email mapping): <c>GET /v3/conversations/{id}/members/{memberId}</c>.</summary>
+    public Task<ChannelAccount?> GetMemberAsync(string serviceUrl, string conversationId, string memberId, CancellationToken ct) =>
+        CallAsync("member", HttpMethod.Get, serviceUrl, $"/v3/conversations/{Uri.EscapeDataString(conversationId)}/members/{Uri.EscapeDataString(memberId)}", null, null, TeamsJsonContext.Default.ChannelAccount, ct);
+
+    /// <summary>The serialized size of an activity in bytes.</summary>
+    public static int MeasureBytes(Activity activity) => JsonSerializer.SerializeToUtf8Bytes(activity, TeamsJsonContext.Default.Activity).Length;
+
+    private async Task<ResourceResponse> SendActivityAsync(string method, HttpMethod verb, string serviceUrl, string conversationId, string suffix, Activity activity, CancellationToken ct)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(activity, TeamsJsonContext.Default.Activity);
+        if (body.Length > TeamsLimits.MaxMessageBytes)
+        {
+            _metrics.OutboundCall(method, "too_large");
+            throw new ConnectorException(HttpStatusCode.RequestEntityTooLarge, "MessageSizeTooBig", $"The message is {body.Length} bytes; Teams accepts {TeamsLimits.MaxMessageBytes}.");
+        }
+
+        var path = $"/v3/conversations/{Uri.EscapeDataString(conversationId)}{suffix}";
+        return await CallAsync(method, verb, serviceUrl, path, body, conversationId, TeamsJsonContext.Default.ResourceResponse, ct).ConfigureAwait(false)
+            ?? new ResourceResponse();
+    }
+
+    private async Task<T?> CallAsync<T>(string method, HttpMethod verb, string serviceUrl, string path, byte[]? body, string? conversationId, JsonTypeInfo<T> resultType, CancellationToken ct)
+        where T : class
+    {
+        if (!_trusted.IsTrusted(serviceUrl))
+        {
+            // Never send the bot's token to a URL that did not come from the channel.
+            _metrics.OutboundCall(method, "untrusted");
+            throw new InvalidOperationException("The serviceUrl did not arrive in an authenticated activity; refusing to call it.");
+        }
+
+        var uri = new Uri(serviceUrl.TrimEnd('/') + path, UriKind.Absolute);
+        if (conversationId is not null)
+        {
+            await _limiter.WaitAsync(conversationId, ct).ConfigureAwait(false);
+        }
+
+        using var request = new HttpRequestMessage(verb, uri);
+        if (body is not null)
+        {
+            request.Content = new ByteArrayContent(body);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        }
+
+        var token = await _tokens.GetTokenAsync(ct).ConfigureAwait(false);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            _metrics.OutboundCall(method, "network_error");
+            throw;
+        }
+
+        using (response)
+        {
+            var status = (int)response.StatusCode;
+            _metrics.OutboundCall(method, status.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                string? code = null;
+                string? message = null;
+                try
+                {
+                    var error = string.IsNullOrWhiteSpace(text) ? null : JsonSerializer.Deserialize(text, TeamsJsonContext.Default.ErrorResponse);
+                    code = error?.Error?.Code;
+                    message = error?.Error?.Message;
+                }
+                catch (JsonException)
+                {
+                    // Not a Bot Framework error body.
+                }
+
+                _logger.LogWarning("Connector {Method} answered {StatusCode} {ErrorCode}", method, status, code);
+                throw new ConnectorException(response.StatusCode, code, $"Connector {method} failed with {status} {code}: {message}");
+            }
+
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                return null;
+            }
+
+            try
+            {
+                return JsonSerializer.Deserialize(text, resultType);
+            }
+            catch (JsonException)
+            {
+                return null;
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+namespace TriageBot.Teams.Connector;
+
+/// <summary>
+/// Paces sends per conversation to Teams' documented bot limits: 7 per second, 60 per 30 seconds, 1800 per hour.
+/// Each send reserves the earliest slot that keeps every window under its limit; callers wait until their slot.
+/// </summary>
+public sealed class ConversationRateLimiter
+{
+    private static readonly (int Max, TimeSpan Window)[] Limits =
+    [
+        (7, TimeSpan.FromSeconds(1)),
+        (60, TimeSpan.FromSeconds(30)),
+        (1800, TimeSpan.FromHours(1)),
+    ];
+
+    private static readonly TimeSpan Longest = TimeSpan.FromHours(1);
+
+    private readonly TimeProvider _time;
+    private readonly Dictionary<string, List<DateTimeOffset>> _slots = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+    private int _reservations;
+
+    public ConversationRateLimiter(TimeProvider time) => _time = time;
+
+    /// <summary>Reserves a send slot in the conversation and returns how long to wait before sending.</summary>
+    public TimeSpan Reserve(string conversationId)
+    {
+        var now = _time.GetUtcNow();
+        lock (_lock)
+        {
+            if (++_reservations % 1024 == 0)
+            {
+                Sweep(now);
+            }
+
+            if (!_slots.TryGetValue(conversationId, out var slots))
+            {
+                slots = [];
+                _slots[conversationId] = slots;
+            }
+
+            var expired = slots.FindIndex(s => s > now - Longest);
+            if (expired < 0)
+            {
+                slots.Clear();
+            }
+            else if (expired > 0)
+            {
+                slots.RemoveRange(0, expired);
+            }
+
+            var at = now;
+            foreach (var (max, window) in Limits)
+            {
+                if (slots.Count >= max)
+                {
+                    // The send max places back must leave the window before this one can go.
+                    var candidate = slots[^max] + window;
+                    if (candidate > at)
+                    {
+                        at = candidate;
+                    }
+                }
+            }
+
+            slots.Add(at);
+            return at - now;
+        }
+    }
+
+    /// <summary>Waits for a send slot in the conversation.</summary>
+    public async Task WaitAsync(string conversationId, CancellationToken ct)
+    {
+        var wait = Reserve(conversationId);
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, _time, ct).ConfigureAwait(false);
+        }
+    }
+
+    private void Sweep(DateTimeOffset now)
+    {
+        foreach (var key in _slots.Where(kv => kv.Value.Count == 0 || kv.Value[^1] <= now - Longest).Select(kv => kv.Key).ToList())
+        {
+            _slots.Remove(key);
+        }
+    }
+}
