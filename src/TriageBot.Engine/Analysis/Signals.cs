@@ -60,18 +60,24 @@ internal static class Signals
     ];
 
     private static readonly PhraseTrie<Signal> TrieInstance = Build();
-    private static readonly PhraseTrie<Signal> DecideTrie = BuildDecide();
+    private static readonly Dictionary<SignalKind, PhraseTrie<Signal>> ByKind = BuildByKind();
 
     /// <summary>The signal trie, shared (immutable after construction).</summary>
     public static PhraseTrie<Signal> Trie => TrieInstance;
 
     /// <summary>True when an evidence string (as produced by the analyzer) is a decision signal.</summary>
-    public static bool IsDecideEvidence(string evidence)
+    public static bool IsDecideEvidence(string evidence) => IsEvidenceOf(evidence, SignalKind.Decide);
+
+    /// <summary>True when an evidence string (as produced by the analyzer) is a recurring-need signal.</summary>
+    public static bool IsRecursEvidence(string evidence) => IsEvidenceOf(evidence, SignalKind.Recurs);
+
+    private static bool IsEvidenceOf(string evidence, SignalKind kind)
     {
+        var trie = ByKind[kind];
         var tokens = TextTokenizer.Tokenize(evidence);
         for (var i = 0; i < tokens.Count; i++)
         {
-            if (DecideTrie.LongestMatch(tokens, i, out _) > 0)
+            if (trie.LongestMatch(tokens, i, out _) > 0)
             {
                 return true;
             }
@@ -94,22 +100,22 @@ internal static class Signals
         return trie;
     }
 
-    private static PhraseTrie<Signal> BuildDecide()
+    private static Dictionary<SignalKind, PhraseTrie<Signal>> BuildByKind()
     {
-        var trie = new PhraseTrie<Signal>();
+        var byKind = new Dictionary<SignalKind, PhraseTrie<Signal>>();
+        foreach (var kind in Enum.GetValues<SignalKind>())
+        {
+            byKind[kind] = new PhraseTrie<Signal>();
+        }
+
         foreach (var (kind, weight, phrases) in Lexicon)
         {
-            if (kind != SignalKind.Decide)
-            {
-                continue;
-            }
-
             foreach (var phrase in phrases)
             {
-                trie.Add(TextTokenizer.StemsOf(phrase), new Signal(kind, weight));
+                byKind[kind].Add(TextTokenizer.StemsOf(phrase), new Signal(kind, weight));
             }
         }
 
-        return trie;
+        return byKind;
     }
 }

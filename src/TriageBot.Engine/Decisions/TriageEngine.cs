@@ -211,46 +211,46 @@ public sealed class TriageEngine
 
     private HowToHelp SuggestHowToHelp(RequestAnalysis analysis, HelpMode mode, bool timeboxed, int repeatCount)
     {
+        // Timeboxed help is capped at half an hour; the wording carries the same number as the estimate.
+        static int Cap(int minutes, bool timeboxed) => timeboxed ? Math.Min(minutes, 30) : minutes;
+        static string Min(int minutes) => minutes.ToString(CultureInfo.InvariantCulture);
+
         string suggestion;
-        int minutes;
+        int estimate;
         if (_policy.RepeatThreshold > 0 && repeatCount >= _policy.RepeatThreshold - 1)
         {
-            suggestion = $"Write it up for the team: this topic has reached you {repeatCount + 1} times recently, so share a short guide and point to it next time";
-            minutes = 60;
+            estimate = Cap(60, timeboxed);
+            suggestion = $"Write it up for the team: this topic has reached you {(repeatCount + 1).ToString(CultureInfo.InvariantCulture)} times recently, so spend about {Min(estimate)} minutes on a short guide and point to it next time";
         }
         else if (analysis.Kind == AskKind.Review)
         {
+            estimate = 30;
             suggestion = "Async review: leave written comments they can keep";
-            minutes = 30;
         }
         else if (mode == HelpMode.Teach)
         {
-            (suggestion, minutes) = analysis.Horizon == Horizon.Long
-                ? ("45-minute working session on the approach, then send a short summary", 45)
-                : ("20-minute pairing session", 20);
+            estimate = Cap(analysis.Horizon == Horizon.Long ? 45 : 20, timeboxed);
+            suggestion = analysis.Horizon == Horizon.Long
+                ? $"{Min(estimate)}-minute working session on the approach, then send a short summary"
+                : $"{Min(estimate)}-minute pairing session";
         }
         else if (analysis.Kind == AskKind.Access)
         {
+            estimate = 10;
             suggestion = "Do it directly and tell them what you did";
-            minutes = 10;
         }
         else
         {
+            estimate = 30;
             suggestion = "Do it, then send a short note on how it was done";
-            minutes = 30;
-        }
-
-        if (timeboxed && minutes > 30)
-        {
-            minutes = 30;
         }
 
         if (timeboxed)
         {
-            suggestion += $" (timeboxed to {minutes.ToString(CultureInfo.InvariantCulture)} minutes)";
+            suggestion += " (timeboxed)";
         }
 
-        return new HowToHelp(suggestion, minutes, timeboxed);
+        return new HowToHelp(suggestion, estimate, timeboxed);
     }
 
     private void AddServiceTeams(List<Owner> owners, Topic topic, Person? requester, string requesterId, int max)
@@ -347,7 +347,8 @@ public sealed class TriageEngine
     {
         if (analysis.Recurs)
         {
-            return new QuestionAnswer(Question.Reuse, AnswerValue.Yes, $"The need recurs ({Quote(analysis.HorizonEvidence)}), so teaching it pays off again.", analysis.HorizonEvidence);
+            var recurs = analysis.HorizonEvidence.Where(Signals.IsRecursEvidence).ToList();
+            return new QuestionAnswer(Question.Reuse, AnswerValue.Yes, $"The need recurs ({Quote(recurs)}), so teaching it pays off again.", recurs);
         }
 
         switch (analysis.Kind)
