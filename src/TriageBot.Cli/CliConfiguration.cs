@@ -1,0 +1,190 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using TriageBot.Engine.Org;
+using TriageBot.Engine.UseCases;
+using TriageBot.Storage;
+
+namespace TriageBot.Cli;
+
+/// <summary>
+/// The same configuration the host reads: root <c>appsettings.json</c> (from the current directory, else the executable's
+/// folder), then environment variables such as <c>TriageBot__Storage__ConnectionString</c>.
+/// Relative paths are resolved like the host does: current directory first, then the executable's folder.
+/// </summary>
+internal sealed class CliConfiguration
+{
+    public const string OrgPathKey = "TriageBot:Org:Path";
+    public const string DefaultOrgPath = "deploy/sample/org.yaml";
+
+    private readonly CliContext _context;
+
+    private CliConfiguration(CliContext context, IConfiguration configuration, string? settingsFile)
+    {
+        _context = context;
+        Configuration = configuration;
+        SettingsFile = settingsFile;
+    }
+
+    public IConfiguration Configuration { get; }
+
+    /// <summary>The appsettings.json that was read, if any.</summary>
+    public string? SettingsFile { get; }
+
+    public static CliConfiguration Load(CliContext context)
+    {
+        var builder = new ConfigurationBuilder();
+        var settingsFile = new[] { context.CurrentDirectory, context.BaseDirectory }
+            .Select(dir => Path.Combine(dir, "appsettings.json"))
+            .FirstOrDefault(File.Exists);
+        if (settingsFile is not null)
+        {
+            builder.AddJsonFile(settingsFile, optional: false, reloadOnChange: false);
+        }
+
+        if (context.Environment is null)
+        {
+            builder.AddEnvironmentVariables();
+        }
+        else
+        {
+            // Same key mapping as the environment-variable provider: "__" separates sections.
+            builder.AddInMemoryCollection(context.Environment.Select(kv => new KeyValuePair<string, string?>(kv.Key.Replace("__", ":", StringComparison.Ordinal), kv.Value)));
+        }
+
+        IConfiguration configuration;
+        try
+        {
+            configuration = builder.Build();
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new CliUsageException($"{settingsFile} is not valid JSON: {ex.Message}");
+        }
+
+        return new CliConfiguration(context, configuration, settingsFile);
+    }
+
+    /// <summary>Finds a file given on the command line or in configuration: absolute, or relative to the current directory, then the executable's folder.</summary>
+    public string? FindFile(string path)
+    {
+        if (Path.IsPathRooted(path))
+        {
+            return File.Exists(path) ? path : null;
+        }
+
+        return new[] { _context.CurrentDirectory, _context.BaseDirectory }
+            .Select(root => Path.GetFullPath(Path.Combine(root, path)))
+            .FirstOrDefault(File.Exists);
+    }
+
+    /// <summary>Output files are written relative to the current directory.</summary>
+    public string OutputPath(string path) => Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(_context.CurrentDirectory, path));
+
+    /// <summary>Loads the org: <paramref name="explicitPath"/> (from <c>--org</c>) or <c>TriageBot:Org:Path</c>, default the sample org.</summary>
+    public (OrgDirectory Directory, string Path) LoadOrg(string? explicitPath)
+    {
+        var configured = explicitPath ?? Configuration[OrgPathKey];
+        var path = string.IsNullOrWhiteSpace(configured) ? DefaultOrgPath : configured.Trim();
+        var found = FindFile(path)
+            ?? throw new CliUsageException(explicitPath is null
+                ? $"org file not found: {path} (set {OrgPathKey} or pass --org FILE)"
+                : $"org file not found: {path}");
+        var result = OrgParser.LoadFile(found);
+        if (!result.IsValid || result.Directory is null)
+        {
+            var first = result.Problems.Count > 0 ? $"; first: {result.Problems[0]}" : string.Empty;
+            throw new CliUsageException($"org file {path} has {result.Problems.Count} problem(s){first} (run: triagebot org validate {path})");
+        }
+
+        return (result.Directory, found);
+    }
+
+    /// <summary>Storage settings from <c>TriageBot:Storage</c>, with a relative SQLite data source made absolute from the current directory.</summary>
+    public StorageOptions StorageOptions()
+    {
+        var options = new StorageOptions();
+        Configuration.GetSection("TriageBot:Storage").Bind(options);
+        if (IsSqlite(options))
+        {
+            var builder = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(options.ConnectionString)
+                ? StorageFactory.DefaultSqliteConnectionString
+                : options.ConnectionString);
+            if (!string.IsNullOrEmpty(builder.DataSource)
+                && builder.DataSource != ":memory:"
+                && builder.Mode != SqliteOpenMode.Memory
+                && !Path.IsPathRooted(builder.DataSource))
+            {
+                // Microsoft.Data.Sqlite would resolve it against the process's directory; the CLI's is explicit.
+                builder.DataSource = Path.GetFullPath(Path.Combine(_context.CurrentDirectory, builder.DataSource));
+            }
+
+            options.ConnectionString = builder.ToString();
+        }
+
+        return options;
+    }
+
+    public static bool IsSqlite(StorageOptions options) =>
+        string.IsNullOrWhiteSpace(options.Provider) || options.Provider.Trim().Equals("sqlite", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The SQLite file of <paramref name="options"/>, or null when not SQLite (or in memory).</summary>
+    public static string? SqliteFile(StorageOptions options)
+    {
+        if (!IsSqlite(options))
+        {
+            return null;
+        }
+
+        var builder = new SqliteConnectionStringBuilder(options.ConnectionString);
+        return builder.Mode == SqliteOpenMode.Memory || builder.DataSource is "" or ":memory:" ? null : builder.DataSource;
+    }
+
+    /// <summary>Opens the configured storage (migrating it). Configuration mistakes become one-line errors naming the key.</summary>
+    public async Task<IStorage> OpenStorageAsync(CancellationToken ct)
+    {
+        var options = StorageOptions();
+        try
+        {
+            return await StorageFactory.OpenAsync(options, _context.Time, ct);
+        }
+        catch (InvalidOperationException ex) when (ex.Message.Contains("TriageBot:Storage", StringComparison.Ordinal))
+        {
+            throw new CliUsageException(ex.Message);
+        }
+    }
+
+    /// <summary>True when triage should read the store: PostgreSQL is configured, or the SQLite file already exists (a dry run never creates one).</summary>
+    public bool StorageExists()
+    {
+        var options = StorageOptions();
+        if (!IsSqlite(options))
+        {
+            return true;
+        }
+
+        var file = SqliteFile(options);
+        return file is not null && File.Exists(file);
+    }
+
+    /// <summary><c>TriageBot:Digest:DefaultDay|DefaultTime</c>, like the host (Friday 16:00 when unset).</summary>
+    public DigestDefaults ReadDigestDefaults()
+    {
+        var dayText = Configuration["TriageBot:Digest:DefaultDay"];
+        var timeText = Configuration["TriageBot:Digest:DefaultTime"];
+        var day = DigestDefaults.Default.Day;
+        var time = DigestDefaults.Default.Time;
+        if (!string.IsNullOrWhiteSpace(dayText) && !Enum.TryParse(dayText.Trim(), ignoreCase: true, out day))
+        {
+            throw new CliUsageException($"TriageBot:Digest:DefaultDay '{dayText}' is not a day name; use e.g. Friday");
+        }
+
+        if (!string.IsNullOrWhiteSpace(timeText)
+            && !TimeOnly.TryParseExact(timeText.Trim(), ["H:mm", "HH:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out time))
+        {
+            throw new CliUsageException($"TriageBot:Digest:DefaultTime '{timeText}' is not a time; use HH:mm, e.g. 16:00");
+        }
+
+        return new DigestDefaults(day, time);
+    }
+}

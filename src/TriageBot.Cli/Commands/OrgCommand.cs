@@ -1,0 +1,45 @@
+using System.CommandLine;
+using TriageBot.Engine.Org;
+
+namespace TriageBot.Cli.Commands;
+
+/// <summary><c>triagebot org validate FILE</c>: every problem with its line number; exit 1 when there is any.</summary>
+internal static class OrgCommand
+{
+    public static Command Create(TextWriter output)
+    {
+        var file = new Argument<string>("FILE") { Description = "The org YAML file to check." };
+        var validate = new Command("validate", "Check an org file and print every problem with its line number.") { file };
+        validate.SetAction(async (parse, ct) =>
+        {
+            var path = parse.GetRequiredValue(file);
+            if (!File.Exists(path))
+            {
+                throw new CliUsageException($"org file not found: {path}");
+            }
+
+            var result = OrgParser.LoadFile(path);
+            if (result.IsValid && result.Directory is { } org)
+            {
+                await output.WriteLineAsync($"OK: {org.Topics.Count} topics, {org.People.Count} people, {org.Teams.Count} teams");
+                return CliApp.Ok;
+            }
+
+            foreach (var problem in result.Problems.OrderBy(p => p.Line).ThenBy(p => p.Column))
+            {
+                var where = problem.Line > 0
+                    ? problem.Column > 0 ? $"{path}:{problem.Line}:{problem.Column}" : $"{path}:{problem.Line}"
+                    : path;
+                await output.WriteLineAsync($"{where}: {CliApp.OneLine(problem.Message)}");
+            }
+
+            var count = Math.Max(1, result.Problems.Count);
+            await output.WriteLineAsync($"{count} problem{(count == 1 ? "" : "s")} in {path}");
+            return CliApp.Failed;
+        });
+
+        var org = new Command("org", "Work with the org file.");
+        org.Subcommands.Add(validate);
+        return org;
+    }
+}
