@@ -1,6 +1,4 @@
-using System.Globalization;
 using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace TriageBot.Engine.Org;
 
@@ -25,37 +23,30 @@ public static class OrgParser
             return problems.ToResult(null);
         }
 
-        YamlStream stream;
+        List<YNode> documents;
         try
         {
-            stream = new YamlStream();
-            stream.Load(new StringReader(yaml));
+            documents = YamlTree.Load(yaml);
         }
         catch (YamlException ex)
         {
             problems.Add(ex.Start, $"YAML syntax error: {CleanYamlMessage(ex)}");
             return problems.ToResult(null);
         }
-        catch (ArgumentException ex)
-        {
-            // Older YamlDotNet versions surface duplicate mapping keys this way.
-            problems.Add(0, 0, $"YAML error: {ex.Message}");
-            return problems.ToResult(null);
-        }
 
-        if (stream.Documents.Count == 0)
+        if (documents.Count == 0)
         {
             problems.Add(0, 0, $"{source} is empty: it needs 'topics', 'people' and 'teams'.");
             return problems.ToResult(null);
         }
 
-        if (stream.Documents.Count > 1)
+        if (documents.Count > 1)
         {
-            problems.Add(stream.Documents[1].RootNode.Start, "only one YAML document is allowed in the org file (remove the extra '---').");
+            problems.Add(documents[1].Start, "only one YAML document is allowed in the org file (remove the extra '---').");
         }
 
         var reader = new OrgReader(problems);
-        var directory = reader.Read(stream.Documents[0].RootNode);
+        var directory = reader.Read(documents[0]);
         return problems.ToResult(directory);
     }
 

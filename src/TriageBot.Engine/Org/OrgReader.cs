@@ -1,6 +1,5 @@
 using System.Globalization;
 using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace TriageBot.Engine.Org;
 
@@ -46,15 +45,15 @@ internal sealed class OrgReader(ProblemList problems)
     private readonly Dictionary<string, string> _platformIds = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<(string Kind, string Id, Mark Mark, string Where)> _references = [];
 
-    public OrgDirectory? Read(YamlNode root)
+    public OrgDirectory? Read(YNode root)
     {
-        if (root is YamlScalarNode { Value: null or "" or "~" or "null" })
+        if (root is YScalar { Value: null or "" or "~" or "null" })
         {
             problems.Add(root.Start, "the org file is empty: it needs 'topics', 'people' and 'teams'.");
             return null;
         }
 
-        if (root is not YamlMappingNode map)
+        if (root is not YMap map)
         {
             problems.Add(root.Start, "the org file must be a mapping with the keys 'topics', 'people' and 'teams'.");
             return null;
@@ -74,14 +73,14 @@ internal sealed class OrgReader(ProblemList problems)
         return problems.Count == 0 ? new OrgDirectory(_topics, _people, _teams) : null;
     }
 
-    private void ReadList(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> fields, string key, Action<YamlMappingNode> readItem)
+    private void ReadList(Dictionary<string, (YScalar Key, YNode Value)> fields, string key, Action<YMap> readItem)
     {
         if (!fields.TryGetValue(key, out var field) || IsNull(field.Value))
         {
             return;
         }
 
-        if (field.Value is not YamlSequenceNode seq)
+        if (field.Value is not YSeq seq)
         {
             problems.Add(field.Value.Start, $"'{key}' must be a list (items starting with '-').");
             return;
@@ -89,7 +88,7 @@ internal sealed class OrgReader(ProblemList problems)
 
         foreach (var item in seq.Children)
         {
-            if (item is YamlMappingNode itemMap)
+            if (item is YMap itemMap)
             {
                 readItem(itemMap);
             }
@@ -100,9 +99,9 @@ internal sealed class OrgReader(ProblemList problems)
         }
     }
 
-    private void ReadTopic(YamlMappingNode map)
+    private void ReadTopic(YMap map)
     {
-        var f = Fields(map, TopicKeys, "a topic");
+        var f = Fields(map, TopicKeys, Label(map, "topic"));
         var id = RequiredId(f, map, "topic", _topicIds);
         var name = RequiredString(f, map, "name", $"topic '{id}'");
         var keywords = new List<string>();
@@ -127,9 +126,9 @@ internal sealed class OrgReader(ProblemList problems)
         }
     }
 
-    private void ReadPerson(YamlMappingNode map)
+    private void ReadPerson(YMap map)
     {
-        var f = Fields(map, PersonKeys, "a person");
+        var f = Fields(map, PersonKeys, Label(map, "person"));
         var id = RequiredId(f, map, "person", _personIds);
         var who = $"person '{id}'";
         var name = RequiredString(f, map, "name", who);
@@ -213,9 +212,9 @@ internal sealed class OrgReader(ProblemList problems)
         }
     }
 
-    private void ReadSkills(YamlNode node, string who, Dictionary<string, int> skills)
+    private void ReadSkills(YNode node, string who, Dictionary<string, int> skills)
     {
-        if (node is not YamlMappingNode map)
+        if (node is not YMap map)
         {
             problems.Add(node.Start, $"{who}: skills must be a mapping of topic id to level, e.g. {{sql: 3}}.");
             return;
@@ -223,14 +222,14 @@ internal sealed class OrgReader(ProblemList problems)
 
         foreach (var (keyNode, valueNode) in map.Children)
         {
-            if (keyNode is not YamlScalarNode { Value: { } topicId })
+            if (keyNode is not YScalar { Value: { } topicId })
             {
                 problems.Add(keyNode.Start, $"{who}: a skill's key must be a topic id.");
                 continue;
             }
 
             _references.Add(("topic", topicId, keyNode.Start, $"{who}: skill"));
-            if (valueNode is not YamlScalarNode { Value: { } raw } || !int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var level))
+            if (valueNode is not YScalar { Value: { } raw } || !int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var level))
             {
                 problems.Add(valueNode.Start, $"{who}: skill '{topicId}' must be a whole number from 1 to 5.");
                 continue;
@@ -242,13 +241,16 @@ internal sealed class OrgReader(ProblemList problems)
                 continue;
             }
 
-            skills[topicId] = level;
+            if (!skills.TryAdd(topicId, level))
+            {
+                problems.Add(keyNode.Start, $"{who}: skill '{topicId}' is listed twice.");
+            }
         }
     }
 
-    private DigestSchedule? ReadDigest(YamlNode node, string who)
+    private DigestSchedule? ReadDigest(YNode node, string who)
     {
-        if (node is not YamlMappingNode map)
+        if (node is not YMap map)
         {
             problems.Add(node.Start, $"{who}: digest must be a mapping like {{day: friday, time: \"16:00\"}}.");
             return null;
@@ -284,9 +286,9 @@ internal sealed class OrgReader(ProblemList problems)
         return day is not null && time is not null ? new DigestSchedule(day.Value, time.Value) : null;
     }
 
-    private void ReadAway(YamlNode node, string who, List<AwayPeriod> away)
+    private void ReadAway(YNode node, string who, List<AwayPeriod> away)
     {
-        if (node is not YamlSequenceNode seq)
+        if (node is not YSeq seq)
         {
             problems.Add(node.Start, $"{who}: away must be a list like [{{from: 2026-12-20, to: 2027-01-03}}].");
             return;
@@ -294,7 +296,7 @@ internal sealed class OrgReader(ProblemList problems)
 
         foreach (var item in seq.Children)
         {
-            if (item is not YamlMappingNode map)
+            if (item is not YMap map)
             {
                 problems.Add(item.Start, $"{who}: each away period must be a mapping {{from: YYYY-MM-DD, to: YYYY-MM-DD}}.");
                 continue;
@@ -317,7 +319,7 @@ internal sealed class OrgReader(ProblemList problems)
         }
     }
 
-    private DateOnly? ReadDate(YamlScalarNode? node, string who, string field)
+    private DateOnly? ReadDate(YScalar? node, string who, string field)
     {
         if (node is null)
         {
@@ -333,9 +335,9 @@ internal sealed class OrgReader(ProblemList problems)
         return null;
     }
 
-    private void ReadTeam(YamlMappingNode map)
+    private void ReadTeam(YMap map)
     {
-        var f = Fields(map, TeamKeys, "a team");
+        var f = Fields(map, TeamKeys, Label(map, "team"));
         var id = RequiredId(f, map, "team", _teamIds);
         var who = $"team '{id}'";
         var name = RequiredString(f, map, "name", who);
@@ -405,12 +407,12 @@ internal sealed class OrgReader(ProblemList problems)
         }
     }
 
-    private Dictionary<string, (YamlScalarNode Key, YamlNode Value)> Fields(YamlMappingNode map, string[] allowed, string what)
+    private Dictionary<string, (YScalar Key, YNode Value)> Fields(YMap map, string[] allowed, string what)
     {
-        var fields = new Dictionary<string, (YamlScalarNode, YamlNode)>(StringComparer.Ordinal);
+        var fields = new Dictionary<string, (YScalar, YNode)>(StringComparer.Ordinal);
         foreach (var (keyNode, valueNode) in map.Children)
         {
-            if (keyNode is not YamlScalarNode { Value: { } key } scalarKey)
+            if (keyNode is not YScalar { Value: { } key } scalarKey)
             {
                 problems.Add(keyNode.Start, $"{what}: keys must be plain names.");
                 continue;
@@ -431,7 +433,7 @@ internal sealed class OrgReader(ProblemList problems)
         return fields;
     }
 
-    private string? RequiredId(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> f, YamlMappingNode map, string kind, Dictionary<string, Mark> seen)
+    private string? RequiredId(Dictionary<string, (YScalar Key, YNode Value)> f, YMap map, string kind, Dictionary<string, Mark> seen)
     {
         var node = RequiredScalar(f, map, "id", $"a {kind}");
         if (node is null)
@@ -456,10 +458,10 @@ internal sealed class OrgReader(ProblemList problems)
         return id;
     }
 
-    private string? RequiredString(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> f, YamlMappingNode map, string key, string who) =>
+    private string? RequiredString(Dictionary<string, (YScalar Key, YNode Value)> f, YMap map, string key, string who) =>
         RequiredScalar(f, map, key, who)?.Value!.Trim();
 
-    private YamlScalarNode? RequiredScalar(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> f, YamlMappingNode map, string key, string who)
+    private YScalar? RequiredScalar(Dictionary<string, (YScalar Key, YNode Value)> f, YMap map, string key, string who)
     {
         if (!f.TryGetValue(key, out var field))
         {
@@ -467,13 +469,13 @@ internal sealed class OrgReader(ProblemList problems)
             return null;
         }
 
-        if (IsNull(field.Value) || field.Value is YamlScalarNode { Value: { } v } && string.IsNullOrWhiteSpace(v))
+        if (IsNull(field.Value) || field.Value is YScalar { Value: { } v } && string.IsNullOrWhiteSpace(v))
         {
             problems.Add(field.Key.Start, $"{who}: '{key}' has no value.");
             return null;
         }
 
-        if (field.Value is not YamlScalarNode scalar)
+        if (field.Value is not YScalar scalar)
         {
             problems.Add(field.Value.Start, $"{who}: '{key}' must be a single value, not a list or mapping.");
             return null;
@@ -482,14 +484,14 @@ internal sealed class OrgReader(ProblemList problems)
         return scalar;
     }
 
-    private YamlScalarNode? OptionalScalar(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> f, string key, string who)
+    private YScalar? OptionalScalar(Dictionary<string, (YScalar Key, YNode Value)> f, string key, string who)
     {
         if (!f.TryGetValue(key, out var field) || IsNull(field.Value))
         {
             return null;
         }
 
-        if (field.Value is not YamlScalarNode { Value: { } v } scalar || string.IsNullOrWhiteSpace(v))
+        if (field.Value is not YScalar { Value: { } v } scalar || string.IsNullOrWhiteSpace(v))
         {
             problems.Add(field.Value.Start, $"{who}: '{key}' must be a single value.");
             return null;
@@ -498,7 +500,7 @@ internal sealed class OrgReader(ProblemList problems)
         return scalar;
     }
 
-    private string? PlatformId(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> f, string key, string? personId)
+    private string? PlatformId(Dictionary<string, (YScalar Key, YNode Value)> f, string key, string? personId)
     {
         var node = OptionalScalar(f, key, $"person '{personId}'");
         if (node is null)
@@ -516,9 +518,9 @@ internal sealed class OrgReader(ProblemList problems)
         return value;
     }
 
-    private IEnumerable<(string Value, Mark Mark)> StringList(YamlNode node, string what)
+    private IEnumerable<(string Value, Mark Mark)> StringList(YNode node, string what)
     {
-        if (node is not YamlSequenceNode seq)
+        if (node is not YSeq seq)
         {
             problems.Add(node.Start, $"{what} must be a list, e.g. [a, b].");
             yield break;
@@ -526,7 +528,7 @@ internal sealed class OrgReader(ProblemList problems)
 
         foreach (var item in seq.Children)
         {
-            if (item is YamlScalarNode { Value: { } value })
+            if (item is YScalar { Value: { } value })
             {
                 yield return (value.Trim(), item.Start);
             }
@@ -537,8 +539,22 @@ internal sealed class OrgReader(ProblemList problems)
         }
     }
 
-    private static bool IsNull(YamlNode node) =>
-        node is YamlScalarNode { Style: ScalarStyle.Plain or ScalarStyle.Any, Value: null or "" or "~" or "null" or "Null" or "NULL" };
+    /// <summary>"person 'ana'" when the item has a readable id, else "a person": used before the id is validated.</summary>
+    private static string Label(YMap map, string kind)
+    {
+        foreach (var (key, value) in map.Children)
+        {
+            if (key is YScalar { Value: "id" } && value is YScalar { Value: { Length: > 0 and <= 100 } id })
+            {
+                return $"{kind} '{id.Trim()}'";
+            }
+        }
+
+        return $"a {kind}";
+    }
+
+    private static bool IsNull(YNode node) =>
+        node is YScalar { Style: ScalarStyle.Plain or ScalarStyle.Any, Value: null or "" or "~" or "null" or "Null" or "NULL" };
 
     internal static bool IsValidId(string id)
     {
