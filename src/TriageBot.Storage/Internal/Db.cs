@@ -1,0 +1,117 @@
+using System.Data.Common;
+using System.Globalization;
+
+namespace TriageBot.Storage.Internal;
+
+/// <summary>
+/// The few things that differ between the providers: how to open a connection, how to start a write transaction,
+/// how timestamps and ids are bound and read, the migration lock and the queue-claim locking clause.
+/// Every store is written once over this, so both providers run the very same SQL and behave the same.
+/// </summary>
+internal abstract class Db : IAsyncDisposable
+{
+    public abstract string Provider { get; }
+
+    /// <summary>Name of the embedded migration folder ("Sqlite" or "Postgres").</summary>
+    public abstract string MigrationFolder { get; }
+
+    /// <summary>Opens a pooled connection, ready to use.</summary>
+    public abstract ValueTask<DbConnection> OpenAsync(CancellationToken ct);
+
+    /// <summary>
+    /// Begins a transaction that will write. SQLite: <c>BEGIN IMMEDIATE</c>, so the write lock is taken up front and
+    /// a concurrent writer waits on busy_timeout instead of failing on a read-to-write upgrade. PostgreSQL: READ COMMITTED.
+    /// </summary>
+    public abstract ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken ct);
+
+    /// <summary>Serialises migrations across processes; called inside the migration transaction.</summary>
+    public abstract Task LockForMigrationAsync(DbConnection connection, DbTransaction tx, CancellationToken ct);
+
+    /// <summary>Row-locking clause for the queue claim subquery ("" on SQLite, where the write transaction is exclusive).</summary>
+    public abstract string SkipLockedClause { get; }
+
+    /// <summary>True when the exception is a unique/primary key violation.</summary>
+    public abstract bool IsUniqueViolation(Exception exception);
+
+    /// <summary>Binds a timestamp (truncated to whole microseconds, UTC).</summary>
+    public abstract object Ts(DateTimeOffset value);
+
+    public object? Ts(DateTimeOffset? value) => value is { } v ? Ts(v) : null;
+
+    public abstract DateTimeOffset ReadTs(DbDataReader reader, int ordinal);
+
+    public DateTimeOffset? ReadNullableTs(DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : ReadTs(reader, ordinal);
+
+    public abstract object Id(Guid value);
+
+    public object? Id(Guid? value) => value is { } v ? Id(v) : null;
+
+    public abstract Guid ReadId(DbDataReader reader, int ordinal);
+
+    public Guid? ReadNullableId(DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : ReadId(reader, ordinal);
+
+    public abstract ValueTask DisposeAsync();
+
+    /// <summary>Both providers keep microseconds: PostgreSQL's timestamptz resolution.</summary>
+    protected static long TruncatedUtcTicks(DateTimeOffset value) => value.UtcTicks - (value.UtcTicks % 10);
+
+    // ----- small ADO.NET helpers (parameterised always) -----
+
+    public static DbCommand Command(DbConnection connection, DbTransaction? tx, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+#pragma warning disable CA2100 // SQL text is a constant of this assembly; values are always bound as parameters.
+        cmd.CommandText = sql;
+#pragma warning restore CA2100
+        foreach (var (name, value) in parameters)
+        {
+            var p = cmd.CreateParameter();
+            p.ParameterName = name;
+            p.Value = value ?? DBNull.Value;
+            cmd.Parameters.Add(p);
+        }
+
+        return cmd;
+    }
+
+    public static async Task<int> ExecuteAsync(DbConnection connection, DbTransaction? tx, string sql, CancellationToken ct, params (string, object?)[] parameters)
+    {
+        await using var cmd = Command(connection, tx, sql, parameters);
+        return await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    public static async Task<object?> ScalarAsync(DbConnection connection, DbTransaction? tx, string sql, CancellationToken ct, params (string, object?)[] parameters)
+    {
+        await using var cmd = Command(connection, tx, sql, parameters);
+        var value = await cmd.ExecuteScalarAsync(ct);
+        return value is DBNull ? null : value;
+    }
+
+    public static async Task<List<T>> QueryAsync<T>(DbConnection connection, DbTransaction? tx, string sql, Func<DbDataReader, T> map, CancellationToken ct, params (string, object?)[] parameters)
+    {
+        await using var cmd = Command(connection, tx, sql, parameters);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var list = new List<T>();
+        while (await reader.ReadAsync(ct))
+        {
+            list.Add(map(reader));
+        }
+
+        return list;
+    }
+
+    public static string? ReadNullableString(DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    public static int ReadInt(DbDataReader reader, int ordinal) =>
+        Convert.ToInt32(reader.GetValue(ordinal), CultureInfo.InvariantCulture);
+
+    public static TEnum ReadEnum<TEnum>(DbDataReader reader, int ordinal) where TEnum : struct, Enum =>
+        Enum.Parse<TEnum>(reader.GetString(ordinal));
+
+    public static TEnum? ReadNullableEnum<TEnum>(DbDataReader reader, int ordinal) where TEnum : struct, Enum =>
+        reader.IsDBNull(ordinal) ? null : Enum.Parse<TEnum>(reader.GetString(ordinal));
+}

@@ -1,0 +1,95 @@
+using System.Data.Common;
+using TriageBot.Engine.Ports;
+
+namespace TriageBot.Storage.Internal;
+
+internal sealed class TimeLedger(Db db, TimeProvider time) : ITimeLedger
+{
+    private const string Columns = "tenant, id, lead_id, request_id, minutes, kind, is_estimate, topic_id, requester_id, at, note";
+
+    public async Task AddAsync(TimeEntry entry, CancellationToken ct = default)
+    {
+        if (entry.Minutes <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(entry), entry.Minutes, "Time entry minutes must be positive.");
+        }
+
+        await using var connection = await db.OpenAsync(ct);
+        await using var tx = await db.BeginWriteAsync(connection, ct);
+        await Tenants.TouchAsync(db, connection, tx, entry.Tenant, time.GetUtcNow(), ct);
+        try
+        {
+            await Db.ExecuteAsync(connection, tx,
+                $"INSERT INTO time_entries ({Columns}) VALUES (@tenant, @id, @lead_id, @request_id, @minutes, @kind, @is_estimate, @topic_id, @requester_id, @at, @note)",
+                ct,
+                ("tenant", entry.Tenant),
+                ("id", db.Id(entry.Id)),
+                ("lead_id", entry.LeadId),
+                ("request_id", db.Id(entry.RequestId)),
+                ("minutes", entry.Minutes),
+                ("kind", entry.Kind.ToString()),
+                ("is_estimate", entry.IsEstimate),
+                ("topic_id", entry.TopicId),
+                ("requester_id", entry.RequesterId),
+                ("at", db.Ts(entry.At)),
+                ("note", entry.Note));
+        }
+        catch (Exception e) when (db.IsUniqueViolation(e))
+        {
+            throw new StorageConflictException($"Time entry {entry.Id} already exists in tenant '{entry.Tenant}'.", e);
+        }
+
+        await tx.CommitAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<TimeEntry>> ListForLeadAsync(string tenant, string leadId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await Db.QueryAsync(connection, null,
+            $"SELECT {Columns} FROM time_entries WHERE tenant = @tenant AND lead_id = @lead AND at >= @from AND at < @to ORDER BY at, id",
+            Map, ct, ("tenant", tenant), ("lead", leadId), ("from", db.Ts(fromUtc)), ("to", db.Ts(toUtc)));
+    }
+
+    public async Task<IReadOnlyDictionary<string, int>> LoggedMinutesByLeadAsync(string tenant, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await Db.QueryAsync(connection, null,
+            "SELECT lead_id, SUM(minutes) FROM time_entries WHERE tenant = @tenant AND at >= @from AND at < @to AND is_estimate = @estimate GROUP BY lead_id",
+            r => (Lead: r.GetString(0), Minutes: Db.ReadInt(r, 1)), ct,
+            ("tenant", tenant), ("from", db.Ts(fromUtc)), ("to", db.Ts(toUtc)), ("estimate", false));
+        return rows.ToDictionary(r => r.Lead, r => r.Minutes, StringComparer.Ordinal);
+    }
+
+    private TimeEntry Map(DbDataReader r) => new(
+        Id: db.ReadId(r, 1),
+        Tenant: r.GetString(0),
+        LeadId: r.GetString(2),
+        RequestId: db.ReadNullableId(r, 3),
+        Minutes: Db.ReadInt(r, 4),
+        Kind: Db.ReadEnum<HelpKind>(r, 5),
+        IsEstimate: r.GetBoolean(6),
+        TopicId: Db.ReadNullableString(r, 7),
+        RequesterId: Db.ReadNullableString(r, 8),
+        At: db.ReadTs(r, 9),
+        Note: Db.ReadNullableString(r, 10));
+}
+
+internal sealed class EventDeduplicator(Db db) : IEventDeduplicator
+{
+    public async Task<bool> TryMarkProcessedAsync(string tenant, string eventId, DateTimeOffset at, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        // One atomic statement: the primary key decides the single winner, across connections and processes.
+        var inserted = await Db.ExecuteAsync(connection, null,
+            "INSERT INTO processed_events (tenant, event_id, processed_at) VALUES (@tenant, @event, @at) ON CONFLICT (tenant, event_id) DO NOTHING", ct,
+            ("tenant", tenant), ("event", eventId), ("at", db.Ts(at)));
+        return inserted == 1;
+    }
+
+    public async Task<int> PurgeAsync(DateTimeOffset olderThanUtc, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await Db.ExecuteAsync(connection, null,
+            "DELETE FROM processed_events WHERE processed_at < @before", ct, ("before", db.Ts(olderThanUtc)));
+    }
+}

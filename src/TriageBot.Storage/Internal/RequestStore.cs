@@ -1,0 +1,220 @@
+using System.Data.Common;
+using TriageBot.Engine.Decisions;
+using TriageBot.Engine.Ports;
+
+namespace TriageBot.Storage.Internal;
+
+internal sealed class RequestStore(Db db, TimeProvider time) : IRequestStore
+{
+    private const string Columns =
+        "tenant, id, platform, channel, message_ref, message_link, requester_id, requester_name, lead_id, text, received_at, topic_id, status, owner_type, owner_id, updated_at";
+
+    private const string DecisionColumns = "request_id, version, decision_json, overrides_json, created_at";
+
+    public async Task AddAsync(RequestRecord request, DecisionRecord decision, CancellationToken ct = default)
+    {
+        if (decision.RequestId != request.Id)
+        {
+            throw new ArgumentException("The decision belongs to another request.", nameof(decision));
+        }
+
+        if (decision.Version != 1)
+        {
+            throw new ArgumentException("The first decision of a request must be version 1.", nameof(decision));
+        }
+
+        await using var connection = await db.OpenAsync(ct);
+        await using var tx = await db.BeginWriteAsync(connection, ct);
+        await Tenants.TouchAsync(db, connection, tx, request.Tenant, time.GetUtcNow(), ct);
+        try
+        {
+            await Db.ExecuteAsync(connection, tx,
+                $"INSERT INTO requests ({Columns}) VALUES (@tenant, @id, @platform, @channel, @message_ref, @message_link, @requester_id, @requester_name, @lead_id, @text, @received_at, @topic_id, @status, @owner_type, @owner_id, @updated_at)",
+                ct,
+                ("tenant", request.Tenant),
+                ("id", db.Id(request.Id)),
+                ("platform", request.Platform.ToString()),
+                ("channel", request.Channel),
+                ("message_ref", request.MessageRef),
+                ("message_link", request.MessageLink),
+                ("requester_id", request.RequesterId),
+                ("requester_name", request.RequesterName),
+                ("lead_id", request.LeadId),
+                ("text", request.Text),
+                ("received_at", db.Ts(request.ReceivedAt)),
+                ("topic_id", request.TopicId),
+                ("status", request.Status.ToString()),
+                ("owner_type", request.OwnerType?.ToString()),
+                ("owner_id", request.OwnerId),
+                ("updated_at", db.Ts(request.UpdatedAt)));
+        }
+        catch (Exception e) when (db.IsUniqueViolation(e))
+        {
+            throw new StorageConflictException($"Request {request.Id} already exists in tenant '{request.Tenant}'.", e);
+        }
+
+        await InsertDecisionAsync(connection, tx, request.Tenant, decision, ct);
+        await tx.CommitAsync(ct);
+    }
+
+    public async Task<RequestRecord?> GetAsync(string tenant, Guid requestId, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await Db.QueryAsync(connection, null,
+            $"SELECT {Columns} FROM requests WHERE tenant = @tenant AND id = @id", MapRequest, ct,
+            ("tenant", tenant), ("id", db.Id(requestId)));
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    public async Task<DecisionRecord?> GetLatestDecisionAsync(string tenant, Guid requestId, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await Db.QueryAsync(connection, null,
+            $"SELECT {DecisionColumns} FROM decisions WHERE tenant = @tenant AND request_id = @id ORDER BY version DESC LIMIT 1", MapDecision, ct,
+            ("tenant", tenant), ("id", db.Id(requestId)));
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    public async Task<IReadOnlyList<DecisionRecord>> GetDecisionsAsync(string tenant, Guid requestId, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await Db.QueryAsync(connection, null,
+            $"SELECT {DecisionColumns} FROM decisions WHERE tenant = @tenant AND request_id = @id ORDER BY version", MapDecision, ct,
+            ("tenant", tenant), ("id", db.Id(requestId)));
+    }
+
+    public async Task AddDecisionAsync(string tenant, DecisionRecord decision, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await using var tx = await db.BeginWriteAsync(connection, ct);
+        var exists = await Db.ScalarAsync(connection, tx,
+            "SELECT 1 FROM requests WHERE tenant = @tenant AND id = @id", ct, ("tenant", tenant), ("id", db.Id(decision.RequestId)));
+        if (exists is null)
+        {
+            throw new KeyNotFoundException($"Request {decision.RequestId} does not exist in tenant '{tenant}'.");
+        }
+
+        var latest = await Db.ScalarAsync(connection, tx,
+            "SELECT MAX(version) FROM decisions WHERE tenant = @tenant AND request_id = @id", ct, ("tenant", tenant), ("id", db.Id(decision.RequestId)));
+        var next = latest is null ? 1 : Convert.ToInt32(latest, System.Globalization.CultureInfo.InvariantCulture) + 1;
+        if (decision.Version != next)
+        {
+            throw new StorageConflictException($"Decision version {decision.Version} of request {decision.RequestId} is not the next one ({next}).");
+        }
+
+        await InsertDecisionAsync(connection, tx, tenant, decision, ct);
+        await tx.CommitAsync(ct);
+    }
+
+    public async Task UpdateStatusAsync(string tenant, Guid requestId, RequestStatus status, OwnerType? ownerType, string? ownerId, DateTimeOffset at, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var changed = await Db.ExecuteAsync(connection, null,
+            "UPDATE requests SET status = @status, owner_type = @owner_type, owner_id = @owner_id, updated_at = @at WHERE tenant = @tenant AND id = @id", ct,
+            ("status", status.ToString()), ("owner_type", ownerType?.ToString()), ("owner_id", ownerId), ("at", db.Ts(at)),
+            ("tenant", tenant), ("id", db.Id(requestId)));
+        if (changed == 0)
+        {
+            throw new KeyNotFoundException($"Request {requestId} does not exist in tenant '{tenant}'.");
+        }
+    }
+
+    public async Task<IReadOnlyList<RequestRecord>> ListForLeadAsync(string tenant, string leadId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await Db.QueryAsync(connection, null,
+            $"SELECT {Columns} FROM requests WHERE tenant = @tenant AND lead_id = @lead AND received_at >= @from AND received_at < @to ORDER BY received_at, id",
+            MapRequest, ct, ("tenant", tenant), ("lead", leadId), ("from", db.Ts(fromUtc)), ("to", db.Ts(toUtc)));
+    }
+
+    public async Task<IReadOnlyList<RequestRecord>> ListByStatusAsync(string tenant, string leadId, RequestStatus status, int limit, CancellationToken ct = default)
+    {
+        if (limit <= 0)
+        {
+            return [];
+        }
+
+        await using var connection = await db.OpenAsync(ct);
+        return await Db.QueryAsync(connection, null,
+            $"SELECT {Columns} FROM requests WHERE tenant = @tenant AND lead_id = @lead AND status = @status ORDER BY received_at DESC, id DESC LIMIT @limit",
+            MapRequest, ct, ("tenant", tenant), ("lead", leadId), ("status", status.ToString()), ("limit", limit));
+    }
+
+    public async Task<int> CountTopicForLeadAsync(string tenant, string leadId, string topicId, DateTimeOffset sinceUtc, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var count = await Db.ScalarAsync(connection, null,
+            "SELECT COUNT(*) FROM requests WHERE tenant = @tenant AND lead_id = @lead AND topic_id = @topic AND received_at >= @since", ct,
+            ("tenant", tenant), ("lead", leadId), ("topic", topicId), ("since", db.Ts(sinceUtc)));
+        return Convert.ToInt32(count, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public async Task<IReadOnlyDictionary<string, int>> CountRedirectsByOwnerAsync(string tenant, DateTimeOffset sinceUtc, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        // The redirect moment is the status change (updated_at).
+        var rows = await Db.QueryAsync(connection, null,
+            "SELECT owner_id, COUNT(*) FROM requests WHERE tenant = @tenant AND status = @status AND owner_type = @person AND owner_id IS NOT NULL AND updated_at >= @since GROUP BY owner_id",
+            r => (Owner: r.GetString(0), Count: Db.ReadInt(r, 1)), ct,
+            ("tenant", tenant), ("status", nameof(RequestStatus.Redirected)), ("person", nameof(OwnerType.Person)), ("since", db.Ts(sinceUtc)));
+        return rows.ToDictionary(r => r.Owner, r => r.Count, StringComparer.Ordinal);
+    }
+
+    private async Task InsertDecisionAsync(DbConnection connection, DbTransaction tx, string tenant, DecisionRecord decision, CancellationToken ct)
+    {
+        try
+        {
+            await Db.ExecuteAsync(connection, tx,
+                "INSERT INTO decisions (tenant, request_id, version, outcome, rule, policy_version, decision_json, overrides_json, created_at) " +
+                "VALUES (@tenant, @request_id, @version, @outcome, @rule, @policy_version, @decision_json, @overrides_json, @created_at)",
+                ct,
+                ("tenant", tenant),
+                ("request_id", db.Id(decision.RequestId)),
+                ("version", decision.Version),
+                ("outcome", decision.Decision.Outcome.ToString()),
+                ("rule", decision.Decision.Rule),
+                ("policy_version", decision.Decision.PolicyVersion),
+                ("decision_json", DecisionJson.Serialize(decision.Decision)),
+                ("overrides_json", DecisionJson.SerializeOverrides(decision.Overrides)),
+                ("created_at", db.Ts(decision.CreatedAt)));
+        }
+        catch (Exception e) when (db.IsUniqueViolation(e))
+        {
+            throw new StorageConflictException($"Decision version {decision.Version} of request {decision.RequestId} already exists.", e);
+        }
+    }
+
+    private RequestRecord MapRequest(DbDataReader r) => new(
+        Id: db.ReadId(r, 1),
+        Tenant: r.GetString(0),
+        Platform: Db.ReadEnum<Platform>(r, 2),
+        Channel: r.GetString(3),
+        MessageRef: Db.ReadNullableString(r, 4),
+        MessageLink: Db.ReadNullableString(r, 5),
+        RequesterId: r.GetString(6),
+        RequesterName: r.GetString(7),
+        LeadId: r.GetString(8),
+        Text: r.GetString(9),
+        ReceivedAt: db.ReadTs(r, 10),
+        TopicId: Db.ReadNullableString(r, 11),
+        Status: Db.ReadEnum<RequestStatus>(r, 12),
+        OwnerType: Db.ReadNullableEnum<OwnerType>(r, 13),
+        OwnerId: Db.ReadNullableString(r, 14),
+        UpdatedAt: db.ReadTs(r, 15));
+
+    private DecisionRecord MapDecision(DbDataReader r) => new(
+        RequestId: db.ReadId(r, 0),
+        Version: Db.ReadInt(r, 1),
+        Decision: DecisionJson.Deserialize(r.GetString(2)),
+        Overrides: DecisionJson.DeserializeOverrides(r.GetString(3)),
+        CreatedAt: db.ReadTs(r, 4));
+}
+
+/// <summary>The tenants that have had activity (requests, time entries, installations), for the digest scheduler.</summary>
+internal static class Tenants
+{
+    public static Task TouchAsync(Db db, DbConnection connection, DbTransaction? tx, string tenant, DateTimeOffset at, CancellationToken ct) =>
+        Db.ExecuteAsync(connection, tx,
+            "INSERT INTO tenants (tenant, first_seen_at) VALUES (@tenant, @at) ON CONFLICT (tenant) DO NOTHING", ct,
+            ("tenant", tenant), ("at", db.Ts(at)));
+}

@@ -1,0 +1,125 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+
+namespace TriageBot.Storage.Internal;
+
+/// <summary>
+/// SQLite: one file, WAL journal, foreign keys on, busy_timeout so concurrent writers (threads or processes) wait
+/// instead of failing, and <c>synchronous = FULL</c>.
+/// </summary>
+/// <remarks>
+/// Why FULL rather than NORMAL: the requirement is that an acknowledged write survives the process being killed.
+/// In WAL mode both NORMAL and FULL meet that (the commit is in the WAL file in the OS page cache before the call
+/// returns, and the OS writes it out even if our process dies). They differ on an OS crash or power loss: with NORMAL
+/// the last transactions acknowledged before the crash can be rolled back; with FULL the WAL is fsynced at every
+/// commit, so they survive. Our writes are few and small (a chat request, a decision, a time entry, an event id, a
+/// queue item) and we tell Slack/Teams "got it" right after them, so losing acknowledged work on a host crash is worse
+/// than one fsync per commit (about a millisecond on SSD). Bulk writes (the benchmark seed) batch many rows per
+/// transaction, so they pay the fsync once per batch.
+/// </remarks>
+internal sealed class SqliteDb : Db
+{
+    /// <summary>The synchronous mode; see the remarks on the class and docs/storage.md.</summary>
+    public const string SynchronousMode = "FULL";
+
+    /// <summary>How long a writer waits for the write lock held by another connection or process.</summary>
+    public const int BusyTimeoutMs = 15_000;
+
+    private readonly string _connectionString;
+
+    public SqliteDb(string connectionString)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString)
+        {
+            Pooling = true,
+            ForeignKeys = true,
+        };
+        if (string.IsNullOrWhiteSpace(builder.DataSource))
+        {
+            throw new InvalidOperationException(
+                "TriageBot:Storage:ConnectionString for sqlite has no 'Data Source'. Use e.g. 'Data Source=./data/triagebot.db'.");
+        }
+
+        if (builder.Mode == SqliteOpenMode.Memory || builder.DataSource == ":memory:")
+        {
+            throw new InvalidOperationException(
+                "TriageBot:Storage:ConnectionString: in-memory SQLite is not supported (each connection would see its own empty database). " +
+                "Use a file, e.g. 'Data Source=./data/triagebot.db' or a temporary file in tests.");
+        }
+
+        var fullPath = Path.GetFullPath(builder.DataSource);
+        var directory = Path.GetDirectoryName(fullPath);
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        builder.DataSource = fullPath;
+        FilePath = fullPath;
+        _connectionString = builder.ToString();
+    }
+
+    public string FilePath { get; }
+
+    public override string Provider => "sqlite";
+
+    public override string MigrationFolder => "Sqlite";
+
+    public override string SkipLockedClause => string.Empty;
+
+    public override async ValueTask<DbConnection> OpenAsync(CancellationToken ct)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(ct);
+            // Per-connection settings (a pooled connection may be reused; re-applying is cheap and idempotent).
+            await ExecuteAsync(connection, null, $"PRAGMA busy_timeout = {BusyTimeoutMs}; PRAGMA synchronous = {SynchronousMode};", ct);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Switches the file to WAL (persistent in the file; needs no open transaction).</summary>
+    public async Task EnableWalAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        var mode = (string?)await ScalarAsync(connection, null, "PRAGMA journal_mode = WAL;", ct);
+        if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"SQLite refused WAL journal mode for '{FilePath}' (got '{mode}').");
+        }
+    }
+
+    public override ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken ct) =>
+        ValueTask.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
+
+    // BEGIN IMMEDIATE (BeginWriteAsync) already excludes every other writer, in this and other processes.
+    public override Task LockForMigrationAsync(DbConnection connection, DbTransaction tx, CancellationToken ct) => Task.CompletedTask;
+
+    public override bool IsUniqueViolation(Exception exception) =>
+        exception is SqliteException { SqliteErrorCode: 19 } e &&
+        (e.SqliteExtendedErrorCode == 1555 /* PRIMARYKEY */ || e.SqliteExtendedErrorCode == 2067 /* UNIQUE */);
+
+    /// <summary>Microseconds since the Unix epoch, UTC.</summary>
+    public override object Ts(DateTimeOffset value) => (TruncatedUtcTicks(value) - DateTime.UnixEpoch.Ticks) / 10;
+
+    public override DateTimeOffset ReadTs(DbDataReader reader, int ordinal) =>
+        new(DateTime.UnixEpoch.Ticks + (reader.GetInt64(ordinal) * 10), TimeSpan.Zero);
+
+    public override object Id(Guid value) => value.ToString("D");
+
+    public override Guid ReadId(DbDataReader reader, int ordinal) => Guid.Parse(reader.GetString(ordinal));
+
+    public override ValueTask DisposeAsync()
+    {
+        // Close idle pooled handles so the file can be moved or deleted after disposal.
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
+        return ValueTask.CompletedTask;
+    }
+}

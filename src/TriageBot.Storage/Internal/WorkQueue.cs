@@ -1,0 +1,98 @@
+using System.Data.Common;
+using TriageBot.Engine.Ports;
+
+namespace TriageBot.Storage.Internal;
+
+/// <summary>
+/// Durable queue. States: pending (ready or leased) → done, or → dead. A claim leases ready items to one owner until
+/// <c>lease_until</c>; an item whose lease expired (its worker died) is ready again. <c>attempts</c> counts failed
+/// attempts recorded by <see cref="FailAsync"/>; a claimed item carries the attempts made before this one.
+/// Completed rows are kept (state done) so a dedup key stays taken.
+/// </summary>
+internal sealed class WorkQueue(Db db, TimeProvider time) : IWorkQueue
+{
+    private const string Columns = "id, tenant, kind, payload_json, attempts, not_before, created_at, dedup_key";
+
+    public async Task<bool> EnqueueAsync(WorkItem item, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        // The partial unique index on (tenant, dedup_key) makes a second item with the same key a no-op.
+        var inserted = await Db.ExecuteAsync(connection, null,
+            $"INSERT INTO work_items ({Columns}, state, lease_owner, lease_until, last_error, updated_at) " +
+            "VALUES (@id, @tenant, @kind, @payload, @attempts, @not_before, @created_at, @dedup, 'pending', NULL, NULL, NULL, @now) ON CONFLICT DO NOTHING",
+            ct,
+            ("id", db.Id(item.Id)),
+            ("tenant", item.Tenant),
+            ("kind", item.Kind),
+            ("payload", item.PayloadJson),
+            ("attempts", item.Attempts),
+            ("not_before", db.Ts(item.NotBefore)),
+            ("created_at", db.Ts(item.CreatedAt)),
+            ("dedup", item.DedupKey),
+            ("now", db.Ts(time.GetUtcNow())));
+        return inserted == 1;
+    }
+
+    public async Task<IReadOnlyList<WorkItem>> ClaimAsync(string owner, int max, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct = default)
+    {
+        if (max <= 0)
+        {
+            return [];
+        }
+
+        await using var connection = await db.OpenAsync(ct);
+        // SQLite: BEGIN IMMEDIATE makes select-and-lease exclusive. PostgreSQL: FOR UPDATE SKIP LOCKED lets parallel
+        // claimers take disjoint items without waiting on each other.
+        await using var tx = await db.BeginWriteAsync(connection, ct);
+        var items = await Db.QueryAsync(connection, tx,
+            // MATERIALIZED: the pick runs exactly once. PostgreSQL may otherwise re-run an IN (... LIMIT n) subquery
+            // and lease more than n rows.
+            "WITH picked AS MATERIALIZED (SELECT id FROM work_items WHERE state = 'pending' AND not_before <= @now AND (lease_until IS NULL OR lease_until <= @now) " +
+            $"ORDER BY not_before, created_at LIMIT @max {db.SkipLockedClause}) " +
+            "UPDATE work_items SET lease_owner = @owner, lease_until = @lease_until, updated_at = @now " +
+            "WHERE id IN (SELECT id FROM picked) AND state = 'pending' AND (lease_until IS NULL OR lease_until <= @now) " +
+            $"RETURNING {Columns}",
+            Map, ct,
+            ("owner", owner), ("lease_until", db.Ts(leaseUntil)), ("now", db.Ts(now)), ("max", max));
+        await tx.CommitAsync(ct);
+        items.Sort((a, b) => a.NotBefore != b.NotBefore ? a.NotBefore.CompareTo(b.NotBefore) : a.CreatedAt.CompareTo(b.CreatedAt));
+        return items;
+    }
+
+    public async Task CompleteAsync(Guid id, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await Db.ExecuteAsync(connection, null,
+            "UPDATE work_items SET state = 'done', lease_owner = NULL, lease_until = NULL, updated_at = @now WHERE id = @id AND state = 'pending'", ct,
+            ("now", db.Ts(time.GetUtcNow())), ("id", db.Id(id)));
+    }
+
+    public async Task FailAsync(Guid id, string error, DateTimeOffset retryAt, bool dead, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await Db.ExecuteAsync(connection, null,
+            "UPDATE work_items SET attempts = attempts + 1, last_error = @error, state = @state, not_before = @retry_at, " +
+            "lease_owner = NULL, lease_until = NULL, updated_at = @now WHERE id = @id AND state = 'pending'", ct,
+            ("error", error), ("state", dead ? "dead" : "pending"), ("retry_at", db.Ts(retryAt)), ("now", db.Ts(time.GetUtcNow())), ("id", db.Id(id)));
+    }
+
+    public async Task<QueueStats> GetStatsAsync(CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var pending = await Db.QueryAsync(connection, null,
+            "SELECT COUNT(*), MIN(created_at) FROM work_items WHERE state = 'pending'",
+            r => (Count: Db.ReadInt(r, 0), Oldest: db.ReadNullableTs(r, 1)), ct);
+        var dead = await Db.ScalarAsync(connection, null, "SELECT COUNT(*) FROM work_items WHERE state = 'dead'", ct);
+        return new QueueStats(pending[0].Count, pending[0].Oldest, Convert.ToInt32(dead, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private WorkItem Map(DbDataReader r) => new(
+        Id: db.ReadId(r, 0),
+        Tenant: r.GetString(1),
+        Kind: r.GetString(2),
+        PayloadJson: r.GetString(3),
+        Attempts: Db.ReadInt(r, 4),
+        NotBefore: db.ReadTs(r, 5),
+        CreatedAt: db.ReadTs(r, 6),
+        DedupKey: Db.ReadNullableString(r, 7));
+}

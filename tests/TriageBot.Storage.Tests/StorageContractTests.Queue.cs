@@ -1,0 +1,145 @@
+using System.Collections.Concurrent;
+using TriageBot.Storage.Tests.Infrastructure;
+
+namespace TriageBot.Storage.Tests;
+
+public abstract partial class StorageContractTests
+{
+    [ContractFact]
+    public async Task Queue_EnqueueClaimComplete_RoundTripsAndEmptiesThePendingSet()
+    {
+        var item = Item(dedup: "k1");
+        Assert.True(await Storage.Queue.EnqueueAsync(item));
+
+        var claimed = await Storage.Queue.ClaimAsync("w1", 10, T0, T0.AddMinutes(5));
+        Assert.Equal([item], claimed);
+
+        await Storage.Queue.CompleteAsync(item.Id);
+
+        Assert.Equal(new Engine.Ports.QueueStats(0, null, 0), await Storage.Queue.GetStatsAsync());
+        Assert.Empty(await Storage.Queue.ClaimAsync("w1", 10, T0.AddHours(1), T0.AddHours(2)));
+    }
+
+    [ContractFact]
+    public async Task Queue_DedupKey_IsUniquePerTenant()
+    {
+        Assert.True(await Storage.Queue.EnqueueAsync(Item(dedup: "evt-1")));
+        Assert.False(await Storage.Queue.EnqueueAsync(Item(dedup: "evt-1")));
+        Assert.True(await Storage.Queue.EnqueueAsync(Item(tenant: "t2", dedup: "evt-1")));
+        Assert.True(await Storage.Queue.EnqueueAsync(Item()));
+        Assert.True(await Storage.Queue.EnqueueAsync(Item()));
+
+        Assert.Equal(4, (await Storage.Queue.GetStatsAsync()).Pending);
+    }
+
+    [ContractFact]
+    public async Task Queue_DedupKey_StaysTakenAfterCompletion()
+    {
+        var item = Item(dedup: "evt-9");
+        await Storage.Queue.EnqueueAsync(item);
+        await Storage.Queue.ClaimAsync("w1", 1, T0, T0.AddMinutes(1));
+        await Storage.Queue.CompleteAsync(item.Id);
+
+        Assert.False(await Storage.Queue.EnqueueAsync(Item(dedup: "evt-9")));
+    }
+
+    [ContractFact]
+    public async Task Queue_Claim_RespectsNotBeforeMaxAndOrder()
+    {
+        var later = Item(notBefore: T0.AddMinutes(10));
+        var first = Item(notBefore: T0.AddMinutes(-2));
+        var second = Item(notBefore: T0.AddMinutes(-1));
+        var third = Item(notBefore: T0);
+        foreach (var i in new[] { later, third, second, first })
+        {
+            await Storage.Queue.EnqueueAsync(i);
+        }
+
+        var batch1 = await Storage.Queue.ClaimAsync("w1", 2, T0, T0.AddHours(1));
+        var batch2 = await Storage.Queue.ClaimAsync("w1", 10, T0, T0.AddHours(1));
+        var batch3 = await Storage.Queue.ClaimAsync("w1", 10, T0.AddMinutes(10), T0.AddMinutes(15));
+
+        Assert.Equal([first.Id, second.Id], batch1.Select(i => i.Id));
+        Assert.Equal([third.Id], batch2.Select(i => i.Id));
+        Assert.Equal([later.Id], batch3.Select(i => i.Id));
+    }
+
+    [ContractFact]
+    public async Task Queue_Lease_BlocksUntilExpiryThenIsClaimableAgain()
+    {
+        var item = Item();
+        await Storage.Queue.EnqueueAsync(item);
+        Assert.Single(await Storage.Queue.ClaimAsync("w1", 1, T0, T0.AddMinutes(5)));
+
+        Assert.Empty(await Storage.Queue.ClaimAsync("w2", 1, T0.AddMinutes(4), T0.AddMinutes(9)));
+        var reclaimed = await Storage.Queue.ClaimAsync("w2", 1, T0.AddMinutes(5), T0.AddMinutes(10));
+
+        Assert.Equal([item.Id], reclaimed.Select(i => i.Id));
+        Assert.Equal(0, reclaimed[0].Attempts);
+    }
+
+    [ContractFact]
+    public async Task Queue_Fail_RetriesAtTimeThenDeadIsNeverClaimed()
+    {
+        var item = Item();
+        await Storage.Queue.EnqueueAsync(item);
+        await Storage.Queue.ClaimAsync("w1", 1, T0, T0.AddMinutes(5));
+
+        await Storage.Queue.FailAsync(item.Id, "HTTP 500", T0.AddMinutes(2), dead: false);
+        Assert.Empty(await Storage.Queue.ClaimAsync("w1", 1, T0.AddMinutes(1), T0.AddMinutes(6)));
+        var retry = Assert.Single(await Storage.Queue.ClaimAsync("w1", 1, T0.AddMinutes(2), T0.AddMinutes(7)));
+        Assert.Equal(1, retry.Attempts);
+        Assert.Equal(T0.AddMinutes(2), retry.NotBefore);
+
+        await Storage.Queue.FailAsync(item.Id, "HTTP 500 again", T0.AddMinutes(3), dead: true);
+
+        Assert.Empty(await Storage.Queue.ClaimAsync("w1", 10, T0.AddDays(1), T0.AddDays(2)));
+        Assert.Equal(new Engine.Ports.QueueStats(0, null, 1), await Storage.Queue.GetStatsAsync());
+    }
+
+    [ContractFact]
+    public async Task Queue_Stats_CountPendingIncludingLeasedAndOldest()
+    {
+        await Storage.Queue.EnqueueAsync(Item(created: T0.AddMinutes(-3)));
+        await Storage.Queue.EnqueueAsync(Item(created: T0.AddMinutes(-1), notBefore: T0.AddHours(1)));
+        await Storage.Queue.ClaimAsync("w1", 1, T0, T0.AddMinutes(5));
+
+        var stats = await Storage.Queue.GetStatsAsync();
+
+        Assert.Equal(2, stats.Pending);
+        Assert.Equal(T0.AddMinutes(-3), stats.OldestPendingAt);
+        Assert.Equal(0, stats.Dead);
+    }
+
+    [ContractFact]
+    public async Task Queue_ParallelClaimers_NeverGetTheSameItem()
+    {
+        const int items = 60;
+        for (var i = 0; i < items; i++)
+        {
+            await Storage.Queue.EnqueueAsync(Item(created: T0.AddSeconds(i)));
+        }
+
+        var claimers = await OpenManyAsync(6);
+        var seen = new ConcurrentBag<Guid>();
+        await Task.WhenAll(claimers.Select((s, n) => Task.Run(async () =>
+        {
+            while (true)
+            {
+                var batch = await s.Queue.ClaimAsync($"w{n}", 3, T0, T0.AddMinutes(5));
+                if (batch.Count == 0)
+                {
+                    return;
+                }
+
+                foreach (var item in batch)
+                {
+                    seen.Add(item.Id);
+                }
+            }
+        })));
+
+        Assert.Equal(items, seen.Count);
+        Assert.Equal(items, seen.Distinct().Count());
+    }
+}
