@@ -1,0 +1,266 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.Options;
+using TriageBot.Slack.Protocol;
+
+namespace TriageBot.Slack.Api;
+
+/// <summary>A Web API call that failed: <c>ok: false</c> with Slack's error code, or an HTTP failure after retries.</summary>
+public sealed class SlackApiException : Exception
+{
+    private static readonly HashSet<string> PermanentErrors = new(StringComparer.Ordinal)
+    {
+        "invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired", "no_permission", "missing_scope",
+        "channel_not_found", "user_not_found", "users_not_found", "not_in_channel", "is_archived", "cannot_dm_bot", "user_disabled",
+        "invalid_arguments", "invalid_blocks", "invalid_blocks_format", "msg_too_long", "no_text", "too_many_attachments",
+        "expired_trigger_id", "invalid_trigger_id", "exchanged_trigger_id", "view_too_large", "not_found", "hash_conflict",
+        "invalid_code", "code_already_used", "bad_redirect_uri", "invalid_client_id", "bad_client_secret", "oauth_authorization_url_mismatch",
+        "app_missing_action_url", "ekm_access_denied", "restricted_action", "messages_tab_disabled", "file_not_found", "invalid_json",
+    };
+
+    /// <summary>Creates the exception.</summary>
+    public SlackApiException(string method, string error, TimeSpan? retryAfter = null, Exception? inner = null)
+        : base($"Slack {method} failed: {error}", inner)
+    {
+        Method = method;
+        Error = error;
+        RetryAfter = retryAfter;
+    }
+
+    /// <summary>The Web API method.</summary>
+    public string Method { get; }
+
+    /// <summary>Slack's error code (or <c>http_NNN</c>).</summary>
+    public string Error { get; }
+
+    /// <summary>The server's Retry-After, when rate limited.</summary>
+    public TimeSpan? RetryAfter { get; }
+
+    /// <summary>True when retrying cannot help (revoked token, unknown channel, bad arguments…).</summary>
+    public bool IsPermanent => PermanentErrors.Contains(Error) || Error is "http_400" or "http_401" or "http_403" or "http_404";
+}
+
+/// <summary>
+/// Typed Slack Web API client: bearer token per call (per workspace), JSON or form bodies as each method accepts,
+/// <c>ok</c>/<c>error</c> checked, chat.postMessage paced per channel. Retries on 429 (honouring Retry-After) live in the
+/// HTTP pipeline (see <see cref="SlackRetryPolicy"/>).
+/// </summary>
+public sealed class SlackApiClient
+{
+    private readonly HttpClient _http;
+    private readonly SlackMetrics _metrics;
+    private readonly ChannelPacer _pacer;
+
+    /// <summary>Creates the client over a configured <see cref="HttpClient"/> (base address = the API base URL).</summary>
+    public SlackApiClient(HttpClient http, SlackMetrics metrics, ChannelPacer pacer, IOptions<SlackOptions> options)
+    {
+        _http = http;
+        _metrics = metrics;
+        _pacer = pacer;
+        if (_http.BaseAddress is null)
+        {
+            var baseUrl = options.Value.ApiBaseUrl;
+            _http.BaseAddress = new Uri(baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/");
+        }
+    }
+
+    /// <summary>chat.postMessage, waiting for the channel's pacing slot first.</summary>
+    public async Task<ChatPostMessageResponse> PostMessageAsync(string token, ChatPostMessageRequest request, CancellationToken ct = default)
+    {
+        await _pacer.WaitAsync(request.Channel, ct);
+        return await CallJsonAsync("chat.postMessage", token, request, SlackJsonContext.Default.ChatPostMessageRequest, SlackJsonContext.Default.ChatPostMessageResponse, ct);
+    }
+
+    /// <summary>chat.postEphemeral.</summary>
+    public Task<ChatPostEphemeralResponse> PostEphemeralAsync(string token, ChatPostEphemeralRequest request, CancellationToken ct = default) =>
+        CallJsonAsync("chat.postEphemeral", token, request, SlackJsonContext.Default.ChatPostEphemeralRequest, SlackJsonContext.Default.ChatPostEphemeralResponse, ct);
+
+    /// <summary>chat.update.</summary>
+    public Task<ChatUpdateResponse> UpdateMessageAsync(string token, ChatUpdateRequest request, CancellationToken ct = default) =>
+        CallJsonAsync("chat.update", token, request, SlackJsonContext.Default.ChatUpdateRequest, SlackJsonContext.Default.ChatUpdateResponse, ct);
+
+    /// <summary>conversations.open with one user: the DM channel id.</summary>
+    public async Task<string> OpenDirectMessageAsync(string token, string userId, CancellationToken ct = default)
+    {
+        var response = await CallJsonAsync("conversations.open", token, new ConversationsOpenRequest { Users = userId },
+            SlackJsonContext.Default.ConversationsOpenRequest, SlackJsonContext.Default.ConversationsOpenResponse, ct);
+        return response.Channel?.Id ?? throw new SlackApiException("conversations.open", "no_channel_in_response");
+    }
+
+    /// <summary>users.info.</summary>
+    public Task<UsersInfoResponse> GetUserAsync(string token, string userId, CancellationToken ct = default) =>
+        CallFormAsync("users.info", token, [new("user", userId)], SlackJsonContext.Default.UsersInfoResponse, ct);
+
+    /// <summary>users.lookupByEmail.</summary>
+    public Task<UsersInfoResponse> LookupUserByEmailAsync(string token, string email, CancellationToken ct = default) =>
+        CallFormAsync("users.lookupByEmail", token, [new("email", email)], SlackJsonContext.Default.UsersInfoResponse, ct);
+
+    /// <summary>views.open.</summary>
+    public Task<ViewResponse> OpenViewAsync(string token, ViewsOpenRequest request, CancellationToken ct = default) =>
+        CallJsonAsync("views.open", token, request, SlackJsonContext.Default.ViewsOpenRequest, SlackJsonContext.Default.ViewResponse, ct);
+
+    /// <summary>views.push.</summary>
+    public Task<ViewResponse> PushViewAsync(string token, ViewsPushRequest request, CancellationToken ct = default) =>
+        CallJsonAsync("views.push", token, request, SlackJsonContext.Default.ViewsPushRequest, SlackJsonContext.Default.ViewResponse, ct);
+
+    /// <summary>views.update.</summary>
+    public Task<ViewResponse> UpdateViewAsync(string token, ViewsUpdateRequest request, CancellationToken ct = default) =>
+        CallJsonAsync("views.update", token, request, SlackJsonContext.Default.ViewsUpdateRequest, SlackJsonContext.Default.ViewResponse, ct);
+
+    /// <summary>views.publish (App Home).</summary>
+    public Task<ViewResponse> PublishViewAsync(string token, ViewsPublishRequest request, CancellationToken ct = default) =>
+        CallJsonAsync("views.publish", token, request, SlackJsonContext.Default.ViewsPublishRequest, SlackJsonContext.Default.ViewResponse, ct);
+
+    /// <summary>chat.getPermalink.</summary>
+    public Task<ChatGetPermalinkResponse> GetPermalinkAsync(string token, string channel, string messageTs, CancellationToken ct = default) =>
+        CallFormAsync("chat.getPermalink", token, [new("channel", channel), new("message_ts", messageTs)], SlackJsonContext.Default.ChatGetPermalinkResponse, ct);
+
+    /// <summary>
+    /// Uploads a file the current way: files.getUploadURLExternal → POST the bytes to the upload URL → files.completeUploadExternal
+    /// into <paramref name="channel"/>. Returns the file id.
+    /// </summary>
+    public async Task<string> UploadFileAsync(string token, string fileName, byte[] content, string title, string channel, string? initialComment = null, string? threadTs = null, CancellationToken ct = default)
+    {
+        var ticket = await CallFormAsync("files.getUploadURLExternal", token,
+            [new("filename", fileName), new("length", content.Length.ToString(CultureInfo.InvariantCulture))],
+            SlackJsonContext.Default.FilesGetUploadUrlExternalResponse, ct);
+        if (string.IsNullOrEmpty(ticket.UploadUrl) || string.IsNullOrEmpty(ticket.FileId)
+            || !Uri.TryCreate(ticket.UploadUrl, UriKind.Absolute, out var uploadUri) || (uploadUri.Scheme != Uri.UriSchemeHttps && uploadUri.Scheme != Uri.UriSchemeHttp))
+        {
+            throw new SlackApiException("files.getUploadURLExternal", "no_upload_url_in_response");
+        }
+
+        using (var upload = new HttpRequestMessage(HttpMethod.Post, uploadUri))
+        {
+            upload.Content = new ByteArrayContent(content);
+            upload.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            using var uploaded = await _http.SendAsync(upload, ct);
+            _metrics.Outbound("files.upload_url", uploaded.IsSuccessStatusCode ? "ok" : $"http_{(int)uploaded.StatusCode}");
+            if (!uploaded.IsSuccessStatusCode)
+            {
+                throw new SlackApiException("files.upload_url", $"http_{(int)uploaded.StatusCode}");
+            }
+        }
+
+        var files = JsonSerializer.Serialize(new List<UploadedFile> { new() { Id = ticket.FileId, Title = title } }, SlackJsonContext.Default.ListUploadedFile);
+        var form = new List<KeyValuePair<string, string>> { new("files", files), new("channel_id", channel) };
+        if (initialComment is not null)
+        {
+            form.Add(new("initial_comment", initialComment));
+        }
+
+        if (threadTs is not null)
+        {
+            form.Add(new("thread_ts", threadTs));
+        }
+
+        await CallFormAsync("files.completeUploadExternal", token, form, SlackJsonContext.Default.FilesCompleteUploadExternalResponse, ct);
+        return ticket.FileId;
+    }
+
+    /// <summary>oauth.v2.access with the client credentials in HTTP Basic auth.</summary>
+    public Task<OAuthV2AccessResponse> OAuthV2AccessAsync(string clientId, string clientSecret, string code, string? redirectUri, CancellationToken ct = default)
+    {
+        var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes(Uri.EscapeDataString(clientId) + ":" + Uri.EscapeDataString(clientSecret)));
+        var form = new List<KeyValuePair<string, string>> { new("code", code) };
+        if (redirectUri is not null)
+        {
+            form.Add(new("redirect_uri", redirectUri));
+        }
+
+        return SendAsync("oauth.v2.access", new AuthenticationHeaderValue("Basic", basic), FormContent(form), SlackJsonContext.Default.OAuthV2AccessResponse, ct);
+    }
+
+    /// <summary>apps.connections.open with the app-level token: a Socket Mode WebSocket URL.</summary>
+    public async Task<string> OpenSocketConnectionAsync(string appToken, CancellationToken ct = default)
+    {
+        var response = await SendAsync("apps.connections.open", new AuthenticationHeaderValue("Bearer", appToken), FormContent([]),
+            SlackJsonContext.Default.AppsConnectionsOpenResponse, ct);
+        return response.Url ?? throw new SlackApiException("apps.connections.open", "no_url_in_response");
+    }
+
+    private Task<TResponse> CallJsonAsync<TRequest, TResponse>(string method, string token, TRequest body, JsonTypeInfo<TRequest> requestInfo, JsonTypeInfo<TResponse> responseInfo, CancellationToken ct)
+        where TResponse : SlackResponse
+    {
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, requestInfo));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        return SendAsync(method, Bearer(token), content, responseInfo, ct);
+    }
+
+    private Task<TResponse> CallFormAsync<TResponse>(string method, string token, List<KeyValuePair<string, string>> form, JsonTypeInfo<TResponse> responseInfo, CancellationToken ct)
+        where TResponse : SlackResponse =>
+        SendAsync(method, Bearer(token), FormContent(form), responseInfo, ct);
+
+    private static AuthenticationHeaderValue Bearer(string token) =>
+        string.IsNullOrWhiteSpace(token) ? throw new SlackApiException("(auth)", "not_authed") : new AuthenticationHeaderValue("Bearer", token);
+
+    private static ByteArrayContent FormContent(List<KeyValuePair<string, string>> form)
+    {
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes(SlackFormParser.Encode(form)));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded");
+        return content;
+    }
+
+    private async Task<TResponse> SendAsync<TResponse>(string method, AuthenticationHeaderValue auth, HttpContent content, JsonTypeInfo<TResponse> responseInfo, CancellationToken ct)
+        where TResponse : SlackResponse
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, method) { Content = content };
+        request.Headers.Authorization = auth;
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, ct);
+        }
+        catch (HttpRequestException ex)
+        {
+            _metrics.Outbound(method, "network_error");
+            throw new SlackApiException(method, "network_error", null, ex);
+        }
+        catch (TimeoutException ex)
+        {
+            _metrics.Outbound(method, "timeout");
+            throw new SlackApiException(method, "timeout", null, ex);
+        }
+        catch (Polly.Timeout.TimeoutRejectedException ex)
+        {
+            _metrics.Outbound(method, "timeout");
+            throw new SlackApiException(method, "timeout", null, ex);
+        }
+
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                var status = response.StatusCode == HttpStatusCode.TooManyRequests ? "ratelimited" : $"http_{(int)response.StatusCode}";
+                _metrics.Outbound(method, status);
+                throw new SlackApiException(method, status, SlackRetryPolicy.RetryAfter(response));
+            }
+
+            TResponse? body;
+            try
+            {
+                var bytes = await response.Content.ReadAsByteArrayAsync(ct);
+                body = JsonSerializer.Deserialize(bytes, responseInfo);
+            }
+            catch (JsonException ex)
+            {
+                _metrics.Outbound(method, "invalid_response");
+                throw new SlackApiException(method, "invalid_response", null, ex);
+            }
+
+            if (body is null || !body.Ok)
+            {
+                var error = body?.Error ?? "invalid_response";
+                _metrics.Outbound(method, error);
+                throw new SlackApiException(method, error);
+            }
+
+            _metrics.Outbound(method, "ok");
+            return body;
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using System.Net;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
+
+namespace TriageBot.Slack.Api;
+
+/// <summary>
+/// The Web API's retry rules: a 429 is retried after the server's <c>Retry-After</c> (when it is short enough to wait for in-process),
+/// 502/503/504 and network failures with exponential backoff. Other statuses are not retried here (the durable queue may retry the work).
+/// </summary>
+public static class SlackRetryPolicy
+{
+    /// <summary>Adds the retry (and a per-attempt timeout) to an HTTP resilience pipeline.</summary>
+    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, TimeSpan maxInProcessRetryAfter, int maxAttempts = 3)
+    {
+        builder.AddRetry(new HttpRetryStrategyOptions
+        {
+            MaxRetryAttempts = maxAttempts,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = TimeSpan.FromMilliseconds(300),
+            ShouldRetryAfterHeader = false,
+            ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, maxInProcessRetryAfter)),
+            DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result is { } r ? RetryAfter(r) : null),
+        });
+        builder.AddTimeout(TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>True when the outcome should be retried in-process.</summary>
+    public static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, TimeSpan maxInProcessRetryAfter)
+    {
+        if (outcome.Exception is HttpRequestException or Polly.Timeout.TimeoutRejectedException)
+        {
+            return true;
+        }
+
+        if (outcome.Result is not { } response)
+        {
+            return false;
+        }
+
+        if (response.StatusCode == HttpStatusCode.TooManyRequests)
+        {
+            var wait = RetryAfter(response) ?? TimeSpan.FromSeconds(1);
+            return wait <= maxInProcessRetryAfter;
+        }
+
+        return response.StatusCode is HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
+    }
+
+    /// <summary>The response's Retry-After (seconds or date), if any.</summary>
+    public static TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        var header = response.Headers.RetryAfter;
+        if (header?.Delta is { } delta)
+        {
+            return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
+        }
+
+        if (header?.Date is { } date && response.Headers.Date is { } now)
+        {
+            var wait = date - now;
+            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,120 @@
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TriageBot.Slack.Protocol;
+
+namespace TriageBot.Slack.App;
+
+/// <summary>
+/// <c>POST /slack/events</c>: reads the raw body (capped), verifies the signature on those exact bytes, parses, dispatches and acks.
+/// Bad input gets a 4xx (413 too large, 401 bad signature, 400 malformed), never a 500.
+/// </summary>
+public sealed class SlackEventsEndpoint
+{
+    private readonly SlackDispatcher _dispatcher;
+    private readonly SlackSignatureVerifier _verifier;
+    private readonly SlackMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly IOptions<SlackOptions> _options;
+    private readonly ILogger<SlackEventsEndpoint> _log;
+
+    /// <summary>Creates the endpoint.</summary>
+    public SlackEventsEndpoint(SlackDispatcher dispatcher, SlackSignatureVerifier verifier, SlackMetrics metrics, TimeProvider time, IOptions<SlackOptions> options, ILogger<SlackEventsEndpoint> log)
+    {
+        _dispatcher = dispatcher;
+        _verifier = verifier;
+        _metrics = metrics;
+        _time = time;
+        _options = options;
+        _log = log;
+    }
+
+    /// <summary>Handles one request.</summary>
+    public async Task HandleAsync(HttpContext http)
+    {
+        var started = _time.GetTimestamp();
+        var max = _options.Value.MaxBodyBytes;
+        var ct = http.RequestAborted;
+        if (http.Request.ContentLength > max)
+        {
+            await WriteAsync(http, SlackAck.Client(StatusCodes.Status413PayloadTooLarge, "Request body too large."));
+            return;
+        }
+
+        var body = await ReadCappedAsync(http.Request.Body, max, ct);
+        if (body is null)
+        {
+            await WriteAsync(http, SlackAck.Client(StatusCodes.Status413PayloadTooLarge, "Request body too large."));
+            return;
+        }
+
+        // Header lookups in ASP.NET Core are case-insensitive.
+        var check = _verifier.Verify(http.Request.Headers["X-Slack-Request-Timestamp"], http.Request.Headers["X-Slack-Signature"], body);
+        if (check != SignatureCheck.Valid)
+        {
+            if (check == SignatureCheck.NoSecret)
+            {
+                _log.LogWarning("Refused a Slack request: TriageBot:Slack:SigningSecret is not configured");
+            }
+            else
+            {
+                _log.LogInformation("Refused a Slack request: signature check {Check}", check);
+            }
+
+            await WriteAsync(http, SlackAck.Client(StatusCodes.Status401Unauthorized, "Invalid signature."));
+            return;
+        }
+
+        SlackAck ack;
+        try
+        {
+            var inbound = SlackInboundParser.Parse(http.Request.ContentType, body);
+            ack = await _dispatcher.HandleAsync(inbound, ct);
+        }
+        catch (SlackPayloadException ex)
+        {
+            _log.LogInformation("Malformed Slack payload: {Reason}", ex.Message);
+            ack = SlackAck.Client(StatusCodes.Status400BadRequest, ex.Message);
+        }
+
+        await WriteAsync(http, ack);
+        _metrics.Ack(_time.GetElapsedTime(started));
+    }
+
+    private static async Task<byte[]?> ReadCappedAsync(Stream stream, int max, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        while (true)
+        {
+            var read = await stream.ReadAsync(chunk, ct);
+            if (read == 0)
+            {
+                return buffer.ToArray();
+            }
+
+            if (buffer.Length + read > max)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+    }
+
+    private static async Task WriteAsync(HttpContext http, SlackAck ack)
+    {
+        http.Response.StatusCode = ack.Status;
+        if (ack.Json is not null)
+        {
+            http.Response.ContentType = "application/json; charset=utf-8";
+            await http.Response.WriteAsync(ack.Json.ToJsonString(), Encoding.UTF8, http.RequestAborted);
+        }
+        else if (ack.Text is not null)
+        {
+            http.Response.ContentType = "text/plain; charset=utf-8";
+            await http.Response.WriteAsync(ack.Text, Encoding.UTF8, http.RequestAborted);
+        }
+    }
+}

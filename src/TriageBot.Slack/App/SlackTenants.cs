@@ -1,0 +1,77 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using TriageBot.Engine.Ports;
+using TriageBot.Slack.Protocol;
+
+namespace TriageBot.Slack.App;
+
+/// <summary>Tenant keys: <c>slack:{team_id}</c>, or <c>slack:{enterprise_id}</c> for org-wide (enterprise) installs.</summary>
+public static class SlackTenants
+{
+    /// <summary>The tenant key for a team/enterprise pair.</summary>
+    public static string For(string? teamId, string? enterpriseId, bool isEnterpriseInstall) =>
+        isEnterpriseInstall && !string.IsNullOrEmpty(enterpriseId) ? "slack:" + enterpriseId
+        : !string.IsNullOrEmpty(teamId) ? "slack:" + teamId
+        : "slack:" + enterpriseId;
+
+    /// <summary>The tenant of an event envelope.</summary>
+    public static string For(EventEnvelope envelope)
+    {
+        var auth = envelope.Authorizations?.FirstOrDefault();
+        var enterpriseInstall = auth?.IsEnterpriseInstall ?? false;
+        return For(envelope.TeamId ?? auth?.TeamId, envelope.EnterpriseId ?? auth?.EnterpriseId, enterpriseInstall);
+    }
+
+    /// <summary>The tenant of an interaction.</summary>
+    public static string For(InteractionPayload payload) =>
+        For(payload.Team?.Id ?? payload.User?.TeamId, payload.Enterprise?.Id ?? payload.Team?.EnterpriseId, payload.IsEnterpriseInstall);
+
+    /// <summary>The tenant of a slash command.</summary>
+    public static string For(SlashCommand command) => For(command.TeamId, command.EnterpriseId, command.IsEnterpriseInstall);
+}
+
+/// <summary>
+/// Bot tokens per tenant: the OAuth installation (token decrypted with Data Protection), else the single-workspace token from configuration.
+/// </summary>
+public sealed class SlackTokenProvider
+{
+    /// <summary>Data Protection purpose of stored bot tokens.</summary>
+    public const string TokenPurpose = "TriageBot.Slack.BotToken.v1";
+
+    private readonly IOptions<SlackOptions> _options;
+    private readonly IServiceProvider _services;
+
+    /// <summary>Creates the provider.</summary>
+    public SlackTokenProvider(IOptions<SlackOptions> options, IServiceProvider services)
+    {
+        _options = options;
+        _services = services;
+    }
+
+    /// <summary>The bot token for a tenant, or null when the app is not installed there.</summary>
+    public async Task<string?> GetBotTokenAsync(string tenant, CancellationToken ct)
+    {
+        var installation = await GetInstallationAsync(tenant, ct);
+        if (installation?.ProtectedToken is { Length: > 0 } protectedToken)
+        {
+            var protector = _services.GetRequiredService<IDataProtectionProvider>().CreateProtector(TokenPurpose);
+            return protector.Unprotect(protectedToken);
+        }
+
+        return string.IsNullOrWhiteSpace(_options.Value.BotToken) ? null : _options.Value.BotToken;
+    }
+
+    /// <summary>The bot's own user id in a tenant, when known.</summary>
+    public async Task<string?> GetBotUserIdAsync(string tenant, CancellationToken ct)
+    {
+        var installation = await GetInstallationAsync(tenant, ct);
+        return installation?.BotUserId ?? _options.Value.BotUserId;
+    }
+
+    private async Task<Installation?> GetInstallationAsync(string tenant, CancellationToken ct)
+    {
+        var store = _services.GetService<IInstallationStore>();
+        return store is null ? null : await store.GetAsync(tenant, ct);
+    }
+}

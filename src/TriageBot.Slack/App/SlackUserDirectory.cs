@@ -1,0 +1,93 @@
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TriageBot.Engine.Org;
+using TriageBot.Slack.Api;
+
+namespace TriageBot.Slack.App;
+
+/// <summary>A Slack user and the org person they map to (null: an outsider).</summary>
+/// <param name="SlackUserId">Slack user id.</param>
+/// <param name="Person">The org person, or null.</param>
+/// <param name="DisplayName">Best display name.</param>
+public sealed record SlackUserRef(string SlackUserId, Person? Person, string DisplayName)
+{
+    /// <summary>Org id for mapped people, the Slack id for outsiders.</summary>
+    public string OrgOrPlatformId => Person?.Id ?? SlackUserId;
+}
+
+/// <summary>Maps Slack users to org people by <c>slack_id</c>, else by email through users.info (cached with expiry).</summary>
+public sealed class SlackUserDirectory
+{
+    private readonly IOrgProvider _org;
+    private readonly SlackApiClient _api;
+    private readonly SlackTokenProvider _tokens;
+    private readonly IMemoryCache _cache;
+    private readonly IOptions<SlackOptions> _options;
+    private readonly ILogger<SlackUserDirectory> _log;
+
+    /// <summary>Creates the directory.</summary>
+    public SlackUserDirectory(IOrgProvider org, SlackApiClient api, SlackTokenProvider tokens, IMemoryCache cache, IOptions<SlackOptions> options, ILogger<SlackUserDirectory> log)
+    {
+        _org = org;
+        _api = api;
+        _tokens = tokens;
+        _cache = cache;
+        _options = options;
+        _log = log;
+    }
+
+    /// <summary>Resolves a Slack user; unknown users are outsiders, never errors.</summary>
+    public async Task<SlackUserRef> ResolveAsync(string tenant, string slackUserId, CancellationToken ct)
+    {
+        var directory = _org.Directory;
+        if (directory.FindBySlackId(slackUserId) is { } direct)
+        {
+            return new SlackUserRef(slackUserId, direct, direct.Name);
+        }
+
+        var key = "slack-user:" + tenant + ":" + slackUserId;
+        if (_cache.TryGetValue(key, out (string? Email, string Name) cached))
+        {
+            return new SlackUserRef(slackUserId, cached.Email is null ? null : directory.FindByEmail(cached.Email), cached.Name);
+        }
+
+        (string? Email, string Name) info = (null, slackUserId);
+        var expiry = _options.Value.UserCacheDuration;
+        try
+        {
+            var token = await _tokens.GetBotTokenAsync(tenant, ct);
+            if (token is not null)
+            {
+                var user = (await _api.GetUserAsync(token, slackUserId, ct)).User;
+                var name = user?.Profile?.DisplayName is { Length: > 0 } dn ? dn : user?.RealName ?? user?.Profile?.RealName ?? user?.Name ?? slackUserId;
+                info = (user?.Profile?.Email, name);
+            }
+        }
+        catch (SlackApiException ex)
+        {
+            // Unknown or unreachable users are outsiders; remember briefly so a broken lookup is not repeated on every message.
+            _log.LogInformation("users.info for {SlackUserId} failed ({Error}); treating as an outsider", slackUserId, ex.Error);
+            expiry = TimeSpan.FromMinutes(1);
+        }
+
+        _cache.Set(key, info, expiry);
+        var person = info.Email is null ? null : directory.FindByEmail(info.Email);
+        return new SlackUserRef(slackUserId, person, person?.Name ?? info.Name);
+    }
+
+    /// <summary>True when the person is a Lead (lead, staff, principal).</summary>
+    public bool IsLead(Person? person) => person is not null && _org.Directory.Leads.Any(p => p.Id == person.Id);
+
+    /// <summary>The Slack id of an org person (for mentions and DMs), or null.</summary>
+    public string? SlackIdOf(string orgOrPlatformId)
+    {
+        var person = _org.Directory.FindPerson(orgOrPlatformId);
+        if (person is not null)
+        {
+            return person.SlackId;
+        }
+
+        return orgOrPlatformId.Length > 1 && orgOrPlatformId[0] is 'U' or 'W' && orgOrPlatformId.All(char.IsAsciiLetterOrDigit) ? orgOrPlatformId : null;
+    }
+}

@@ -1,0 +1,220 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using TriageBot.Engine.Decisions;
+using TriageBot.Engine.Digest;
+using TriageBot.Engine.Org;
+using TriageBot.Engine.Ports;
+using TriageBot.Engine.Queue;
+using TriageBot.Engine.UseCases;
+using TriageBot.Slack.Api;
+using TriageBot.Slack.Protocol;
+using TriageBot.Slack.Rendering;
+
+namespace TriageBot.Slack.App;
+
+/// <summary>Runs the adapter's queued work (kinds <c>slack.*</c>): the Web API calls made after the ack.</summary>
+public sealed class SlackWorkHandler : IWorkHandler
+{
+    private readonly SlackApiClient _api;
+    private readonly SlackTokenProvider _tokens;
+    private readonly IServiceProvider _services;
+    private readonly ILogger<SlackWorkHandler> _log;
+
+    /// <summary>Creates the handler.</summary>
+    public SlackWorkHandler(SlackApiClient api, SlackTokenProvider tokens, IServiceProvider services, ILogger<SlackWorkHandler> log)
+    {
+        _api = api;
+        _tokens = tokens;
+        _services = services;
+        _log = log;
+    }
+
+    /// <inheritdoc />
+    public bool CanHandle(string kind) => kind.StartsWith("slack.", StringComparison.Ordinal);
+
+    /// <inheritdoc />
+    public async Task HandleAsync(WorkItem item, CancellationToken ct)
+    {
+        try
+        {
+            var token = await _tokens.GetBotTokenAsync(item.Tenant, ct)
+                ?? throw new PermanentWorkException($"TriageBot is not installed in {item.Tenant} (no bot token).");
+            switch (item.Kind)
+            {
+                case SlackWorkKinds.PostMessage:
+                    {
+                        var work = Read(item, SlackJsonContext.Default.PostMessageWork);
+                        await _api.PostMessageAsync(token, new ChatPostMessageRequest
+                        {
+                            Channel = work.Channel, ThreadTs = work.ThreadTs, Text = work.Text, Blocks = work.Blocks, UnfurlLinks = false, UnfurlMedia = false,
+                        }, ct);
+                        break;
+                    }
+
+                case SlackWorkKinds.PostEphemeral:
+                    {
+                        var work = Read(item, SlackJsonContext.Default.PostMessageWork);
+                        await _api.PostEphemeralAsync(token, new ChatPostEphemeralRequest
+                        {
+                            Channel = work.Channel, User = work.User ?? throw new PermanentWorkException("Ephemeral message without a user."),
+                            ThreadTs = work.ThreadTs, Text = work.Text, Blocks = work.Blocks,
+                        }, ct);
+                        break;
+                    }
+
+                case SlackWorkKinds.UpdateMessage:
+                    {
+                        var work = Read(item, SlackJsonContext.Default.UpdateMessageWork);
+                        await _api.UpdateMessageAsync(token, new ChatUpdateRequest { Channel = work.Channel, Ts = work.Ts, Text = work.Text, Blocks = work.Blocks }, ct);
+                        break;
+                    }
+
+                case SlackWorkKinds.PublishHome:
+                    await PublishHomeAsync(item.Tenant, token, Read(item, SlackJsonContext.Default.PublishHomeWork), ct);
+                    break;
+                case SlackWorkKinds.SendDigest:
+                    await SendDigestAsync(item.Tenant, Read(item, SlackJsonContext.Default.SendDigestWork), ct);
+                    break;
+                default:
+                    throw new PermanentWorkException($"Unknown Slack work kind '{item.Kind}'.");
+            }
+        }
+        catch (SlackApiException ex) when (ex.IsPermanent)
+        {
+            throw new PermanentWorkException($"Slack refused {ex.Method}: {ex.Error}", ex);
+        }
+        catch (TriageUserException ex)
+        {
+            throw new PermanentWorkException(ex.Message, ex);
+        }
+    }
+
+    private async Task PublishHomeAsync(string tenant, string token, PublishHomeWork work, CancellationToken ct)
+    {
+        var users = _services.GetRequiredService<SlackUserDirectory>();
+        var user = await users.ResolveAsync(tenant, work.UserId, ct);
+        System.Text.Json.Nodes.JsonObject view;
+        if (users.IsLead(user.Person))
+        {
+            var home = await _services.GetRequiredService<ITriageUseCases>().GetHomeAsync(tenant, user.Person!.Id, ct);
+            view = SlackRenderer.Home(home);
+        }
+        else
+        {
+            view = BlockKit.Views.Home(new BlockKit.BlockBuilder(BlockKit.BlockLimits.ViewBlocks)
+                .Header("TriageBot")
+                .Section(BlockKit.Md.Trusted("Not sure who to ask? Try `/triage who <your question>` — I'll point you to the right person or team.")));
+        }
+
+        await _api.PublishViewAsync(token, new ViewsPublishRequest { UserId = work.UserId, View = view }, ct);
+    }
+
+    private async Task SendDigestAsync(string tenant, SendDigestWork work, CancellationToken ct)
+    {
+        var useCases = _services.GetRequiredService<ITriageUseCases>();
+        var org = _services.GetRequiredService<IOrgProvider>();
+        var lead = org.Directory.FindPerson(work.LeadId) ?? throw new PermanentWorkException($"Unknown Lead '{work.LeadId}'.");
+        var digest = await useCases.BuildDigestAsync(tenant, work.LeadId, work.IsoWeek, ct);
+        byte[]? chart = null;
+        try
+        {
+            chart = _services.GetService<IDigestChartRenderer>()?.RenderPng(digest);
+        }
+        catch (Exception ex)
+        {
+            // The digest still goes out without its chart.
+            _log.LogWarning(ex, "Rendering the digest chart failed");
+        }
+
+        var sender = _services.GetRequiredService<SlackDigestSender>();
+        var personWithSlackId = work.UserId is not null && lead.SlackId is null ? lead with { SlackId = work.UserId } : lead;
+        var result = await sender.SendAsync(tenant, personWithSlackId, new DigestMessage(digest, SlackDigestSender.FallbackText(digest), chart), ct);
+        if (result != DigestSendResult.Sent)
+        {
+            throw new PermanentWorkException($"The digest could not be delivered: {result}.");
+        }
+    }
+
+    private static T Read<T>(WorkItem item, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(item.PayloadJson, info) ?? throw new PermanentWorkException("Empty work payload.");
+        }
+        catch (JsonException ex)
+        {
+            throw new PermanentWorkException("Unreadable work payload.", ex);
+        }
+    }
+}
+
+/// <summary>Delivers weekly digests by DM: conversations.open, Block Kit message, chart uploaded with files.getUploadURLExternal/completeUploadExternal.</summary>
+public sealed class SlackDigestSender : IDigestSender
+{
+    private static readonly HashSet<string> BlockedErrors = new(StringComparer.Ordinal) { "cannot_dm_bot", "user_disabled", "account_inactive", "messages_tab_disabled", "is_archived" };
+    private static readonly HashSet<string> UnreachableErrors = new(StringComparer.Ordinal) { "user_not_found", "users_not_found", "invalid_auth", "not_authed", "token_revoked", "missing_scope" };
+
+    private readonly SlackApiClient _api;
+    private readonly SlackTokenProvider _tokens;
+
+    /// <summary>Creates the sender.</summary>
+    public SlackDigestSender(SlackApiClient api, SlackTokenProvider tokens)
+    {
+        _api = api;
+        _tokens = tokens;
+    }
+
+    /// <inheritdoc />
+    public Platform Platform => Platform.Slack;
+
+    /// <inheritdoc />
+    public async Task<DigestSendResult> SendAsync(string tenant, Person lead, DigestMessage message, CancellationToken ct = default)
+    {
+        var token = await _tokens.GetBotTokenAsync(tenant, ct);
+        if (token is null)
+        {
+            return DigestSendResult.NotReachable;
+        }
+
+        try
+        {
+            var userId = lead.SlackId;
+            if (userId is null && !string.IsNullOrEmpty(lead.Email))
+            {
+                userId = (await _api.LookupUserByEmailAsync(token, lead.Email, ct)).User?.Id;
+            }
+
+            if (userId is null)
+            {
+                return DigestSendResult.NotReachable;
+            }
+
+            var channel = await _api.OpenDirectMessageAsync(token, userId, ct);
+            var text = string.IsNullOrWhiteSpace(message.PlainText) ? FallbackText(message.Digest) : message.PlainText;
+            await _api.PostMessageAsync(token, new ChatPostMessageRequest
+            {
+                Channel = channel, Text = BlockKit.SlackText.TruncatePlain(text, 3000), Blocks = SlackRenderer.Digest(message.Digest).Build(),
+            }, ct);
+            if (message.ChartPng is { Length: > 0 } png)
+            {
+                await _api.UploadFileAsync(token, $"help-week-{message.Digest.IsoWeek}.png", png, $"Help hours per day, {message.Digest.IsoWeek}", channel, null, null, ct);
+            }
+
+            return DigestSendResult.Sent;
+        }
+        catch (SlackApiException ex) when (BlockedErrors.Contains(ex.Error))
+        {
+            return DigestSendResult.Blocked;
+        }
+        catch (SlackApiException ex) when (UnreachableErrors.Contains(ex.Error))
+        {
+            return DigestSendResult.NotReachable;
+        }
+    }
+
+    /// <summary>Short notification text for a digest.</summary>
+    public static string FallbackText(WeeklyDigest d) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"Your help week {d.IsoWeek}: {d.HoursSpent:0.#} h of {d.BudgetHours:0.#} h, {d.Received} requests ({d.Taken} taken, {d.Redirected} redirected).");
+}

@@ -1,0 +1,61 @@
+using System.Text.Json.Nodes;
+
+namespace TriageBot.Slack.App;
+
+/// <summary>Work kinds this adapter enqueues; the host's queue runner calls <see cref="SlackWorkHandler"/> for them.</summary>
+public static class SlackWorkKinds
+{
+    /// <summary>chat.postMessage (paced per channel).</summary>
+    public const string PostMessage = "slack.post-message";
+    /// <summary>chat.postEphemeral.</summary>
+    public const string PostEphemeral = "slack.post-ephemeral";
+    /// <summary>chat.update.</summary>
+    public const string UpdateMessage = "slack.update-message";
+    /// <summary>views.publish of the App Home.</summary>
+    public const string PublishHome = "slack.publish-home";
+    /// <summary>Build and deliver a digest by DM, with the chart.</summary>
+    public const string SendDigest = "slack.send-digest";
+}
+
+/// <summary>A message to post (or ephemeral, when <see cref="User"/> is set).</summary>
+public sealed class PostMessageWork
+{
+    public required string Channel { get; set; }
+    public string? ThreadTs { get; set; }
+    public string? User { get; set; }
+    public required string Text { get; set; }
+    public JsonArray? Blocks { get; set; }
+}
+
+/// <summary>A message to replace.</summary>
+public sealed class UpdateMessageWork
+{
+    public required string Channel { get; set; }
+    public required string Ts { get; set; }
+    public required string Text { get; set; }
+    public JsonArray? Blocks { get; set; }
+}
+
+/// <summary>Refresh a Lead's App Home.</summary>
+public sealed class PublishHomeWork
+{
+    public required string UserId { get; set; }
+}
+
+/// <summary>Deliver a Lead's digest now.</summary>
+public sealed class SendDigestWork
+{
+    public required string LeadId { get; set; }
+    public string? UserId { get; set; }
+    public string? IsoWeek { get; set; }
+}
+
+/// <summary>What a modal carries in <c>private_metadata</c> (kept well under 3000 chars).</summary>
+public sealed class ModalContext
+{
+    public Guid RequestId { get; set; }
+    public string? Channel { get; set; }
+    public string? ThreadTs { get; set; }
+    public string? RequesterUserId { get; set; }
+    public string? OwnerId { get; set; }
+}
