@@ -1,20 +1,73 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using TriageBot.Engine.Digest;
+using TriageBot.Engine.Queue;
+using TriageBot.Slack.Api;
+using TriageBot.Slack.App;
+using TriageBot.Slack.OAuth;
+using TriageBot.Slack.Protocol;
+using TriageBot.Slack.SocketMode;
 
 namespace TriageBot.Slack;
 
 /// <summary>Registers and maps the Slack adapter.</summary>
 public static class SlackServiceCollectionExtensions
 {
-    /// <summary>Registers the Slack adapter when <c>TriageBot:Slack</c> settings are present.</summary>
+    /// <summary>
+    /// Registers the Slack adapter. Settings come from <c>TriageBot:Slack</c> and are validated at start-up; without a signing secret
+    /// every request to <c>/slack/events</c> is refused, and Socket Mode starts only with an app-level token.
+    /// </summary>
     public static IServiceCollection AddSlack(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<SlackOptions>().Bind(configuration.GetSection(SlackOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SlackOptions>, SlackOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMemoryCache();
+        services.AddMetrics();
+        services.AddDataProtection();
+
+        services.TryAddSingleton<SlackMetrics>();
+        services.TryAddSingleton(sp => new ChannelPacer(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<SlackOptions>>().Value.PostMessageInterval));
+        services.TryAddSingleton(sp => new SlackSignatureVerifier(sp.GetRequiredService<IOptions<SlackOptions>>().Value.SigningSecret, sp.GetRequiredService<TimeProvider>()));
+        services.AddHttpClient<SlackApiClient>((sp, client) =>
+            {
+                var baseUrl = sp.GetRequiredService<IOptions<SlackOptions>>().Value.ApiBaseUrl;
+                client.BaseAddress = new Uri(baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/");
+                client.Timeout = TimeSpan.FromSeconds(60);
+            })
+            .AddResilienceHandler("slack-api", (builder, context) =>
+                SlackRetryPolicy.Configure(builder, context.ServiceProvider.GetRequiredService<IOptions<SlackOptions>>().Value.MaxInProcessRetryAfter));
+
+        // Singletons reach scoped ports only through scopes they create; request handling is scoped.
+        services.TryAddSingleton<SlackTokenProvider>();
+        services.TryAddSingleton<SlackUserDirectory>();
+        services.TryAddScoped<SlackOutbox>();
+        services.TryAddScoped<SlackDispatcher>();
+        services.TryAddScoped<SlackEventsEndpoint>();
+        services.TryAddScoped<SlackOAuthEndpoints>();
+        services.TryAddSingleton<SlackWorkHandler>();
+        services.AddSingleton<IWorkHandler>(sp => sp.GetRequiredService<SlackWorkHandler>());
+        services.TryAddSingleton<SlackDigestSender>();
+        services.AddSingleton<IDigestSender>(sp => sp.GetRequiredService<SlackDigestSender>());
+        services.TryAddSingleton<ISlackInboundHandler, ScopedDispatcherHandler>();
+        services.TryAddSingleton<SocketModeService>();
+        services.AddHostedService(sp => sp.GetRequiredService<SocketModeService>());
         return services;
     }
 
     /// <summary>Maps <c>POST /slack/events</c> and the OAuth endpoints.</summary>
-    public static IEndpointRouteBuilder MapSlack(this IEndpointRouteBuilder endpoints) => endpoints;
+    public static IEndpointRouteBuilder MapSlack(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/slack/events", (HttpContext http) => http.RequestServices.GetRequiredService<SlackEventsEndpoint>().HandleAsync(http));
+        endpoints.MapGet("/slack/install", (HttpContext http) => http.RequestServices.GetRequiredService<SlackOAuthEndpoints>().InstallAsync(http));
+        endpoints.MapGet("/slack/oauth_redirect", (HttpContext http) => http.RequestServices.GetRequiredService<SlackOAuthEndpoints>().RedirectAsync(http));
+        return endpoints;
+    }
 }
