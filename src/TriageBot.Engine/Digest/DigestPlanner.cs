@@ -12,7 +12,7 @@ public static class DigestPlanner
     /// <summary>How late a previous week's digest may still be sent. Default 3 days (a long weekend of downtime).</summary>
     public static TimeSpan DefaultCatchUpWindow { get; } = TimeSpan.FromDays(3);
 
-    /// <summary>The UTC instant a week's digest is due. A local time skipped by DST moves to the first moment after the jump; a repeated one uses its first occurrence.</summary>
+    /// <summary>The UTC instant a week's digest is due. A local time skipped by DST moves forward by the gap (02:30 → 03:30); a repeated one uses its first occurrence.</summary>
     public static DateTimeOffset DueAtUtc(IsoWeekId week, DayOfWeek day, TimeOnly time, TimeZoneInfo zone) => week.LocalTimeToUtc(day, time, zone);
 
     /// <summary>True when the digest of the week containing <paramref name="now"/> (in <paramref name="zone"/>) is due.</summary>

@@ -38,15 +38,15 @@ public static class TimeZones
 
     /// <summary>
     /// The UTC instant at which the wall clock in <paramref name="zone"/> first shows <paramref name="local"/>.
-    /// A time skipped by a DST gap maps to the instant the clock jumps (the first existing moment after it);
-    /// a repeated time maps to its first occurrence.
+    /// A time skipped by a DST gap moves forward by the length of the gap (02:30 in a 02:00→03:00 gap becomes 03:30, and a
+    /// skipped midnight becomes the moment the clock jumps); a repeated time maps to its first occurrence.
     /// </summary>
     public static DateTimeOffset ToUtc(DateTime local, TimeZoneInfo zone)
     {
         var unspecified = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
         if (zone.IsInvalidTime(unspecified))
         {
-            // The offset in force just before the gap; local − that offset is the instant of the jump.
+            // Read the skipped wall time with the offset in force just before the gap: it lands the gap length later.
             var before = zone.GetUtcOffset(unspecified.AddHours(-6));
             return new DateTimeOffset(unspecified - before, TimeSpan.Zero);
         }
