@@ -128,6 +128,9 @@ internal sealed class CliConfiguration
     public static bool IsSqlite(StorageOptions options) =>
         string.IsNullOrWhiteSpace(options.Provider) || options.Provider.Trim().Equals("sqlite", StringComparison.OrdinalIgnoreCase);
 
+    public static bool IsPostgres(StorageOptions options) =>
+        options.Provider?.Trim().ToLowerInvariant() is "postgres" or "postgresql" or "npgsql";
+
     /// <summary>The SQLite file of <paramref name="options"/>, or null when not SQLite (or in memory).</summary>
     public static string? SqliteFile(StorageOptions options)
     {

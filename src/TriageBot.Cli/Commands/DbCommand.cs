@@ -58,7 +58,7 @@ internal static class DbCommand
             return Convert.ToInt32(await count.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        if (!CliConfiguration.IsPostgres(options) || string.IsNullOrWhiteSpace(options.ConnectionString))
         {
             return 0; // opening the storage then fails with the message that names the key to set
         }

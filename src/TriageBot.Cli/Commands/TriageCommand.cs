@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using TriageBot.Engine.Decisions;
 using TriageBot.Engine.Ledger;
@@ -29,6 +30,7 @@ internal static class TriageCommand
         };
         command.SetAction(async (parse, ct) =>
         {
+            RejectOptionLikeText(parse, text);
             var request = new TriageRequest(
                 OrgPath: parse.GetValue(org),
                 LeadId: parse.GetRequiredValue(lead).Trim(),
@@ -42,6 +44,24 @@ internal static class TriageCommand
             return CliApp.Ok;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The text argument takes any number of words, so a misspelt option ("--colour") would silently become part of the
+    /// request. Words that look like options are refused unless the text follows "--".
+    /// </summary>
+    private static void RejectOptionLikeText(ParseResult parse, Argument<string[]> text)
+    {
+        if (parse.Tokens.Any(t => t.Type == TokenType.DoubleDash))
+        {
+            return;
+        }
+
+        var optionLike = parse.GetResult(text)?.Tokens.FirstOrDefault(t => t.Value.Length > 1 && t.Value[0] == '-' && !char.IsDigit(t.Value[1]));
+        if (optionLike is not null)
+        {
+            throw new CliUsageException($"unknown option '{optionLike.Value}' (if the request text starts with a dash, put it after --)");
+        }
     }
 
     internal sealed record TriageRequest(string? OrgPath, string LeadId, string RequesterId, DateTimeOffset At, double? HoursSpent, string Tenant, string Text);
