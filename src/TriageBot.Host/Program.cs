@@ -1,20 +1,54 @@
+using Microsoft.Extensions.Options;
+using Serilog;
 using TriageBot.Host;
+using TriageBot.Host.Logging;
 using TriageBot.Slack;
 using TriageBot.Teams;
 
-var builder = WebApplication.CreateBuilder(args);
+Log.Logger = HostLogging.CreateBootstrapLogger();
+try
+{
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+    {
+        Args = args,
 
-builder.Services.AddTriageBotCore(builder.Configuration);
-builder.Services.AddSlack(builder.Configuration);
-builder.Services.AddTeams(builder.Configuration);
+        // `dotnet TriageBot.Host.dll` from another folder: use the settings and sample org shipped next to the binary.
+        ContentRootPath = File.Exists(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json")) ? null : AppContext.BaseDirectory,
+    });
 
-var app = builder.Build();
+    builder.Services.AddTriageBotCore(builder.Configuration);
+    builder.Services.AddSlack(builder.Configuration);
+    builder.Services.AddTeams(builder.Configuration);
 
-app.MapTriageBotCore();
-app.MapSlack();
-app.MapTeams();
+    var app = builder.Build();
 
-app.Run();
+    app.MapTriageBotCore();
+    app.MapSlack();
+    app.MapTeams();
+
+    app.Run();
+    return 0;
+}
+catch (OptionsValidationException ex)
+{
+    // A wrong or missing setting: say which key and what to put there, then stop.
+    foreach (var failure in ex.Failures)
+    {
+        Log.Fatal("Configuration error: {Problem}", failure);
+    }
+
+    Log.Fatal("TriageBot did not start: fix the setting(s) above in appsettings.json or the TriageBot__… environment variables");
+    return 2;
+}
+catch (Exception ex) when (ex is not HostAbortedException)
+{
+    Log.Fatal(ex, "TriageBot stopped unexpectedly");
+    return 1;
+}
+finally
+{
+    await Log.CloseAndFlushAsync();
+}
 
 /// <summary>Entry point; public so that WebApplicationFactory can start the host in tests.</summary>
 public partial class Program;

@@ -1,0 +1,77 @@
+using System.Globalization;
+
+namespace TriageBot.Host.Configuration;
+
+/// <summary>Where the org file is (<c>TriageBot:Org</c>).</summary>
+public sealed class OrgOptions
+{
+    /// <summary>Configuration section.</summary>
+    public const string Section = "TriageBot:Org";
+
+    /// <summary>Path of the org YAML file; relative paths are looked up in the content root, the current directory, then the app folder.</summary>
+    public string Path { get; set; } = "deploy/sample/org.yaml";
+
+    /// <summary>Reload the org when the file changes.</summary>
+    public bool Watch { get; set; } = true;
+}
+
+/// <summary>Default digest schedule (<c>TriageBot:Digest</c>).</summary>
+public sealed class DigestScheduleOptions
+{
+    /// <summary>Configuration section.</summary>
+    public const string Section = "TriageBot:Digest";
+
+    /// <summary>Day name, e.g. "Friday".</summary>
+    public string DefaultDay { get; set; } = "Friday";
+
+    /// <summary>Local time "HH:mm".</summary>
+    public string DefaultTime { get; set; } = "16:00";
+
+    /// <summary>The parsed day (call after validation).</summary>
+    public DayOfWeek ParsedDay => Enum.Parse<DayOfWeek>(DefaultDay.Trim(), ignoreCase: true);
+
+    /// <summary>The parsed time (call after validation).</summary>
+    public TimeOnly ParsedTime => TimeOnly.ParseExact(DefaultTime.Trim(), ["H:mm", "HH:mm"], CultureInfo.InvariantCulture);
+}
+
+/// <summary>The local playground page (<c>TriageBot:Playground</c>).</summary>
+public sealed class PlaygroundOptions
+{
+    /// <summary>Configuration section.</summary>
+    public const string Section = "TriageBot:Playground";
+
+    /// <summary>True/false; unset means on when no Slack or Teams credentials are configured.</summary>
+    public bool? Enabled { get; set; }
+}
+
+/// <summary>Background workers (<c>TriageBot:Workers</c>).</summary>
+public sealed class WorkerOptions
+{
+    /// <summary>Configuration section.</summary>
+    public const string Section = "TriageBot:Workers";
+
+    /// <summary>Run the queue worker and the digest scheduler in this process (turn off for a web-only replica or in tests).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>How often the queue is polled when nothing woke the worker.</summary>
+    public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often the digest scheduler looks for due digests.</summary>
+    public TimeSpan DigestInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often queue depth and age are sampled for metrics.</summary>
+    public TimeSpan MetricsInterval { get; set; } = TimeSpan.FromSeconds(15);
+}
+
+/// <summary>Top-level host settings directly under <c>TriageBot</c>.</summary>
+public sealed class TriageBotHostOptions
+{
+    /// <summary>Configuration section.</summary>
+    public const string Section = "TriageBot";
+
+    /// <summary>Folder for the SQLite file and the Data Protection keys; relative to the content root.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>Where Data Protection keys are kept: "file" (under the data directory, default with SQLite) or "database" (default with PostgreSQL, shared by replicas).</summary>
+    public string? DataProtectionKeys { get; set; }
+}

@@ -1,0 +1,147 @@
+using Microsoft.Extensions.Options;
+using TriageBot.Engine.Queue;
+using TriageBot.Host.Configuration;
+using TriageBot.Host.Observability;
+using TriageBot.Host.Storage;
+
+namespace TriageBot.Host.Workers;
+
+/// <summary>
+/// Runs the durable work queue: wakes at once when this process enqueues work, otherwise polls (items enqueued by other
+/// replicas, retries coming due). On shutdown it stops claiming and lets the current batch finish until the host's
+/// shutdown timeout; anything unfinished keeps its lease and is claimed again by another run.
+/// </summary>
+internal sealed partial class QueueWorkerService : BackgroundService
+{
+    private readonly WorkQueueRunner _runner;
+    private readonly WorkSignal _signal;
+    private readonly WorkerIdentity _identity;
+    private readonly TriageBotMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly WorkerOptions _options;
+    private readonly ILogger<QueueWorkerService> _logger;
+    private readonly CancellationTokenSource _hardStop = new();
+
+    public QueueWorkerService(
+        WorkQueueRunner runner,
+        WorkSignal signal,
+        WorkerIdentity identity,
+        TriageBotMetrics metrics,
+        TimeProvider time,
+        IOptions<WorkerOptions> options,
+        ILogger<QueueWorkerService> logger)
+    {
+        _runner = runner;
+        _signal = signal;
+        _identity = identity;
+        _metrics = metrics;
+        _time = time;
+        _options = options.Value;
+        _logger = logger;
+        _runner.ItemCompleted += OnCompleted;
+        _runner.ItemFailed += OnFailed;
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // cancellationToken fires when the host's ShutdownTimeout is over: only then interrupt the running batch.
+        using var registration = cancellationToken.Register(static s => ((CancellationTokenSource)s!).Cancel(), _hardStop);
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public override void Dispose()
+    {
+        _runner.ItemCompleted -= OnCompleted;
+        _runner.ItemFailed -= OnFailed;
+        _hardStop.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        LogStarted(_logger, _identity.Owner);
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            // Take the wake-up before looking at the queue so an enqueue during the run is not missed.
+            var wake = _signal.Next;
+            int claimed;
+            try
+            {
+                claimed = await _runner.RunOnceAsync(_identity.Owner, _hardStop.Token).ConfigureAwait(false);
+                failures = 0;
+            }
+            catch (OperationCanceledException) when (_hardStop.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                // The database is down or a bug: back off (up to 30 s) and try again; leases protect the items.
+                failures++;
+                _metrics.WorkerFailed("queue");
+                var backoff = TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, Math.Min(failures, 5))));
+                LogRunFailed(_logger, ex, backoff.TotalSeconds);
+                await DelayAsync(Task.Delay(backoff, _time, stoppingToken)).ConfigureAwait(false);
+                continue;
+            }
+
+            if (claimed > 0)
+            {
+                continue; // more may be ready
+            }
+
+            await DelayAsync(Task.WhenAny(wake, Task.Delay(_options.QueuePollInterval, _time, stoppingToken))).ConfigureAwait(false);
+        }
+
+        LogStopped(_logger, _identity.Owner);
+    }
+
+    private static async Task DelayAsync(Task wait)
+    {
+        try
+        {
+            await wait.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping
+        }
+    }
+
+    private void OnCompleted(object? sender, WorkItemCompletedEventArgs e)
+    {
+        _metrics.WorkProcessed(1);
+        LogItemCompleted(_logger, e.Item.Kind, e.Item.Id, e.Item.Tenant, e.Elapsed.TotalMilliseconds);
+    }
+
+    private void OnFailed(object? sender, WorkItemFailedEventArgs e)
+    {
+        if (e.Dead)
+        {
+            LogItemDead(_logger, e.Error, e.Item.Kind, e.Item.Id, e.Item.Tenant, e.Attempt, e.Reason);
+        }
+        else
+        {
+            LogItemRetry(_logger, e.Item.Kind, e.Item.Id, e.Item.Tenant, e.Attempt, e.RetryAt, e.Reason);
+        }
+    }
+
+    [LoggerMessage(1, LogLevel.Information, "Queue worker {Owner} started")]
+    private static partial void LogStarted(ILogger logger, string owner);
+
+    [LoggerMessage(2, LogLevel.Information, "Queue worker {Owner} stopped")]
+    private static partial void LogStopped(ILogger logger, string owner);
+
+    [LoggerMessage(3, LogLevel.Error, "Queue run failed; retrying in {BackoffSeconds} s")]
+    private static partial void LogRunFailed(ILogger logger, Exception exception, double backoffSeconds);
+
+    [LoggerMessage(4, LogLevel.Debug, "Work item {Kind} {ItemId} ({Tenant}) done in {ElapsedMs:F0} ms")]
+    private static partial void LogItemCompleted(ILogger logger, string kind, Guid itemId, string tenant, double elapsedMs);
+
+    [LoggerMessage(5, LogLevel.Error, "Work item {Kind} {ItemId} ({Tenant}) failed for good after attempt {Attempt}: {Reason}")]
+    private static partial void LogItemDead(ILogger logger, Exception? exception, string kind, Guid itemId, string tenant, int attempt, string reason);
+
+    [LoggerMessage(6, LogLevel.Warning, "Work item {Kind} {ItemId} ({Tenant}) attempt {Attempt} failed, retry at {RetryAt:O}: {Reason}")]
+    private static partial void LogItemRetry(ILogger logger, string kind, Guid itemId, string tenant, int attempt, DateTimeOffset retryAt, string reason);
+}
