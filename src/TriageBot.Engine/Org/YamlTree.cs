@@ -42,13 +42,28 @@ internal static class YamlTree
     public static List<YNode> Load(string yaml)
     {
         var parser = new Parser(new StringReader(yaml));
+        var state = new LoadState();
+        try
+        {
+            return LoadAll(parser, state);
+        }
+        catch (Exception ex) when (ex is not YamlException and not OutOfMemoryException)
+        {
+            // The scanner can fail with other exception types on some malformed input; report it near the last good event.
+            var last = state.Last;
+            throw new YamlException(last, last, "the YAML could not be read past this point (check brackets, quotes and indentation).", ex);
+        }
+    }
+
+    private static List<YNode> LoadAll(Parser parser, LoadState state)
+    {
         var anchors = new Dictionary<string, YNode>(StringComparer.Ordinal);
         var documents = new List<YNode>();
         parser.Consume<StreamStart>();
         while (!parser.TryConsume<StreamEnd>(out _))
         {
             var docStart = parser.Consume<DocumentStart>();
-            var root = parser.Accept<DocumentEnd>(out _) ? new YScalar(docStart.Start, null, ScalarStyle.Plain) : ReadNode(parser, anchors, 0);
+            var root = parser.Accept<DocumentEnd>(out _) ? new YScalar(docStart.Start, null, ScalarStyle.Plain) : ReadNode(parser, anchors, 0, state);
             parser.Consume<DocumentEnd>();
             documents.Add(root);
         }
@@ -56,11 +71,16 @@ internal static class YamlTree
         return documents;
     }
 
-    private static YNode ReadNode(IParser parser, Dictionary<string, YNode> anchors, int depth)
+    private static YNode ReadNode(IParser parser, Dictionary<string, YNode> anchors, int depth, LoadState state)
     {
         if (depth > MaxDepth)
         {
             throw new YamlException(parser.Current?.Start ?? Mark.Empty, parser.Current?.End ?? Mark.Empty, "the document is nested too deeply.");
+        }
+
+        if (parser.Current is { } current0)
+        {
+            state.Last = current0.End;
         }
 
         if (parser.TryConsume<Scalar>(out var scalar))
@@ -76,7 +96,7 @@ internal static class YamlTree
             Remember(anchors, seqStart.Anchor, seq);
             while (!parser.TryConsume<SequenceEnd>(out _))
             {
-                seq.Children.Add(ReadNode(parser, anchors, depth + 1));
+                seq.Children.Add(ReadNode(parser, anchors, depth + 1, state));
             }
 
             return seq;
@@ -88,8 +108,8 @@ internal static class YamlTree
             Remember(anchors, mapStart.Anchor, map);
             while (!parser.TryConsume<MappingEnd>(out _))
             {
-                var key = ReadNode(parser, anchors, depth + 1);
-                var value = ReadNode(parser, anchors, depth + 1);
+                var key = ReadNode(parser, anchors, depth + 1, state);
+                var value = ReadNode(parser, anchors, depth + 1, state);
                 map.Children.Add((key, value));
             }
 
@@ -108,6 +128,12 @@ internal static class YamlTree
 
         var current = parser.Current;
         throw new YamlException(current?.Start ?? Mark.Empty, current?.End ?? Mark.Empty, "unexpected YAML content.");
+    }
+
+    /// <summary>Where parsing last got to, for errors without a position.</summary>
+    private sealed class LoadState
+    {
+        public Mark Last { get; set; } = Mark.Empty;
     }
 
     private static void Remember(Dictionary<string, YNode> anchors, AnchorName anchor, YNode node)
