@@ -178,7 +178,9 @@ public sealed class ScottPlotDigestChartRenderer : IDigestChartRenderer
         var budget = digest.BudgetHours > 0
             ? string.Create(CultureInfo.InvariantCulture, $"{FormatHours(digest.HoursSpent)} of {FormatHours(digest.BudgetHours)} budget ({Math.Round(100 * digest.HoursSpent / digest.BudgetHours):0}%)")
             : string.Create(CultureInfo.InvariantCulture, $"{FormatHours(digest.HoursSpent)} (no budget set)");
-        return string.Create(CultureInfo.InvariantCulture, $"{digest.LeadName} — help time {digest.IsoWeek} · {budget}");
+        // A very long display name would push the figures out of an 800-px title.
+        var name = digest.LeadName.Length > 40 ? digest.LeadName[..39].TrimEnd() + "…" : digest.LeadName;
+        return string.Create(CultureInfo.InvariantCulture, $"{name} — help time {digest.IsoWeek} · {budget}");
     }
 
     internal static string FormatHours(double hours) =>

@@ -153,6 +153,15 @@ public class ScottPlotDigestChartRendererTests
     }
 
     [Fact]
+    public void Title_VeryLongName_TruncatedSoFiguresStayVisible()
+    {
+        var title = ScottPlotDigestChartRenderer.Title(DigestSamples.Busy() with { LeadName = new string('x', 120) });
+
+        Assert.StartsWith(new string('x', 39) + "…", title, StringComparison.Ordinal);
+        Assert.EndsWith("9 h of 6 h budget (150%)", title, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void SevenDays_MissingDays_FilledWithZeroMondayFirst()
     {
         var digest = DigestSamples.Empty() with { Daily = [new(DigestSamples.Monday.AddDays(3), 1, 0, 0)] };
