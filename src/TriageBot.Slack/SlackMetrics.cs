@@ -2,7 +2,10 @@ using System.Diagnostics.Metrics;
 
 namespace TriageBot.Slack;
 
-/// <summary>The adapter's instruments on the shared "TriageBot" meter.</summary>
+/// <summary>
+/// The adapter's instruments on the shared "TriageBot" meter. <c>triagebot.requests.triaged</c> (platform, decision) is counted once,
+/// by the host's use-case decorator, so the adapter does not count it again.
+/// </summary>
 public sealed class SlackMetrics
 {
     /// <summary>Meter name the host exports.</summary>
@@ -11,7 +14,6 @@ public sealed class SlackMetrics
     private static readonly KeyValuePair<string, object?> PlatformTag = new("platform", "slack");
     private readonly Histogram<double> _ack;
     private readonly Counter<long> _outbound;
-    private readonly Counter<long> _triaged;
 
     /// <summary>Creates the instruments from the host's meter factory.</summary>
     public SlackMetrics(IMeterFactory meterFactory)
@@ -19,7 +21,6 @@ public sealed class SlackMetrics
         var meter = meterFactory.Create(MeterName);
         _ack = meter.CreateHistogram<double>("triagebot.ack.duration", "ms", "Time from receiving a chat request to acknowledging it.");
         _outbound = meter.CreateCounter<long>("triagebot.outbound.calls", description: "Calls to chat platform APIs.");
-        _triaged = meter.CreateCounter<long>("triagebot.requests.triaged", description: "Requests triaged, by decision.");
     }
 
     /// <summary>Records an ack.</summary>
@@ -28,7 +29,4 @@ public sealed class SlackMetrics
     /// <summary>Records an outbound Web API call.</summary>
     public void Outbound(string method, string status) =>
         _outbound.Add(1, PlatformTag, new KeyValuePair<string, object?>("method", method), new KeyValuePair<string, object?>("status", status));
-
-    /// <summary>Records a triaged request.</summary>
-    public void Triaged(string decision) => _triaged.Add(1, PlatformTag, new KeyValuePair<string, object?>("decision", decision));
 }

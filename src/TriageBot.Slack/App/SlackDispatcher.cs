@@ -26,13 +26,12 @@ public sealed partial class SlackDispatcher
     private readonly SlackApiClient _api;
     private readonly SlackTokenProvider _tokens;
     private readonly SlackUserDirectory _users;
-    private readonly SlackMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<SlackDispatcher> _log;
 
     /// <summary>Creates the dispatcher.</summary>
     public SlackDispatcher(ITriageUseCases useCases, IEventDeduplicator dedup, SlackOutbox outbox, SlackApiClient api, SlackTokenProvider tokens,
-        SlackUserDirectory users, SlackMetrics metrics, TimeProvider time, ILogger<SlackDispatcher> log)
+        SlackUserDirectory users, TimeProvider time, ILogger<SlackDispatcher> log)
     {
         _useCases = useCases;
         _dedup = dedup;
@@ -40,7 +39,6 @@ public sealed partial class SlackDispatcher
         _api = api;
         _tokens = tokens;
         _users = users;
-        _metrics = metrics;
         _time = time;
         _log = log;
     }
@@ -181,7 +179,6 @@ public sealed partial class SlackDispatcher
         var result = await _useCases.TriageAsync(new IncomingRequest(
             tenant, Platform.Slack, ev.Channel!, ev.ThreadTs ?? ev.Ts, shared?.FromUrl,
             requester.OrgOrPlatformId, requester.DisplayName, lead.Person!.Id, text), ct);
-        _metrics.Triaged(result.Card.Outcome.ToString().ToLowerInvariant());
         var (fallback, blocks) = SlackRenderer.CardMessage(result.Card);
         await _outbox.PostAsync(tenant, new PostMessageWork { Channel = ev.Channel!, ThreadTs = threadTs, Text = fallback, Blocks = blocks }, dedupKey, ct);
     }
@@ -284,7 +281,6 @@ public sealed partial class SlackDispatcher
                     // Anything else is the request text itself: triage it now (fast, stored before the ack).
                     var result = await _useCases.TriageAsync(new IncomingRequest(
                         tenant, Platform.Slack, command.ChannelId ?? string.Empty, null, null, "pasted", "someone (pasted)", leadId, text), ct);
-                    _metrics.Triaged(result.Card.Outcome.ToString().ToLowerInvariant());
                     return Reply(result.Card.Headline, SlackRenderer.CardBlocks(result.Card, CardSurface.Message));
                 }
         }
@@ -338,7 +334,6 @@ public sealed partial class SlackDispatcher
         var threadTs = message.ThreadTs ?? message.Ts;
         var result = await _useCases.TriageAsync(new IncomingRequest(
             tenant, Platform.Slack, payload.Channel.Id, threadTs, null, requester.OrgOrPlatformId, requester.DisplayName, lead.Person!.Id, text), ct);
-        _metrics.Triaged(result.Card.Outcome.ToString().ToLowerInvariant());
         var context = new ModalContext { RequestId = result.Request.Id, Channel = payload.Channel.Id, ThreadTs = threadTs, RequesterUserId = message.User };
         // trigger_id expires in 3 s: the decision is already computed, so the modal opens with it straight away.
         await OpenViewAsync(tenant, payload.TriggerId, SlackRenderer.CardModal(result.Card, context), ct);
