@@ -22,15 +22,23 @@ public sealed class RequestAnalyzer
     {
         ArgumentNullException.ThrowIfNull(org);
         _topics = [.. org.Topics];
+
+        // One term per (phrase, topic): a keyword repeating the topic's name keeps the stronger name weight.
+        var terms = new Dictionary<(string Phrase, int Topic), (string[] Stems, TopicTerm Term)>();
         for (var i = 0; i < _topics.Length; i++)
         {
             var topic = _topics[i];
-            AddTerm(i, topic.Name, isName: true);
-            AddTerm(i, topic.Id.Replace('-', ' '), isName: true);
+            AddTerm(terms, i, topic.Name, isName: true);
+            AddTerm(terms, i, topic.Id.Replace('-', ' '), isName: true);
             foreach (var keyword in topic.Keywords)
             {
-                AddTerm(i, keyword, isName: false);
+                AddTerm(terms, i, keyword, isName: false);
             }
+        }
+
+        foreach (var (stems, term) in terms.Values)
+        {
+            _topicTrie.Add(stems, term);
         }
     }
 
@@ -47,7 +55,7 @@ public sealed class RequestAnalyzer
         return BuildAnalysis(topics, signals);
     }
 
-    private void AddTerm(int topicIndex, string? phrase, bool isName)
+    private static void AddTerm(Dictionary<(string Phrase, int Topic), (string[] Stems, TopicTerm Term)> terms, int topicIndex, string? phrase, bool isName)
     {
         if (string.IsNullOrWhiteSpace(phrase))
         {
@@ -61,7 +69,11 @@ public sealed class RequestAnalyzer
             return;
         }
 
-        _topicTrie.Add(stems, new TopicTerm(topicIndex, stems.Length, isName));
+        var key = (string.Join(' ', stems), topicIndex);
+        if (!terms.TryGetValue(key, out var existing) || (isName && !existing.Term.IsName))
+        {
+            terms[key] = (stems, new TopicTerm(topicIndex, stems.Length, isName));
+        }
     }
 
     private List<TopicMatch> MatchTopics(string text, List<TextToken> tokens)
@@ -230,7 +242,7 @@ public sealed class RequestAnalyzer
             }
 
             // Multi-word phrases are more specific than single words; the topic's own name is a strong signal.
-            Score += 1 + (0.5 * (term.Words - 1)) + (term.IsName ? 0.5 : 0);
+            Score += 1 + (0.75 * (term.Words - 1)) + (term.IsName ? 0.5 : 0);
         }
     }
 
