@@ -42,6 +42,18 @@ public class ScottPlotDigestChartRendererTests
     }
 
     [Fact]
+    public async Task RenderPng_SharedRendererFromManyThreads_AllValid()
+    {
+        // The host registers one renderer as a singleton for the digest dispatcher, Slack, Teams and the playground.
+        var renderer = new ScottPlotDigestChartRenderer();
+        var digests = Enumerable.Range(0, 8).Select(i => i % 2 == 0 ? DigestSamples.Busy(budget: i) : DigestSamples.Empty()).ToList();
+
+        var images = await Task.WhenAll(digests.Select(d => Task.Run(() => renderer.RenderPng(d))));
+
+        Assert.All(images, png => Assert.Equal((800, 450), PngSize(png)));
+    }
+
+    [Fact]
     public void RenderPng_CustomSize_UsesIt()
     {
         var png = new ScottPlotDigestChartRenderer(1000, 600).RenderPng(DigestSamples.Busy());
