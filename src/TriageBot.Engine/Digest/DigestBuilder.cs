@@ -251,16 +251,27 @@ public sealed class DigestBuilder
 
     private static List<DailyHours> BuildDaily(IsoWeekId week, TimeZoneInfo zone, List<TimeEntry> logged)
     {
+        // One timezone conversion per entry, then a fixed Monday..Sunday grid.
+        var minutes = new int[7, 3];
+        foreach (var entry in logged)
+        {
+            var index = TimeZones.LocalDate(entry.At, zone).DayNumber - week.Monday.DayNumber;
+            if (index is >= 0 and < 7)
+            {
+                var kind = entry.Kind switch
+                {
+                    HelpKind.Teach => 0,
+                    HelpKind.Review => 2,
+                    _ => 1,
+                };
+                minutes[index, kind] += entry.Minutes;
+            }
+        }
+
         var days = new List<DailyHours>(7);
         for (var i = 0; i < 7; i++)
         {
-            var day = week.Monday.AddDays(i);
-            var onDay = logged.Where(e => TimeZones.LocalDate(e.At, zone) == day).ToList();
-            days.Add(new DailyHours(
-                day,
-                Hours(onDay.Where(e => e.Kind == HelpKind.Teach).Sum(e => e.Minutes)),
-                Hours(onDay.Where(e => e.Kind == HelpKind.Do).Sum(e => e.Minutes)),
-                Hours(onDay.Where(e => e.Kind == HelpKind.Review).Sum(e => e.Minutes))));
+            days.Add(new DailyHours(week.Monday.AddDays(i), Hours(minutes[i, 0]), Hours(minutes[i, 1]), Hours(minutes[i, 2])));
         }
 
         return days;
