@@ -33,7 +33,7 @@ public static class CoreServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
 
         // Logging first, so everything below logs through Serilog with secrets masked.
-        services.AddTriageBotLogging(configuration);
+        services.AddTriageBotLogging();
 
         // Tests replace the clock with a FakeTimeProvider.
         services.TryAddSingleton(TimeProvider.System);
@@ -51,7 +51,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<WorkerOptions>, WorkerOptionsValidator>();
         services.AddOptions<DecisionPolicy>().Bind(configuration.GetSection("TriageBot:Policy")).ValidateOnStart();
         services.AddSingleton<IValidateOptions<DecisionPolicy>, DecisionPolicyValidator>();
-        services.AddOptions<ChatCredentials>().Configure(c => Copy(ChatCredentials.From(configuration), c)).ValidateOnStart();
+        services.AddOptions<ChatCredentials>().Configure<IConfiguration>((c, config) => Copy(ChatCredentials.From(config), c)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ChatCredentials>, ChatCredentialsValidator>();
         services.AddOptions<PlaygroundOptions>().Bind(configuration.GetSection(PlaygroundOptions.Section));
 
@@ -63,6 +63,11 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<StorageOptions>().PostConfigure<HostPaths>((o, paths) =>
         {
             o.Provider = string.IsNullOrWhiteSpace(o.Provider) ? "sqlite" : o.Provider.Trim().ToLowerInvariant();
+            if (o.Provider == "postgresql")
+            {
+                o.Provider = "postgres";
+            }
+
             if (o.Provider == "sqlite" && string.IsNullOrWhiteSpace(o.ConnectionString))
             {
                 paths.EnsureDataDirectory();
@@ -122,11 +127,8 @@ public static class CoreServiceCollectionExtensions
             sp.GetRequiredService<IDigestChartRenderer>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<DigestDefaults>()));
-        if (configuration.GetValue(WorkerOptions.Section + ":Enabled", true))
-        {
-            services.AddHostedService<QueueWorkerService>();
-            services.AddHostedService<DigestSchedulerService>();
-        }
+        services.AddHostedService<QueueWorkerService>();
+        services.AddHostedService<DigestSchedulerService>();
 
         services.AddHostedService<QueueMetricsSampler>();
 

@@ -1,6 +1,6 @@
-using Microsoft.Extensions.Options;
 using Serilog;
 using TriageBot.Host;
+using TriageBot.Host.Configuration;
 using TriageBot.Host.Logging;
 using TriageBot.Slack;
 using TriageBot.Teams;
@@ -29,10 +29,10 @@ try
     app.Run();
     return 0;
 }
-catch (OptionsValidationException ex)
+catch (Exception ex) when (StartupErrors.ConfigurationFailures(ex) is { Count: > 0 } failures)
 {
     // A wrong or missing setting: say which key and what to put there, then stop.
-    foreach (var failure in ex.Failures)
+    foreach (var failure in failures)
     {
         Log.Fatal("Configuration error: {Problem}", failure);
     }

@@ -10,13 +10,13 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
     public ValidateOptionsResult Validate(string? name, StorageOptions options)
     {
         var provider = options.Provider?.Trim().ToLowerInvariant();
-        if (provider is not ("sqlite" or "postgres"))
+        if (provider is not ("sqlite" or "postgres" or "postgresql"))
         {
             return ValidateOptionsResult.Fail(
                 $"TriageBot:Storage:Provider must be 'sqlite' or 'postgres' (got '{options.Provider}'). Leave it unset for the embedded SQLite database.");
         }
 
-        if (provider == "postgres" && string.IsNullOrWhiteSpace(options.ConnectionString))
+        if (provider is "postgres" or "postgresql" && string.IsNullOrWhiteSpace(options.ConnectionString))
         {
             return ValidateOptionsResult.Fail(
                 "TriageBot:Storage:ConnectionString is required when TriageBot:Storage:Provider is 'postgres': put an Npgsql connection string there, " +

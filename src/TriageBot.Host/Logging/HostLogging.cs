@@ -32,15 +32,17 @@ public static class HostLogging
     }
 
     /// <summary>Registers Serilog as the logging provider for the host.</summary>
-    public static IServiceCollection AddTriageBotLogging(this IServiceCollection services, IConfiguration configuration)
+    /// <remarks>Configuration is read when the host is built (not now), so settings added later — by tests, by
+    /// WebApplicationFactory — are seen too.</remarks>
+    public static IServiceCollection AddTriageBotLogging(this IServiceCollection services)
     {
-        var redaction = new SecretRedactionEnricher(SecretRedactionEnricher.SecretsFrom(configuration));
-        services.AddSingleton(redaction);
+        services.AddSingleton(sp => new SecretRedactionEnricher(SecretRedactionEnricher.SecretsFrom(sp.GetRequiredService<IConfiguration>())));
 
         // preserveStaticLogger: several hosts may run in one process (tests, tools); each gets its own pipeline.
         services.AddSerilog(
             (sp, lc) =>
             {
+                var configuration = sp.GetRequiredService<IConfiguration>();
                 var development = sp.GetRequiredService<IHostEnvironment>().IsDevelopment();
                 lc.MinimumLevel.Information()
                     .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
@@ -49,10 +51,17 @@ public static class HostLogging
                     .ReadFrom.Services(sp)
                     .Enrich.FromLogContext()
                     .Enrich.WithProperty("Application", "TriageBot")
-                    .Enrich.With(redaction);
+                    .Enrich.With(sp.GetRequiredService<SecretRedactionEnricher>());
                 if (!configuration.GetSection("Serilog:WriteTo").GetChildren().Any())
                 {
-                    lc.WriteTo.Console(ConsoleFormatter(development));
+                    if (development)
+                    {
+                        lc.WriteTo.Console(outputTemplate: TextTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+                    }
+                    else
+                    {
+                        lc.WriteTo.Console(new CompactJsonFormatter());
+                    }
                 }
             },
             preserveStaticLogger: true);

@@ -52,6 +52,12 @@ internal sealed partial class DigestSchedulerService : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!_options.Enabled)
+        {
+            // A web-only replica (TriageBot:Workers:Enabled=false): another process runs the background work.
+            return;
+        }
+
         using var timer = new PeriodicTimer(_options.DigestInterval, _time);
         do
         {

@@ -59,6 +59,12 @@ internal sealed partial class QueueWorkerService : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!_options.Enabled)
+        {
+            // A web-only replica (TriageBot:Workers:Enabled=false): another process runs the background work.
+            return;
+        }
+
         LogStarted(_logger, _identity.Owner);
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
