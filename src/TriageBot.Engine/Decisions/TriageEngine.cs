@@ -381,13 +381,21 @@ public sealed class TriageEngine
         }
 
         var requester = _org.FindPerson(facts.Context.RequesterId);
+        Team? serving = null;
         foreach (var team in teams)
         {
-            if (!IsMember(team, requester, facts.Context.RequesterId))
+            // Prefer a team with an intake: it is where the requester will be sent.
+            if (!IsMember(team, requester, facts.Context.RequesterId)
+                && (serving is null || (string.IsNullOrWhiteSpace(serving.Intake) && !string.IsNullOrWhiteSpace(team.Intake))))
             {
-                var intake = string.IsNullOrWhiteSpace(team.Intake) ? string.Empty : $" ({team.Intake})";
-                return new QuestionAnswer(Question.Team, AnswerValue.Yes, $"{team.Name} is a service team for {topic.Name}{intake}.", [team.Id]);
+                serving = team;
             }
+        }
+
+        if (serving is not null)
+        {
+            var intake = string.IsNullOrWhiteSpace(serving.Intake) ? string.Empty : $" ({serving.Intake})";
+            return new QuestionAnswer(Question.Team, AnswerValue.Yes, $"{serving.Name} is a service team for {topic.Name}{intake}.", [serving.Id]);
         }
 
         return new QuestionAnswer(
