@@ -7,6 +7,7 @@ namespace TriageBot.Engine.Ledger;
 /// <summary>
 /// An ISO 8601 week ("2026-W48"): weeks start on Monday and week 1 is the week with the year's first Thursday,
 /// so a week's year may differ from its Monday's calendar year (2027-01-01 is in 2026-W53).
+/// Create it with the constructor, <see cref="Parse"/>, <see cref="TryParse"/> or <see cref="FromDate"/>; <c>default</c> is not a valid week.
 /// </summary>
 public readonly record struct IsoWeekId : IComparable<IsoWeekId>
 {

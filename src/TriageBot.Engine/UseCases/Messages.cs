@@ -24,26 +24,38 @@ public static class Messages
     /// <param name="leadName">The Lead redirecting.</param>
     /// <param name="owner">Who or which team to go to.</param>
     /// <param name="topicName">What the request is about, if known.</param>
-    public static string Redirect(string requesterName, string leadName, Owner owner, string? topicName)
+    /// <param name="ownerSkill">The person owner's level (1–5) on the topic, 0 when unknown; says why they are best placed.</param>
+    /// <remarks>
+    /// The "why" is written for the requester from org facts (the team's remit, the person's expertise); the engine's
+    /// internal reasons (capacity, growth opportunity) stay on the Lead's card.
+    /// </remarks>
+    public static string Redirect(string requesterName, string leadName, Owner owner, string? topicName, int ownerSkill = 0)
     {
         ArgumentNullException.ThrowIfNull(owner);
         var hi = Greeting(requesterName);
         var lead = FirstName(leadName);
         var about = topicName is null ? "Thanks for your message." : $"Thanks for asking about {topicName}.";
-        var why = Why(owner.Why);
         string who;
         string where;
         if (owner.Type == OwnerType.Team)
         {
-            who = $"The {owner.Name} team is there to help with exactly this, so they're best placed to give you a good answer quickly{why}.";
+            who = topicName is null
+                ? $"The {owner.Name} team is there to help with exactly this, so they're best placed to give you a good answer quickly."
+                : $"The {owner.Name} team looks after {topicName}, so they're best placed to help and can give you a supported answer quickly.";
             where = string.IsNullOrWhiteSpace(owner.Intake)
                 ? $"Please reach out to the {owner.Name} team and include:"
                 : $"Please post your request in {owner.Intake} and include:";
         }
         else
         {
-            who = $"{lead} thinks {owner.Name} is the best person to help with this{why}.";
-            where = $"Please reach out to {FirstName(owner.Name)} directly and include:";
+            var first = FirstName(owner.Name);
+            var because = topicName is null || ownerSkill <= 0
+                ? ""
+                : ownerSkill >= 4
+                    ? $": {first} is one of the most experienced people on {topicName}"
+                    : $": {first} knows {topicName} well and can give it proper attention";
+            who = $"{lead} thinks {owner.Name} is the best person to help with this{because}.";
+            where = $"Please reach out to {first} directly and include:";
         }
 
         var lines = new List<string> { $"{hi} {about} {who}", where };
@@ -125,15 +137,4 @@ public static class Messages
 
     private static string Greeting(string requesterName) =>
         string.IsNullOrWhiteSpace(requesterName) ? "Hi!" : $"Hi {FirstName(requesterName)}!";
-
-    private static string Why(string? why)
-    {
-        if (string.IsNullOrWhiteSpace(why))
-        {
-            return "";
-        }
-
-        var text = why.Trim().TrimEnd('.');
-        return text.Length == 0 ? "" : $" ({text})";
-    }
 }

@@ -459,8 +459,10 @@ public sealed class TriageUseCases : ITriageUseCases
     private static string RedirectMessage(OrgDirectory org, RequestRecord request, Decision decision, Owner owner)
     {
         var leadName = org.FindPerson(request.LeadId)?.Name ?? request.LeadId;
-        var topic = decision.Analysis.TopTopic is { } t ? org.FindTopic(t.TopicId)?.Name ?? t.TopicId : null;
-        return Messages.Redirect(request.RequesterName, leadName, owner, topic);
+        var topicId = decision.Analysis.TopTopic?.TopicId;
+        var topic = topicId is null ? null : org.FindTopic(topicId)?.Name ?? topicId;
+        var skill = owner.Type == OwnerType.Person && topicId is not null ? org.FindPerson(owner.Id)?.SkillOn(topicId) ?? 0 : 0;
+        return Messages.Redirect(request.RequesterName, leadName, owner, topic, skill);
     }
 
     private static Owner ResolveOwner(OrgDirectory org, RequestRecord request, Decision decision, string? ownerId)

@@ -11,11 +11,11 @@ public sealed class MessagesTests
     public void Redirect_ToPerson_NamesWhoWhyAndWhatToInclude()
     {
         var owner = new Owner(OwnerType.Person, "carla", "Carla Souza", null, "Carla Souza (senior) is 5/5 on SQL.");
-        var text = Messages.Redirect("Bruno Costa", "Ana Lima", owner, "SQL");
+        var text = Messages.Redirect("Bruno Costa", "Ana Lima", owner, "SQL", ownerSkill: 5);
 
         Assert.Equal(
             """
-            Hi Bruno! Thanks for asking about SQL. Ana thinks Carla Souza is the best person to help with this (Carla Souza (senior) is 5/5 on SQL).
+            Hi Bruno! Thanks for asking about SQL. Ana thinks Carla Souza is the best person to help with this: Carla is one of the most experienced people on SQL.
             Please reach out to Carla directly and include:
             • the context: what you're working on and what it feeds into
             • what you've tried so far, and where you got stuck
@@ -31,7 +31,8 @@ public sealed class MessagesTests
     {
         var owner = new Owner(OwnerType.Team, "platform-ml", "ML Platform", "#help-ml-platform", "ML Platform is the service team for Model deployment.");
         var text = Messages.Redirect("Bruno Costa", "Ana Lima", owner, "Model deployment");
-        Assert.Contains("The ML Platform team is there to help with exactly this", text, StringComparison.Ordinal);
+        Assert.Contains("The ML Platform team looks after Model deployment, so they're best placed to help", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("service team", text, StringComparison.Ordinal);
         Assert.Contains("Please post your request in #help-ml-platform and include:", text, StringComparison.Ordinal);
     }
 
@@ -40,7 +41,7 @@ public sealed class MessagesTests
     {
         var owner = new Owner(OwnerType.Team, "analytics", "Analytics", null, "");
         var text = Messages.Redirect("", "Ana Lima", owner, null);
-        Assert.StartsWith("Hi! Thanks for your message.", text, StringComparison.Ordinal);
+        Assert.StartsWith("Hi! Thanks for your message. The Analytics team is there to help with exactly this", text, StringComparison.Ordinal);
         Assert.Contains("Please reach out to the Analytics team and include:", text, StringComparison.Ordinal);
     }
 
@@ -54,6 +55,17 @@ public sealed class MessagesTests
         Assert.All(BrushOffs, b => Assert.DoesNotContain(b, text, StringComparison.Ordinal));
         Assert.Contains("thanks", text, StringComparison.Ordinal);
         Assert.Contains("come back to ana", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(3, ": Carla knows SQL well and can give it proper attention.")]
+    [InlineData(0, " is the best person to help with this.\n")]
+    public void Redirect_ToPerson_WhyFollowsTheirLevel(int skill, string expected)
+    {
+        var owner = new Owner(OwnerType.Person, "carla", "Carla Souza", null, "internal: 6 h of help time left");
+        var text = Messages.Redirect("Bruno Costa", "Ana Lima", owner, "SQL", skill);
+        Assert.Contains(expected, text, StringComparison.Ordinal);
+        Assert.DoesNotContain("internal", text, StringComparison.Ordinal);
     }
 
     [Fact]

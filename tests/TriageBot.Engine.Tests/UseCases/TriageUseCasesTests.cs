@@ -1,3 +1,4 @@
+using CsCheck;
 using Moq;
 using TriageBot.Engine.Decisions;
 using TriageBot.Engine.Org;
@@ -342,7 +343,7 @@ public sealed class TriageUseCasesTests
         var result = await h.UseCases.RedirectAsync(T, first.Request.Id, "ana", "leo");
         Assert.Equal(OwnerType.Person, result.Owner.Type);
         Assert.Equal("leo", result.Owner.Id);
-        Assert.Contains("Leo Braun is the best person", result.Message, StringComparison.Ordinal);
+        Assert.Contains("Ana thinks Leo Braun is the best person to help with this: Leo is one of the most experienced people on SQL.", result.Message, StringComparison.Ordinal);
         Assert.Contains("reach out to Leo directly", result.Message, StringComparison.Ordinal);
 
         var redirects = await h.Requests.CountRedirectsByOwnerAsync(T, UseCaseHarness.Start.AddDays(-1));
@@ -629,6 +630,25 @@ public sealed class TriageUseCasesTests
         h.Time.SetUtcNow(new DateTimeOffset(2026, 11, 29, 23, 30, 0, TimeSpan.Zero));
         Assert.Equal("2026-W48", (await h.UseCases.BuildDigestAsync(T, "ana")).IsoWeek);
         Assert.Equal("2026-W49", (await h.UseCases.BuildDigestAsync(T, "leo")).IsoWeek);
+    }
+
+    [Fact]
+    public void TriageAsync_ArbitraryText_RecordsOrThrowsOnlyUserErrors()
+    {
+        var h = new UseCaseHarness();
+        Gen.String[0, 3000].Sample(text =>
+        {
+            try
+            {
+                var result = h.TriageAsync(text).GetAwaiter().GetResult();
+                Assert.True(result.Card.RequestExcerpt.Length <= DecisionCardPresenter.MaxExcerptLength);
+                Assert.Equal(4, result.Card.Answers.Count);
+            }
+            catch (TriageUserException)
+            {
+                Assert.True(string.IsNullOrWhiteSpace(text));
+            }
+        }, iter: 300);
     }
 
     [Fact]
