@@ -1,0 +1,351 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using TriageBot.Engine.Ports;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+
+namespace TriageBot.Slack.Tests;
+
+/// <summary>Through the real ASP.NET Core pipeline (Program), asserting the exact outbound Slack Web API calls.</summary>
+public sealed class EndToEndTests : IDisposable
+{
+    private const string Tenant = "slack:T0E2E";
+    private readonly FakeSlack _slack = new();
+    private readonly string _dataDir = Directory.CreateTempSubdirectory("triagebot-slack-e2e-").FullName;
+
+    public void Dispose()
+    {
+        _slack.Dispose();
+        try
+        {
+            Directory.Delete(_dataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // SQLite may still hold the file briefly on some systems.
+        }
+    }
+
+    private SlackAppFactory Start(bool workers = true) => new(_slack.ApiBaseUrl, _dataDir, workers);
+
+    private static string Shortcut(string text, string requester = "U01DANI", string lead = "U01ANA", string callbackId = "triage_message") => $$$"""
+        {"type":"message_action","token":"t","action_ts":"1700000001.000001","team":{"id":"T0E2E","domain":"e2e"},
+         "user":{"id":"{{{lead}}}","name":"lead","team_id":"T0E2E"},"channel":{"id":"C0HELP","name":"help"},
+         "callback_id":"{{{callbackId}}}","trigger_id":"111.222.trigger","message_ts":"1700000000.000100",
+         "message":{"type":"message","text":{{{JsonValue.Create(text).ToJsonString()}}},"user":"{{{requester}}}","ts":"1700000000.000100"},
+         "response_url":"https://hooks.slack.com/app/T0E2E/1/x"}
+        """;
+
+    private static string ImEvent(string eventId, string text, string user = "U01ANA") => $$$"""
+        {"token":"t","team_id":"T0E2E","api_app_id":"A1","type":"event_callback","event_id":"{{{eventId}}}","event_time":1700000000,
+         "authorizations":[{"team_id":"T0E2E","user_id":"U0BOT","is_bot":true,"is_enterprise_install":false}],
+         "event":{"type":"message","channel":"D0ANA","user":"{{{user}}}","text":{{{JsonValue.Create(text).ToJsonString()}}},"ts":"1700000000.000200","event_ts":"1700000000.000200","channel_type":"im"}}
+        """;
+
+    private static string Command(string text, string user = "U01ANA") =>
+        $"token=t&team_id=T0E2E&team_domain=e2e&channel_id=C0HELP&channel_name=help&user_id={user}&user_name=x&command=%2Ftriage&text={Uri.EscapeDataString(text)}&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2F1&trigger_id=333.444.trigger&api_app_id=A1";
+
+    [Fact]
+    public async Task Shortcut_ThenRedirect_OpensModalPushesEditorAndPostsEscapedThreadReply()
+    {
+        await using var app = Start();
+        using var client = app.CreateClient();
+
+        var response = await app.PostInteractionAsync(client, Shortcut("How do I deploy my churn model to production with the feature store?"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        // views.open happened inside the request, with the decision.
+        var open = Assert.Single(_slack.Calls("views.open"));
+        var openBody = FakeSlack.Json(open);
+        Assert.Equal("Bearer xoxb-e2e", open.RequestMessage.Headers!["Authorization"].Single());
+        Assert.Equal("111.222.trigger", (string)openBody["trigger_id"]!);
+        var view = openBody["view"]!.AsObject();
+        Assert.Equal("tb_triage", (string)view["callback_id"]!);
+        var blocks = view["blocks"]!.AsArray();
+        Assert.Equal("header", (string)blocks.First(b => (string)b!["type"]! == "header")!["type"]!);
+        var metadata = JsonNode.Parse((string)view["private_metadata"]!)!;
+        var requestId = Guid.Parse((string)metadata["request_id"]!);
+        var stored = await app.Service<IRequestStore>().GetAsync(Tenant, requestId);
+        Assert.NotNull(stored);
+        Assert.Equal("ana", stored!.LeadId);
+        Assert.Equal("dani", stored.RequesterId);
+        var actionIds = blocks.Where(b => (string)b!["type"]! == "actions").SelectMany(b => b!["elements"]!.AsArray()).Select(e => (string)e!["action_id"]!).ToList();
+        Assert.Contains("tb_redirect_open", actionIds);
+
+        // Redirect clicked in the modal → the editable message is pushed.
+        var click = """
+            {"type":"block_actions","team":{"id":"T0E2E","domain":"e2e"},"user":{"id":"U01ANA","team_id":"T0E2E"},"api_app_id":"A1","token":"t",
+             "container":{"type":"view","view_id":"V1"},"trigger_id":"555.666.trigger",
+             "view":{"id":"V1","type":"modal","callback_id":"tb_triage","hash":"h1","private_metadata":__META__,"state":{"values":{}}},
+             "actions":[{"type":"button","action_id":"tb_redirect_open","block_id":"tb_actions","value":"__RID__","action_ts":"1700000002.1"}]}
+            """.Replace("__META__", JsonValue.Create((string)view["private_metadata"]!).ToJsonString(), StringComparison.Ordinal).Replace("__RID__", requestId.ToString(), StringComparison.Ordinal);
+        response = await app.PostInteractionAsync(client, click);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var push = FakeSlack.Json(Assert.Single(_slack.Calls("views.push")));
+        Assert.Equal("555.666.trigger", (string)push["trigger_id"]!);
+        var redirectView = push["view"]!.AsObject();
+        Assert.Equal("tb_redirect", (string)redirectView["callback_id"]!);
+        var input = redirectView["blocks"]!.AsArray().First(b => (string)b!["type"]! == "input")!;
+        Assert.False(string.IsNullOrWhiteSpace((string?)input["element"]!["initial_value"]));
+
+        // Submitted with an edited text that tries to ping the channel → posted in the thread, escaped.
+        var submit = """
+            {"type":"view_submission","team":{"id":"T0E2E","domain":"e2e"},"user":{"id":"U01ANA","team_id":"T0E2E"},"api_app_id":"A1","token":"t","trigger_id":"777.888",
+             "view":{"id":"V2","type":"modal","callback_id":"tb_redirect","hash":"h2","private_metadata":__META__,
+               "state":{"values":{"tb_redirect_msg":{"message":{"type":"plain_text_input","value":"<!channel> ML Platform & #help-ml-platform own this > ask there"}}}}}}
+            """.Replace("__META__", JsonValue.Create((string)redirectView["private_metadata"]!).ToJsonString(), StringComparison.Ordinal);
+        response = await app.PostInteractionAsync(client, submit);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var ack = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("update", (string)ack["response_action"]!);
+        Assert.Equal("tb_triage", (string)ack["view"]!["callback_id"]!);
+
+        var posts = await _slack.WaitForCallsAsync("chat.postMessage", 1);
+        var post = FakeSlack.Json(Assert.Single(posts));
+        Assert.Equal("C0HELP", (string)post["channel"]!);
+        Assert.Equal("1700000000.000100", (string)post["thread_ts"]!);
+        Assert.Equal("<@U01DANI> &lt;!channel&gt; ML Platform &amp; #help-ml-platform own this &gt; ask there", (string)post["text"]!);
+        Assert.Equal(RequestStatus.Redirected, (await app.Service<IRequestStore>().GetAsync(Tenant, requestId))!.Status);
+    }
+
+    [Fact]
+    public async Task Event_RetriedWithSameEventId_ProcessedOnce()
+    {
+        await using var app = Start();
+        using var client = app.CreateClient();
+        var body = ImEvent("EvRETRY1", "Can you review my difference in differences analysis for the launch?");
+
+        var first = await app.PostEventAsync(client, body);
+        var retry = await app.PostEventAsync(client, body, retryNum: 1);
+        var again = await app.PostEventAsync(client, body, retryNum: 2);
+        Assert.All([first, retry, again], r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+
+        var requests = await app.Service<IRequestStore>().ListForLeadAsync(Tenant, "ana", DateTimeOffset.MinValue.AddYears(1), DateTimeOffset.MaxValue.AddYears(-1));
+        Assert.Single(requests);
+        var posts = await _slack.WaitForCallsAsync("chat.postMessage", 1);
+        await WaitForQueueDrainAsync(app);
+        Assert.Single(_slack.Calls("chat.postMessage"));
+        var post = FakeSlack.Json(posts[0]);
+        Assert.Equal("D0ANA", (string)post["channel"]!);
+        Assert.NotEmpty(post["blocks"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Event_BotsOwnMessage_Ignored()
+    {
+        await using var app = Start();
+        using var client = app.CreateClient();
+        var own = ImEvent("EvOWN1", "Here is your decision", user: "U0BOT");
+        var botMessage = ImEvent("EvOWN2", "hello").Replace("\"channel_type\":\"im\"", "\"channel_type\":\"im\",\"bot_id\":\"B1\"", StringComparison.Ordinal);
+        var edit = ImEvent("EvOWN3", "hello").Replace("\"channel_type\":\"im\"", "\"channel_type\":\"im\",\"subtype\":\"message_changed\"", StringComparison.Ordinal);
+        foreach (var body in new[] { own, botMessage, edit })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await app.PostEventAsync(client, body)).StatusCode);
+        }
+
+        await WaitForQueueDrainAsync(app);
+        Assert.Empty(_slack.Calls("chat.postMessage"));
+        Assert.Empty(await app.Service<IRequestStore>().ListForLeadAsync(Tenant, "ana", DateTimeOffset.MinValue.AddYears(1), DateTimeOffset.MaxValue.AddYears(-1)));
+    }
+
+    [Fact]
+    public async Task PostMessage_429WithRetryAfter_WaitsAndSucceeds()
+    {
+        _slack.Server.Given(Request.Create().WithPath("/api/chat.postMessage").UsingPost()).AtPriority(1)
+            .InScenario("rl").WillSetStateTo("once")
+            .RespondWith(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "1"));
+        _slack.Server.Given(Request.Create().WithPath("/api/chat.postMessage").UsingPost()).AtPriority(1)
+            .InScenario("rl").WhenStateIs("once")
+            .RespondWith(Response.Create().WithStatusCode(200).WithBody("""{"ok":true,"channel":"D0ANA","ts":"1.1"}"""));
+        await using var app = Start();
+        using var client = app.CreateClient();
+
+        Assert.Equal(HttpStatusCode.OK, (await app.PostEventAsync(client, ImEvent("EvRL1", "Which team owns the events table access?"))).StatusCode);
+        var calls = await _slack.WaitForCallsAsync("chat.postMessage", 2);
+        Assert.Equal(2, calls.Count);
+        Assert.True(calls[1].RequestMessage.DateTime - calls[0].RequestMessage.DateTime >= TimeSpan.FromSeconds(0.9), "waited for Retry-After");
+        Assert.Equal(429, (int)calls[0].ResponseMessage.StatusCode!);
+        Assert.Equal(200, (int)calls[1].ResponseMessage.StatusCode!);
+        await WaitForQueueDrainAsync(app);
+    }
+
+    [Fact]
+    public async Task Restart_MidQueue_WorkCompletedOnce()
+    {
+        Guid requestId;
+        await using (var first = Start(workers: false))
+        {
+            using var client = first.CreateClient();
+            Assert.Equal(HttpStatusCode.OK, (await first.PostEventAsync(client, ImEvent("EvRESTART1", "Could you pair with me on propensity score matching?"))).StatusCode);
+            Assert.Equal(1, (await first.Service<IWorkQueue>().GetStatsAsync()).Pending);
+            requestId = Assert.Single(await first.Service<IRequestStore>().ListForLeadAsync(Tenant, "ana", DateTimeOffset.MinValue.AddYears(1), DateTimeOffset.MaxValue.AddYears(-1))).Id;
+        }
+
+        // The process "died" after the ack, before the post: nothing reached Slack.
+        Assert.Empty(_slack.Calls("chat.postMessage"));
+
+        await using var second = Start(workers: true);
+        _ = second.Services; // start the host and its queue worker
+        await _slack.WaitForCallsAsync("chat.postMessage", 1);
+        await WaitForQueueDrainAsync(second);
+        Assert.Single(_slack.Calls("chat.postMessage"));
+        Assert.Single(await second.Service<IRequestStore>().ListForLeadAsync(Tenant, "ana", DateTimeOffset.MinValue.AddYears(1), DateTimeOffset.MaxValue.AddYears(-1)), r => r.Id == requestId);
+    }
+
+    [Fact]
+    public async Task BadInputs_NeverAServerError()
+    {
+        await using var app = Start();
+        using var client = app.CreateClient();
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await app.PostFormAsync(client, "payload=%ZZ%")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await app.PostFormAsync(client, "payload=%7B%22type%22%3A")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await app.PostFormAsync(client, "hello=world")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await app.PostEventAsync(client, """{"type":"something_new","team_id":"T0E2E"}""")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await app.PostEventAsync(client, """{"type":"event_callback","team_id":"T0E2E"}""")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await app.PostInteractionAsync(client, Shortcut("x", callbackId: "not_ours"))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await app.PostInteractionAsync(client,
+            """{"type":"view_submission","team":{"id":"T0E2E"},"user":{"id":"U01ANA"},"view":{"id":"V","callback_id":"mystery"}}""")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await app.PostInteractionAsync(client,
+            """{"type":"block_actions","team":{"id":"T0E2E"},"user":{"id":"U01ANA"},"actions":[{"action_id":"tb_take","value":"not-a-guid"}]}""")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.PostEventAsync(client, """{"type":"app_rate_limited","team_id":"T0E2E","minute_rate_limited":1518467820}""")).StatusCode);
+
+        var big = "text=" + new string('a', 1024 * 1024 + 10);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await app.PostFormAsync(client, big)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.PostSignedAsync(client, Command("help"), "application/x-www-form-urlencoded", secret: "wrong")).StatusCode);
+        var stale = TimeProvider.System.GetUtcNow().AddMinutes(-6).ToUnixTimeSeconds();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.PostSignedAsync(client, Command("help"), "application/x-www-form-urlencoded", timestamp: stale)).StatusCode);
+        using var unsigned = new StringContent(Command("help"), System.Text.Encoding.UTF8, "application/x-www-form-urlencoded");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsync("/slack/events", unsigned)).StatusCode);
+
+        Assert.Empty(_slack.Server.LogEntries);
+    }
+
+    [Fact]
+    public async Task UrlVerificationAndSslCheck_Answered()
+    {
+        await using var app = Start();
+        using var client = app.CreateClient();
+        var response = await app.PostEventAsync(client, Fixture.Text("url_verification.json"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P", (string)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["challenge"]!);
+        Assert.Equal(HttpStatusCode.OK, (await app.PostFormAsync(client, "ssl_check=1&token=t")).StatusCode);
+    }
+
+    [Fact]
+    public async Task SlashCommands_AnsweredEphemerallyWithFriendlyHelp()
+    {
+        await using var app = Start();
+        using var client = app.CreateClient();
+
+        async Task<JsonNode> Run(string text, string user = "U01ANA")
+        {
+            var response = await app.PostFormAsync(client, Command(text, user));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var body = await response.Content.ReadAsStringAsync();
+            return body.Length == 0 ? new JsonObject() : JsonNode.Parse(body)!;
+        }
+
+        var help = await Run(string.Empty);
+        Assert.Equal("ephemeral", (string)help["response_type"]!);
+        Assert.Contains("/triage who", help["blocks"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("/triage log", (await Run("help"))["blocks"]!.ToJsonString(), StringComparison.Ordinal);
+
+        var triage = await Run("Can you help me design a difference in differences analysis for next quarter's launches?");
+        Assert.Equal("ephemeral", (string)triage["response_type"]!);
+        Assert.Contains("tb_take", triage["blocks"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Single(await app.Service<IRequestStore>().ListForLeadAsync(Tenant, "ana", DateTimeOffset.MinValue.AddYears(1), DateTimeOffset.MaxValue.AddYears(-1)));
+
+        var who = await Run("who how do I get my model deployed to production?", user: "U01DANI");
+        Assert.Equal("ephemeral", (string)who["response_type"]!);
+        Assert.False(string.IsNullOrWhiteSpace((string?)who["text"]));
+
+        var budget = await Run("budget 7");
+        Assert.Contains("7 h", (string)budget["text"]!, StringComparison.Ordinal);
+        Assert.Contains("budget in hours", (string)(await Run("budget lots"))["blocks"]![0]!["text"]!["text"]!, StringComparison.OrdinalIgnoreCase);
+
+        var badLog = await Run("log soon");
+        Assert.Equal("ephemeral", (string)badLog["response_type"]!);
+
+        var notLead = await Run("log 30m", user: "U01DANI");
+        Assert.Contains("for Leads", notLead["blocks"]!.ToJsonString(), StringComparison.Ordinal);
+
+        var stranger = await Run("done", user: "U0STRANGER");
+        Assert.Equal("ephemeral", (string)stranger["response_type"]!);
+
+        Assert.Empty((await Run("settings")).AsObject());
+        var settings = FakeSlack.Json(Assert.Single(_slack.Calls("views.open")));
+        Assert.Equal("333.444.trigger", (string)settings["trigger_id"]!);
+        Assert.Equal("tb_settings", (string)settings["view"]!["callback_id"]!);
+
+        var digest = await Run("digest");
+        Assert.Contains("digest", (string)digest["text"]!, StringComparison.OrdinalIgnoreCase);
+        var dm = await _slack.WaitForCallsAsync("conversations.open", 1);
+        Assert.Equal("U01ANA", (string)FakeSlack.Json(Assert.Single(dm))["users"]!);
+        var completed = await _slack.WaitForCallsAsync("files.completeUploadExternal", 1);
+        Assert.Equal("D0DM", FakeSlack.Form(Assert.Single(completed))["channel_id"]);
+        Assert.Contains(_slack.Calls("chat.postMessage"), c => (string)FakeSlack.Json(c)["channel"]! == "D0DM");
+        await WaitForQueueDrainAsync(app);
+    }
+
+    [Fact]
+    public async Task SettingsSubmission_InvalidValues_ShownInModal()
+    {
+        await using var app = Start();
+        using var client = app.CreateClient();
+        var submit = """
+            {"type":"view_submission","team":{"id":"T0E2E"},"user":{"id":"U01ANA","team_id":"T0E2E"},
+             "view":{"id":"V3","type":"modal","callback_id":"tb_settings","state":{"values":{
+               "tb_budget":{"value":{"type":"plain_text_input","value":"99"}},
+               "tb_day":{"value":{"type":"static_select","selected_option":{"value":"Monday"}}},
+               "tb_time":{"value":{"type":"plain_text_input","value":"25:99"}},
+               "tb_tz":{"value":{"type":"plain_text_input","value":"Mars/Olympus"}}}}}}
+            """;
+        var response = await app.PostInteractionAsync(client, submit);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var ack = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("errors", (string)ack["response_action"]!);
+        var errors = ack["errors"]!.AsObject();
+        Assert.True(errors.ContainsKey("tb_budget"));
+        Assert.True(errors.ContainsKey("tb_time"));
+        Assert.True(errors.ContainsKey("tb_tz"));
+        Assert.False(errors.ContainsKey("tb_day"));
+
+        var valid = submit.Replace("\"99\"", "\"5.5\"", StringComparison.Ordinal).Replace("25:99", "09:30", StringComparison.Ordinal).Replace("Mars/Olympus", "Europe/Berlin", StringComparison.Ordinal);
+        var ok = JsonNode.Parse(await (await app.PostInteractionAsync(client, valid)).Content.ReadAsStringAsync())!;
+        Assert.Equal("clear", (string)ok["response_action"]!);
+        var settings = await app.Service<Engine.UseCases.ITriageUseCases>().GetSettingsAsync(Tenant, "ana");
+        Assert.Equal(5.5, settings.BudgetHours);
+        Assert.Equal(DayOfWeek.Monday, settings.DigestDay);
+        Assert.Equal("Europe/Berlin", settings.TimeZone);
+    }
+
+    [Fact]
+    public async Task AppHomeOpened_PublishesHome()
+    {
+        await using var app = Start();
+        using var client = app.CreateClient();
+        var body = Fixture.Text("app_home_opened.json").Replace("T123ABC456", "T0E2E", StringComparison.Ordinal).Replace("\"user\": \"U123ABC456\"", "\"user\": \"U01ANA\"", StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await app.PostEventAsync(client, body)).StatusCode);
+        var publish = FakeSlack.Json(Assert.Single(await _slack.WaitForCallsAsync("views.publish", 1)));
+        Assert.Equal("U01ANA", (string)publish["user_id"]!);
+        Assert.Equal("home", (string)publish["view"]!["type"]!);
+        Assert.Contains("tb_open_settings", publish["view"]!.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    private static async Task WaitForQueueDrainAsync(SlackAppFactory app)
+    {
+        var queue = app.Service<IWorkQueue>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while ((await queue.GetStatsAsync()).Pending > 0)
+        {
+            if (clock.Elapsed > TimeSpan.FromSeconds(20))
+            {
+                Assert.Fail("The work queue did not drain.");
+            }
+
+            await Task.Delay(25);
+        }
+    }
+}
