@@ -16,11 +16,14 @@ internal sealed class SlackAppFactory : WebApplicationFactory<Program>
     private readonly string _dataDir;
     private readonly bool _workers;
 
-    public SlackAppFactory(string apiBaseUrl, string dataDir, bool workers = true)
+    private readonly IReadOnlyDictionary<string, string> _extra;
+
+    public SlackAppFactory(string apiBaseUrl, string dataDir, bool workers = true, IReadOnlyDictionary<string, string>? extra = null)
     {
         _apiBaseUrl = apiBaseUrl;
         _dataDir = dataDir;
         _workers = workers;
+        _extra = extra ?? new Dictionary<string, string>();
     }
 
     public static string RepoRoot { get; } = FindRepoRoot();
@@ -41,6 +44,10 @@ internal sealed class SlackAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("TriageBot:Workers:QueuePollInterval", "00:00:00.100");
         builder.UseSetting("TriageBot:Workers:DigestInterval", "01:00:00");
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+        foreach (var (key, value) in _extra)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
