@@ -15,6 +15,7 @@ namespace TriageBot.Engine.UseCases;
 public sealed class TriageUseCases : ITriageUseCases
 {
     private const int HomeListLimit = 10;
+    private const int MaxVersionAttempts = 3;
 
     private readonly IOrgProvider _org;
     private readonly DecisionPolicy _policy;
@@ -129,31 +130,48 @@ public sealed class TriageUseCases : ITriageUseCases
 
         var request = await RequireRequestAsync(tenant, requestId, ct);
         RequireOwnLead(request, leadId);
-        var latest = await RequireDecisionAsync(tenant, requestId, ct);
         var org = _org.Directory;
         var lead = RequireLead(org, request.LeadId);
-        var now = _time.GetUtcNow();
-
-        var overrides = new Dictionary<Question, AnswerValue>(latest.Overrides) { [question] = value };
-        var context = await LoadContextAsync(tenant, lead, now, ct);
         var repeats = await RepeatCountAtAsync(request, ct);
-        var input = new TriageInput(request.Text, lead.Id, request.RequesterId, now)
-        {
-            // Keep what was understood from the text; only the Lead's answers change.
-            Analysis = latest.Decision.Analysis,
-            Overrides = overrides,
-            LeadHoursSpentThisWeek = context.LeadHours,
-            LeadBudgetHours = context.Stored?.BudgetHours,
-            HoursSpentByPerson = context.HoursByPerson,
-            RecentRedirectsByPerson = context.RecentRedirects,
-            TopicRepeatCount = Math.Max(0, repeats - 1),
-        };
-        var decision = Engine(org).Decide(input);
-        var next = new DecisionRecord(request.Id, latest.Version + 1, decision, overrides, now);
-        await _requests.AddDecisionAsync(tenant, next, ct);
 
-        var card = DecisionCardPresenter.Present(request, next, org, repeats, _policy);
-        return new TriageResult(request, next, card);
+        // Two overrides at once (double click, two devices) race for the next version number: the loser re-reads the
+        // latest version, applies its change on top of it and tries again, so no override is lost.
+        for (var attempt = 1; ; attempt++)
+        {
+            var latest = await RequireDecisionAsync(tenant, requestId, ct);
+            var now = _time.GetUtcNow();
+            var overrides = new Dictionary<Question, AnswerValue>(latest.Overrides) { [question] = value };
+            var context = await LoadContextAsync(tenant, lead, now, ct);
+            var input = new TriageInput(request.Text, lead.Id, request.RequesterId, now)
+            {
+                // Keep what was understood from the text; only the Lead's answers change.
+                Analysis = latest.Decision.Analysis,
+                Overrides = overrides,
+                LeadHoursSpentThisWeek = context.LeadHours,
+                LeadBudgetHours = context.Stored?.BudgetHours,
+                HoursSpentByPerson = context.HoursByPerson,
+                RecentRedirectsByPerson = context.RecentRedirects,
+                TopicRepeatCount = Math.Max(0, repeats - 1),
+            };
+            var decision = Engine(org).Decide(input);
+            var next = new DecisionRecord(request.Id, latest.Version + 1, decision, overrides, now);
+            try
+            {
+                await _requests.AddDecisionAsync(tenant, next, ct);
+            }
+            catch (Exception) when (attempt < MaxVersionAttempts && !ct.IsCancellationRequested)
+            {
+                if (await LatestVersionAsync(tenant, requestId) > latest.Version)
+                {
+                    continue;
+                }
+
+                throw;
+            }
+
+            var card = DecisionCardPresenter.Present(request, next, org, repeats, _policy);
+            return new TriageResult(request, next, card);
+        }
     }
 
     /// <inheritdoc />
@@ -551,6 +569,9 @@ public sealed class TriageUseCases : ITriageUseCases
         return await _requests.GetAsync(tenant, requestId, ct)
             ?? throw new TriageUserException("I can't find that request any more. Triage the message again.");
     }
+
+    private async Task<int> LatestVersionAsync(string tenant, Guid requestId) =>
+        (await _requests.GetLatestDecisionAsync(tenant, requestId, CancellationToken.None))?.Version ?? 0;
 
     private async Task<DecisionRecord> RequireDecisionAsync(string tenant, Guid requestId, CancellationToken ct) =>
         await _requests.GetLatestDecisionAsync(tenant, requestId, ct)

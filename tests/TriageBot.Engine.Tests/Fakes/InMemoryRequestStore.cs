@@ -10,6 +10,9 @@ public sealed class InMemoryRequestStore : IRequestStore
     private readonly Dictionary<(string Tenant, Guid Id), RequestRecord> _requests = [];
     private readonly Dictionary<(string Tenant, Guid Id), List<DecisionRecord>> _decisions = [];
 
+    /// <summary>Runs before each <see cref="AddDecisionAsync"/> (outside the lock): tests use it to simulate a concurrent writer.</summary>
+    public Func<DecisionRecord, Task>? BeforeAddDecision { get; set; }
+
     public IReadOnlyList<RequestRecord> All
     {
         get
@@ -76,8 +79,13 @@ public sealed class InMemoryRequestStore : IRequestStore
         }
     }
 
-    public Task AddDecisionAsync(string tenant, DecisionRecord decision, CancellationToken ct = default)
+    public async Task AddDecisionAsync(string tenant, DecisionRecord decision, CancellationToken ct = default)
     {
+        if (BeforeAddDecision is { } hook)
+        {
+            await hook(decision);
+        }
+
         lock (_gate)
         {
             if (!_decisions.TryGetValue((tenant, decision.RequestId), out var list))
@@ -93,8 +101,6 @@ public sealed class InMemoryRequestStore : IRequestStore
 
             list.Add(decision);
         }
-
-        return Task.CompletedTask;
     }
 
     public Task UpdateStatusAsync(string tenant, Guid requestId, RequestStatus status, OwnerType? ownerType, string? ownerId, DateTimeOffset at, CancellationToken ct = default)

@@ -225,6 +225,42 @@ public sealed class TriageUseCasesTests
     }
 
     [Fact]
+    public async Task OverrideAsync_ConcurrentOverrideWinsVersion_RetriedOnTopAndBothKept()
+    {
+        var h = new UseCaseHarness();
+        var first = await h.TriageAsync(TeachCausalShort);
+        var raced = false;
+        h.Requests.BeforeAddDecision = async attempt =>
+        {
+            if (!raced)
+            {
+                // Another click stores version 2 (reuse → no) just before ours.
+                raced = true;
+                h.Requests.BeforeAddDecision = null;
+                await h.UseCases.OverrideAsync(T, first.Request.Id, "ana", Question.Reuse, AnswerValue.No);
+            }
+        };
+
+        var result = await h.UseCases.OverrideAsync(T, first.Request.Id, "ana", Question.Skill, AnswerValue.No);
+
+        Assert.True(raced);
+        Assert.Equal(3, result.Decision.Version);
+        Assert.Equal(AnswerValue.No, result.Decision.Overrides[Question.Reuse]);
+        Assert.Equal(AnswerValue.No, result.Decision.Overrides[Question.Skill]);
+        Assert.Equal([1, 2, 3], (await h.Requests.GetDecisionsAsync(T, first.Request.Id)).Select(v => v.Version));
+    }
+
+    [Fact]
+    public async Task OverrideAsync_StoreFailsWithoutNewerVersion_ErrorPropagates()
+    {
+        var h = new UseCaseHarness();
+        var first = await h.TriageAsync(TeachCausalShort);
+        h.Requests.BeforeAddDecision = _ => throw new TimeoutException("database unavailable");
+        await Assert.ThrowsAsync<TimeoutException>(() => h.UseCases.OverrideAsync(T, first.Request.Id, "ana", Question.Skill, AnswerValue.No));
+        Assert.Single(await h.Requests.GetDecisionsAsync(T, first.Request.Id));
+    }
+
+    [Fact]
     public async Task OverrideAsync_NotTheRequestsLead_ThrowsAndStoresNothing()
     {
         var h = new UseCaseHarness();
