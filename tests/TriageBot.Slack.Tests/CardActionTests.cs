@@ -1,0 +1,118 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using TriageBot.Engine.Ports;
+
+namespace TriageBot.Slack.Tests;
+
+/// <summary>The buttons and menus of a decision card, in the modal and in a DM message.</summary>
+public sealed class CardActionTests : IDisposable
+{
+    private const string Tenant = "slack:T0E2E";
+    private readonly FakeSlack _slack = new();
+    private readonly string _dataDir = Directory.CreateTempSubdirectory("triagebot-slack-cards-").FullName;
+
+    public void Dispose()
+    {
+        _slack.Dispose();
+        try
+        {
+            Directory.Delete(_dataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static string Action(string containerJson, string viewJson, string actionJson) => """
+        {"type":"block_actions","team":{"id":"T0E2E","domain":"e2e"},"user":{"id":"U01ANA","team_id":"T0E2E"},"api_app_id":"A1","token":"t",
+         "container":__CONTAINER__,"trigger_id":"900.900.trigger",__VIEW__"actions":[__ACTION__]}
+        """.Replace("__CONTAINER__", containerJson, StringComparison.Ordinal).Replace("__VIEW__", viewJson, StringComparison.Ordinal).Replace("__ACTION__", actionJson, StringComparison.Ordinal);
+
+    private static string ModalView(string metadata, string stateValues = "{}") =>
+        "\"view\":{\"id\":\"V1\",\"type\":\"modal\",\"callback_id\":\"tb_triage\",\"hash\":\"h1\",\"private_metadata\":" + JsonValue.Create(metadata).ToJsonString()
+        + ",\"state\":{\"values\":" + stateValues + "}},";
+
+    [Fact]
+    public async Task ModalButtons_OverrideClarifyTake_UpdateModalAndReplyInThread()
+    {
+        await using var app = new SlackAppFactory(_slack.ApiBaseUrl, _dataDir);
+        using var client = app.CreateClient();
+        var shortcut = """
+            {"type":"message_action","team":{"id":"T0E2E","domain":"e2e"},"user":{"id":"U01ANA","team_id":"T0E2E"},"channel":{"id":"C0HELP","name":"help"},
+             "callback_id":"triage_message","trigger_id":"111.222.trigger","message_ts":"1700000000.000300",
+             "message":{"type":"message","text":"hey, quick thing about the stuff from yesterday?","user":"U01DANI","ts":"1700000000.000300","thread_ts":"1700000000.000100"}}
+            """;
+        Assert.Equal(HttpStatusCode.OK, (await app.PostInteractionAsync(client, shortcut)).StatusCode);
+        var view = FakeSlack.Json(Assert.Single(_slack.Calls("views.open")))["view"]!;
+        var metadata = (string)view["private_metadata"]!;
+        var requestId = Guid.Parse((string)JsonNode.Parse(metadata)!["request_id"]!);
+        var selects = view["blocks"]!.AsArray().Where(b => b!["accessory"] is not null).Select(b => b!["accessory"]!).ToList();
+        Assert.Equal(4, selects.Count);
+        var skill = selects.First(s => (string)s["action_id"]! == "tb_override_skill");
+        var yes = skill["options"]!.AsArray().First(o => ((string)o!["value"]!).EndsWith("|Skill|Yes", StringComparison.Ordinal))!;
+
+        // Override an answer: the modal is updated in place with the recomputed decision (a new version).
+        var overrideAction = "{\"type\":\"static_select\",\"action_id\":\"tb_override_skill\",\"block_id\":\"b1\",\"selected_option\":" + yes.ToJsonString() + ",\"action_ts\":\"1.1\"}";
+        Assert.Equal(HttpStatusCode.OK, (await app.PostInteractionAsync(client, Action("{\"type\":\"view\",\"view_id\":\"V1\"}", ModalView(metadata), overrideAction))).StatusCode);
+        var update = FakeSlack.Json(Assert.Single(_slack.Calls("views.update")));
+        Assert.Equal("V1", (string)update["view_id"]!);
+        Assert.Equal("h1", (string)update["hash"]!);
+        Assert.Contains("v2", update["view"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal(2, (await app.Service<IRequestStore>().GetDecisionsAsync(Tenant, requestId)).Count);
+
+        // Ask for details: the question goes to the requester in the original thread.
+        var clarify = "{\"type\":\"button\",\"action_id\":\"tb_clarify\",\"block_id\":\"tb_actions\",\"value\":\"" + requestId + "\",\"action_ts\":\"1.2\"}";
+        Assert.Equal(HttpStatusCode.OK, (await app.PostInteractionAsync(client, Action("{\"type\":\"view\",\"view_id\":\"V1\"}", ModalView(metadata), clarify))).StatusCode);
+        var question = FakeSlack.Json(Assert.Single(await _slack.WaitForCallsAsync("chat.postMessage", 1)));
+        Assert.Equal("C0HELP", (string)question["channel"]!);
+        Assert.Equal("1700000000.000100", (string)question["thread_ts"]!);
+        Assert.StartsWith("<@U01DANI> ", (string)question["text"]!, StringComparison.Ordinal);
+        Assert.Equal(RequestStatus.Clarified, (await app.Service<IRequestStore>().GetAsync(Tenant, requestId))!.Status);
+
+        // Take with an estimate typed into the modal.
+        var state = """{"tb_estimate":{"estimate":{"type":"plain_text_input","value":"45m"}}}""";
+        var take = "{\"type\":\"button\",\"action_id\":\"tb_take\",\"block_id\":\"tb_actions\",\"value\":\"" + requestId + "\",\"action_ts\":\"1.3\"}";
+        Assert.Equal(HttpStatusCode.OK, (await app.PostInteractionAsync(client, Action("{\"type\":\"view\",\"view_id\":\"V1\"}", ModalView(metadata, state), take))).StatusCode);
+        Assert.Equal(3, _slack.Calls("views.update").Count);
+        Assert.Equal(RequestStatus.Taken, (await app.Service<IRequestStore>().GetAsync(Tenant, requestId))!.Status);
+        var entries = await app.Service<ITimeLedger>().ListForLeadAsync(Tenant, "ana", DateTimeOffset.MinValue.AddYears(1), DateTimeOffset.MaxValue.AddYears(-1));
+        Assert.Contains(entries, e => e.IsEstimate && e.Minutes == 45 && e.RequestId == requestId);
+    }
+
+    [Fact]
+    public async Task MessageButton_Take_UpdatesTheDmCard()
+    {
+        await using var app = new SlackAppFactory(_slack.ApiBaseUrl, _dataDir);
+        using var client = app.CreateClient();
+        var im = """
+            {"token":"t","team_id":"T0E2E","api_app_id":"A1","type":"event_callback","event_id":"EvCARD1","event_time":1700000000,
+             "event":{"type":"message","channel":"D0ANA","user":"U01ANA","text":"Could you review my uplift model experiment design?","ts":"1700000000.000500","channel_type":"im"}}
+            """;
+        Assert.Equal(HttpStatusCode.OK, (await app.PostEventAsync(client, im)).StatusCode);
+        var card = FakeSlack.Json(Assert.Single(await _slack.WaitForCallsAsync("chat.postMessage", 1)));
+        var take = card["blocks"]!.AsArray().Where(b => (string)b!["type"]! == "actions").SelectMany(b => b!["elements"]!.AsArray()).First(e => (string)e!["action_id"]! == "tb_take")!;
+        var requestId = (string)take["value"]!;
+
+        var click = Action("{\"type\":\"message\",\"message_ts\":\"1700000001.000100\",\"channel_id\":\"D0ANA\",\"is_ephemeral\":false}", "\"channel\":{\"id\":\"D0ANA\"},",
+            "{\"type\":\"button\",\"action_id\":\"tb_take\",\"block_id\":\"tb_actions\",\"value\":\"" + requestId + "\",\"action_ts\":\"1.4\"}");
+        Assert.Equal(HttpStatusCode.OK, (await app.PostInteractionAsync(client, click)).StatusCode);
+        var update = FakeSlack.Json(Assert.Single(await _slack.WaitForCallsAsync("chat.update", 1)));
+        Assert.Equal("D0ANA", (string)update["channel"]!);
+        Assert.Equal("1700000001.000100", (string)update["ts"]!);
+        Assert.Contains("tb_done", update["blocks"]!.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NonLead_ClickingTake_GetsEphemeralNoteAndNothingChanges()
+    {
+        await using var app = new SlackAppFactory(_slack.ApiBaseUrl, _dataDir);
+        using var client = app.CreateClient();
+        var requestId = Guid.NewGuid();
+        var click = Action("{\"type\":\"message\",\"message_ts\":\"1.1\",\"channel_id\":\"C0HELP\"}", string.Empty,
+            "{\"type\":\"button\",\"action_id\":\"tb_take\",\"value\":\"" + requestId + "\"}").Replace("U01ANA", "U01DANI", StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await app.PostInteractionAsync(client, click)).StatusCode);
+        var note = FakeSlack.Json(Assert.Single(await _slack.WaitForCallsAsync("chat.postEphemeral", 1)));
+        Assert.Equal("U01DANI", (string)note["user"]!);
+        Assert.Empty(_slack.Calls("chat.update"));
+    }
+}
