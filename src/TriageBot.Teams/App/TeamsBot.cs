@@ -554,8 +554,9 @@ public sealed class TeamsBot
         var tenant = TenantKey(activity);
         var store = References;
         if (onlyIfMissing && await store.GetAsync(tenant, userKey, ct).ConfigureAwait(false) is { Blocked: false } existing
-            && existing.ReferenceJson.Contains("\"personal\"", StringComparison.Ordinal))
+            && IsPersonalReference(existing.ReferenceJson))
         {
+            // Already reachable in a 1:1 chat: no write per message.
             return;
         }
 
@@ -678,6 +679,19 @@ public sealed class TeamsBot
         string.Equals(name, "adaptiveCard/action", StringComparison.Ordinal)
             ? AdaptiveCardError(500, "Timeout", message)
             : TaskMessage(message);
+
+    private static bool IsPersonalReference(string json)
+    {
+        try
+        {
+            var reference = JsonSerializer.Deserialize(json, TeamsJsonContext.Default.StoredConversationReference);
+            return string.Equals(reference?.Conversation?.ConversationType, "personal", StringComparison.OrdinalIgnoreCase);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
 
     private static bool IsPersonal(Activity activity) =>
         string.Equals(activity.Conversation?.ConversationType, "personal", StringComparison.OrdinalIgnoreCase);

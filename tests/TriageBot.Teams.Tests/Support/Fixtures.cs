@@ -13,14 +13,23 @@ internal static class Fixtures
     }
 
     /// <summary>The repository root (the folder holding TriageBot.sln).</summary>
-    public static string RepoRoot()
+    /// <remarks>Walks up from the test binaries, the working directory, then this source file (artifacts may live outside the repo).</remarks>
+    public static string RepoRoot([System.Runtime.CompilerServices.CallerFilePath] string sourceFile = "")
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "TriageBot.sln")))
+        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory(), Path.GetDirectoryName(sourceFile) ?? string.Empty })
         {
-            dir = dir.Parent;
+            var dir = string.IsNullOrEmpty(start) ? null : new DirectoryInfo(start);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "TriageBot.sln")))
+            {
+                dir = dir.Parent;
+            }
+
+            if (dir is not null)
+            {
+                return dir.FullName;
+            }
         }
 
-        return dir?.FullName ?? throw new InvalidOperationException("TriageBot.sln not found above the test binaries.");
+        throw new InvalidOperationException("TriageBot.sln not found above the test binaries, the working directory or the test sources.");
     }
 }
