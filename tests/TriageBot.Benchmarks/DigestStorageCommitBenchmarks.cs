@@ -8,12 +8,10 @@ namespace TriageBot.Benchmarks;
 /// (an event id, a queue item, a time entry). Informs the choice documented in docs/storage.md.
 /// Run: dotnet run -c Release --project tests/TriageBot.Benchmarks -- --filter '*DigestStorageCommit*'
 /// </summary>
-[MemoryDiagnoser]
-[WarmupCount(2)]
-[IterationCount(10)]
+[Config(typeof(DigestStorageBenchmarks.Config))]
 public class DigestStorageCommitBenchmarks
 {
-    private const int Writes = 200;
+    private const int Writes = 500;
     private SqliteConnection _connection = null!;
     private string _path = null!;
     private long _next;
