@@ -297,6 +297,47 @@ public sealed class EndToEndTests : IClassFixture<TeamsAppFactory>
         return await sender.SendAsync(Tenant, lead, new DigestMessage(digest, DigestTextRenderer.Render(digest), chart));
     }
 
+    [Fact]
+    public async Task Commands_BudgetSettingsLogDigest_AnswerInChat()
+    {
+        _app.ConnectorAcceptsEverything();
+        async Task<JsonNode> Send(string text)
+        {
+            var message = _app.Activity("message-personal.json");
+            message["text"] = text;
+            Assert.Equal(HttpStatusCode.OK, (await _app.PostActivityAsync(_client, message)).StatusCode);
+            return JsonNode.Parse(_app.ConnectorCalls()[^1].Body!)!;
+        }
+
+        Assert.Contains("8 h", (string?)(await Send("budget 8"))["text"], StringComparison.Ordinal);
+        var settings = (await Send("settings"))["attachments"]![0]!["content"]!;
+        Assert.Contains(All(settings), o => (string?)o["id"] == "budgetHours" && (double)o["value"]! == 8);
+
+        // A user mistake is answered in the chat, not with an error status.
+        var bad = await Send("log soon");
+        Assert.False(string.IsNullOrWhiteSpace((string?)bad["text"]));
+
+        // The digest is built by the queue and sent in the same chat.
+        var before = _app.ConnectorCalls().Count;
+        var message = _app.Activity("message-personal.json");
+        message["text"] = "digest";
+        Assert.Equal(HttpStatusCode.OK, (await _app.PostActivityAsync(_client, message)).StatusCode);
+        Assert.Equal(before, _app.ConnectorCalls().Count);
+        await _app.Services.GetRequiredService<WorkQueueRunner>().RunOnceAsync("e2e", CancellationToken.None);
+        var digest = _app.ConnectorCalls()[^1];
+        Assert.Equal($"/amer/v3/conversations/{PersonalConversation}/activities", digest.Path);
+        Assert.Contains("Your help week", digest.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invoke_SubmitActionWithUnknownRequest_AnswersTaskMessage()
+    {
+        var response = await _app.PostActivityAsync(_client, _app.Activity("invoke-submitAction.json", Guid.NewGuid()));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("message", (string?)body["task"]!["type"]);
+    }
+
     // ------------------------------------------------------------ bad input: never a 500
 
     [Fact]

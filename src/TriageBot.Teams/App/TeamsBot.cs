@@ -398,7 +398,7 @@ public sealed class TeamsBot
     /// <summary>Runs a card verb (Action.Execute, Action.Submit in a chat, or a task module submit) through the use cases.</summary>
     private async Task<VerbOutcome> RunVerbAsync(Activity activity, string tenant, Person? lead, JsonObject data, CardSurface surface, CancellationToken ct)
     {
-        var verb = data["verb"]?.GetValue<string>() ?? string.Empty;
+        var verb = Str(data, "verb") ?? string.Empty;
         var leadId = lead?.Id ?? activity.From?.AadObjectId ?? activity.From?.Id ?? "unknown";
         var useCases = UseCases;
 
