@@ -38,17 +38,30 @@ catch (Exception ex) when (StartupErrors.ConfigurationFailures(ex) is { Count: >
     }
 
     Log.Fatal("TriageBot did not start: fix the setting(s) above in appsettings.json or the TriageBot__… environment variables");
+    if (HostedByAnotherProcess())
+    {
+        throw;
+    }
+
     return 2;
 }
 catch (Exception ex) when (ex is not HostAbortedException)
 {
     Log.Fatal(ex, "TriageBot stopped unexpectedly");
+    if (HostedByAnotherProcess())
+    {
+        throw;
+    }
+
     return 1;
 }
 finally
 {
     await Log.CloseAndFlushAsync();
 }
+
+// Run inside another program (WebApplicationFactory in tests): let it see the failure instead of an exit code.
+static bool HostedByAnotherProcess() => System.Reflection.Assembly.GetEntryAssembly() != typeof(Program).Assembly;
 
 /// <summary>Entry point; public so that WebApplicationFactory can start the host in tests.</summary>
 public partial class Program;
