@@ -47,7 +47,7 @@ public sealed class StorageFactoryTests
     }
 
     [Fact]
-    public async Task OpenAsync_Sqlite_CreatesDirectoryWalFullSyncForeignKeysAndBusyTimeout()
+    public async Task OpenAsync_Sqlite_CreatesDirectoryWalNormalSyncForeignKeysAndBusyTimeout()
     {
         await using var database = new SqliteTestDatabase();
         Assert.False(File.Exists(database.FilePath));
@@ -58,7 +58,7 @@ public sealed class StorageFactoryTests
             var db = ((SqlStorage)storage).Db;
             await using var connection = await db.OpenAsync(CancellationToken.None);
             Assert.Equal("wal", await Db.ScalarAsync(connection, null, "PRAGMA journal_mode", CancellationToken.None));
-            Assert.Equal(2L, await Db.ScalarAsync(connection, null, "PRAGMA synchronous", CancellationToken.None)); // 2 = FULL
+            Assert.Equal(1L, await Db.ScalarAsync(connection, null, "PRAGMA synchronous", CancellationToken.None)); // 1 = NORMAL
             Assert.Equal(1L, await Db.ScalarAsync(connection, null, "PRAGMA foreign_keys", CancellationToken.None));
             Assert.Equal((long)SqliteDb.BusyTimeoutMs, await Db.ScalarAsync(connection, null, "PRAGMA busy_timeout", CancellationToken.None));
             Assert.True(await storage.Migrator.IsReadyAsync());
