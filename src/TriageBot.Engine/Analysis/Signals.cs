@@ -45,7 +45,7 @@ internal static class Signals
         (SignalKind.Long, 2, ["quarter", "quarters", "next quarter", "next year", "going forward", "from now on", "every launch",
             "each launch", "template", "templates", "design", "roadmap", "strategy", "long term", "long-term", "framework", "playbook",
             "standard", "architecture", "methodology", "approach for the project", "approach for our", "design of", "all future",
-            "next half", "reusable", "onboarding", "for the team", "for all teams", "guideline", "guidelines", "policy",
+            "next half", "reusable", "for the team", "for all teams", "guideline", "guidelines", "policy",
             "months", "this year", "okr", "okrs", "annual", "program", "programme", "platform"]),
         (SignalKind.Long, 1, ["approach", "project", "weeks", "plan", "planning", "process", "every", "each", "always"]),
         (SignalKind.Short, 2, ["quick", "quickly", "today", "tomorrow", "tonight", "this once", "one-off", "one off", "just once", "restart",

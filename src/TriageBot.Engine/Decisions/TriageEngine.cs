@@ -348,7 +348,8 @@ public sealed class TriageEngine
         if (analysis.Recurs)
         {
             var recurs = analysis.HorizonEvidence.Where(Signals.IsRecursEvidence).ToList();
-            return new QuestionAnswer(Question.Reuse, AnswerValue.Yes, $"The need recurs ({Quote(recurs)}), so teaching it pays off again.", recurs);
+            var said = recurs.Count > 0 ? $" ({Quote(recurs)})" : string.Empty;
+            return new QuestionAnswer(Question.Reuse, AnswerValue.Yes, $"The need recurs{said}, so teaching it pays off again.", recurs);
         }
 
         switch (analysis.Kind)
@@ -395,7 +396,10 @@ public sealed class TriageEngine
         if (serving is not null)
         {
             var intake = string.IsNullOrWhiteSpace(serving.Intake) ? string.Empty : $" ({serving.Intake})";
-            return new QuestionAnswer(Question.Team, AnswerValue.Yes, $"{serving.Name} is a service team for {topic.Name}{intake}.", [serving.Id]);
+            var why = IsMember(serving, facts.Lead, facts.Lead.Id)
+                ? $"{serving.Name}, your own team, serves {topic.Name}: route it through its intake{intake} so the team can pick it up."
+                : $"{serving.Name} is a service team for {topic.Name}{intake}.";
+            return new QuestionAnswer(Question.Team, AnswerValue.Yes, why, [serving.Id]);
         }
 
         return new QuestionAnswer(

@@ -84,6 +84,15 @@ public class AnswerTests
     }
 
     [Fact]
+    public void Team_LeadInTheServiceTeam_IsYesAndSaysToUseTheIntake()
+    {
+        var a = Answer(Input("kubernetes cluster is slow", lead: "opslead"), Question.Team);
+
+        Assert.Equal(AnswerValue.Yes, a.Value);
+        Assert.Contains("your own team", a.Why, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Team_RequesterIsAMember_IsNo() =>
         Assert.Equal(AnswerValue.No, Answer(Input("kubernetes cluster is slow", requester: "ops2"), Question.Team).Value);
 
