@@ -248,7 +248,9 @@ public sealed class RequestAnalyzer
 
     private sealed class SignalTally
     {
-        private readonly double[] _scores = new double[Enum.GetValues<SignalKind>().Length];
+        private static readonly int KindCount = Enum.GetValues<SignalKind>().Length;
+
+        private readonly double[] _scores = new double[KindCount];
         private readonly List<(SignalKind Kind, string Evidence)> _evidence = [];
 
         public void Add(Signal signal, string evidence)

@@ -142,7 +142,9 @@ internal sealed class OwnerRanker(OrgDirectory org, DecisionPolicy policy)
         return why + ".";
     }
 
-    internal static string LevelName(Level level) => level.ToString().ToLowerInvariant();
+    private static readonly string[] LevelNames = Enum.GetValues<Level>().Select(l => l.ToString().ToLowerInvariant()).ToArray();
+
+    internal static string LevelName(Level level) => (int)level >= 0 && (int)level < LevelNames.Length ? LevelNames[(int)level] : level.ToString();
 
     internal static string FormatHours(double hours) => Math.Round(hours, 1).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
 }
