@@ -213,6 +213,25 @@ public sealed class EndToEndTests : IClassFixture<TeamsAppFactory>
         Assert.Equal(3, text!.Split('\n').Length);
         var stored = await _app.Services.GetRequiredService<IConversationReferenceStore>().FindByPersonAsync(Tenant, "ana");
         Assert.NotNull(stored);
+        var installation = await _app.Services.GetRequiredService<IInstallationStore>().GetAsync(Tenant);
+        Assert.Equal(Platform.Teams, installation!.Platform);
+        Assert.Null(installation.ProtectedToken);
+    }
+
+    [Fact]
+    public async Task AdaptiveCardAction_RedirectInPersonalChat_GivesTextToPaste()
+    {
+        var card = await TriageInChatAsync("Could someone restart the model serving endpoint for churn-v3? The canary is stuck.");
+        var invoke = _app.Activity("invoke-adaptiveCard-action.json", RequestIdIn(card));
+        invoke["value"]!["action"]!["verb"] = "redirect";
+        var before = _app.ConnectorCalls().Count;
+
+        var response = await _app.PostActivityAsync(_client, invoke);
+
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal(200, (int)body["statusCode"]!);
+        Assert.Contains("Copy this to", body["value"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal(before, _app.ConnectorCalls().Count);
     }
 
     [Fact]

@@ -529,6 +529,14 @@ public sealed class TeamsBot
         var lead = await _users.MapSenderAsync(activity, ct).ConfigureAwait(false);
         await SaveReferenceAsync(activity, lead, onlyIfMissing: false, ct).ConfigureAwait(false);
 
+        // The digest scheduler finds tenants through their installations.
+        var installations = _services.GetService<IInstallationStore>();
+        var tenantKey = TenantKey(activity);
+        if (installations is not null && await installations.GetAsync(tenantKey, ct).ConfigureAwait(false) is null)
+        {
+            await installations.SaveAsync(new Installation(tenantKey, Platform.Teams, activity.Recipient?.Id, null, activity.From?.AadObjectId ?? activity.From?.Id, _time.GetUtcNow(), null), ct).ConfigureAwait(false);
+        }
+
         // Teams sends both conversationUpdate and installationUpdate on install: greet once per conversation.
         var tenant = TenantKey(activity);
         var dedup = _services.GetService<IEventDeduplicator>();
