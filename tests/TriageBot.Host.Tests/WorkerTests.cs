@@ -1,0 +1,94 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using TriageBot.Engine.Ports;
+using TriageBot.Engine.Queue;
+
+namespace TriageBot.Host.Tests;
+
+public class WorkerTests
+{
+    [Fact]
+    public async Task Enqueue_PollIntervalOneHour_WorkerWokenImmediatelyBySignal()
+    {
+        var handler = new RecordingHandler();
+        await using var app = new TestApp(
+            new Dictionary<string, string?> { ["TriageBot:Workers:QueuePollInterval"] = "01:00:00" },
+            services: s => s.AddSingleton<IWorkHandler>(handler));
+        app.CreateClient();
+        var queue = app.Services.GetRequiredService<IWorkQueue>();
+        var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+
+        // Let the worker reach its idle wait (it polls once at start), then enqueue.
+        await Task.Delay(300);
+        await queue.EnqueueAsync(new WorkItem(Guid.NewGuid(), "local", "test.record", "{\"n\":1}", 0, now, now));
+
+        var handled = await handler.First.WaitAsync(TimeSpan.FromSeconds(15));
+        Assert.Equal("{\"n\":1}", handled.PayloadJson);
+        var stats = await Http.EventuallyAsync(() => queue.GetStatsAsync(), s => s.Pending == 0, TimeSpan.FromSeconds(10));
+        Assert.Equal(0, stats.Pending);
+    }
+
+    [Fact]
+    public async Task Shutdown_ItemInFlight_FinishesBeforeStopping()
+    {
+        var handler = new BlockingHandler();
+        var app = new TestApp(services: s => s.AddSingleton<IWorkHandler>(handler));
+        app.CreateClient();
+        var queue = app.Services.GetRequiredService<IWorkQueue>();
+        var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+        await queue.EnqueueAsync(new WorkItem(Guid.NewGuid(), "local", "test.block", "{}", 0, now, now));
+        await handler.Started.WaitAsync(TimeSpan.FromSeconds(15));
+
+        var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
+        var stop = Task.Run(() => lifetime.StopApplication());
+        await stop;
+        await Task.Delay(200);
+        Assert.False(handler.Cancelled);
+
+        handler.Release();
+        await handler.Finished.WaitAsync(TimeSpan.FromSeconds(15));
+        var stats = await Http.EventuallyAsync(() => queue.GetStatsAsync(), s => s.Pending == 0, TimeSpan.FromSeconds(10));
+        Assert.Equal(0, stats.Pending);
+        await app.DisposeAsync();
+    }
+
+    private sealed class RecordingHandler : IWorkHandler
+    {
+        private readonly TaskCompletionSource<WorkItem> _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<WorkItem> First => _first.Task;
+
+        public bool CanHandle(string kind) => kind == "test.record";
+
+        public Task HandleAsync(WorkItem item, CancellationToken ct)
+        {
+            _first.TrySetResult(item);
+            return Task.CompletedTask;
+        }
+    }
+
+    private sealed class BlockingHandler : IWorkHandler
+    {
+        private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Started => _started.Task;
+
+        public Task Finished => _finished.Task;
+
+        public bool Cancelled { get; private set; }
+
+        public bool CanHandle(string kind) => kind == "test.block";
+
+        public void Release() => _release.TrySetResult();
+
+        public async Task HandleAsync(WorkItem item, CancellationToken ct)
+        {
+            _started.TrySetResult();
+            using var registration = ct.Register(() => Cancelled = true);
+            await _release.Task;
+            _finished.TrySetResult();
+        }
+    }
+}
