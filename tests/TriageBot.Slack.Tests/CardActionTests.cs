@@ -63,8 +63,7 @@ public sealed class CardActionTests : IDisposable
         // Ask for details: the question goes to the requester in the original thread.
         var clarify = "{\"type\":\"button\",\"action_id\":\"tb_clarify\",\"block_id\":\"tb_actions\",\"value\":\"" + requestId + "\",\"action_ts\":\"1.2\"}";
         Assert.Equal(HttpStatusCode.OK, (await app.PostInteractionAsync(client, Action("{\"type\":\"view\",\"view_id\":\"V1\"}", ModalView(metadata), clarify))).StatusCode);
-        var question = FakeSlack.Json(Assert.Single(await _slack.WaitForCallsAsync("chat.postMessage", 1)));
-        Assert.Equal("C0HELP", (string)question["channel"]!);
+        var question = FakeSlack.Json(Assert.Single(await _slack.WaitForPostsAsync("C0HELP", 1)));
         Assert.Equal("1700000000.000100", (string)question["thread_ts"]!);
         Assert.StartsWith("<@U01DANI> ", (string)question["text"]!, StringComparison.Ordinal);
         Assert.Equal(RequestStatus.Clarified, (await app.Service<IRequestStore>().GetAsync(Tenant, requestId))!.Status);
@@ -89,7 +88,7 @@ public sealed class CardActionTests : IDisposable
              "event":{"type":"message","channel":"D0ANA","user":"U01ANA","text":"Could you review my uplift model experiment design?","ts":"1700000000.000500","channel_type":"im"}}
             """;
         Assert.Equal(HttpStatusCode.OK, (await app.PostEventAsync(client, im)).StatusCode);
-        var card = FakeSlack.Json(Assert.Single(await _slack.WaitForCallsAsync("chat.postMessage", 1)));
+        var card = FakeSlack.Json(Assert.Single(await _slack.WaitForPostsAsync("D0ANA", 1)));
         var take = card["blocks"]!.AsArray().Where(b => (string)b!["type"]! == "actions").SelectMany(b => b!["elements"]!.AsArray()).First(e => (string)e!["action_id"]! == "tb_take")!;
         var requestId = (string)take["value"]!;
 

@@ -65,6 +65,25 @@ internal sealed class FakeSlack : IDisposable
         }
     }
 
+    /// <summary>chat.postMessage calls to one channel (the host's digest scheduler may DM Leads at start-up too).</summary>
+    public IReadOnlyList<WireMock.Logging.ILogEntry> Posts(string channel) =>
+        Calls("chat.postMessage").Where(c => (string?)Json(c)["channel"] == channel).ToList();
+
+    public async Task<IReadOnlyList<WireMock.Logging.ILogEntry>> WaitForPostsAsync(string channel, int count)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var posts = Posts(channel);
+            if (posts.Count >= count || clock.Elapsed > TimeSpan.FromSeconds(15))
+            {
+                return posts;
+            }
+
+            await Task.Delay(25);
+        }
+    }
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -168,7 +168,7 @@ public sealed partial class SlackDispatcher
             var who = await _useCases.WhoAsync(tenant, lead.OrgOrPlatformId, text, ct);
             await _outbox.PostAsync(tenant, new PostMessageWork
             {
-                Channel = ev.Channel!, ThreadTs = threadTs, Text = who.Advice, Blocks = SlackRenderer.Who(who).Build(),
+                Channel = ev.Channel!, ThreadTs = threadTs, Text = SlackText.Escape(who.Advice), Blocks = SlackRenderer.Who(who).Build(),
             }, dedupKey, ct);
             return;
         }

@@ -34,6 +34,18 @@ public sealed class SlackEventsEndpoint
     public async Task HandleAsync(HttpContext http)
     {
         var started = _time.GetTimestamp();
+        try
+        {
+            await HandleCoreAsync(http);
+        }
+        finally
+        {
+            _metrics.Ack(_time.GetElapsedTime(started));
+        }
+    }
+
+    private async Task HandleCoreAsync(HttpContext http)
+    {
         var max = _options.Value.MaxBodyBytes;
         var ct = http.RequestAborted;
         if (http.Request.ContentLength > max)
@@ -79,7 +91,6 @@ public sealed class SlackEventsEndpoint
         }
 
         await WriteAsync(http, ack);
-        _metrics.Ack(_time.GetElapsedTime(started));
     }
 
     private static async Task<byte[]?> ReadCappedAsync(Stream stream, int max, CancellationToken ct)

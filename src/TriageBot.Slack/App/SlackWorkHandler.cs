@@ -194,7 +194,7 @@ public sealed class SlackDigestSender : IDigestSender
             var text = string.IsNullOrWhiteSpace(message.PlainText) ? FallbackText(message.Digest) : message.PlainText;
             await _api.PostMessageAsync(token, new ChatPostMessageRequest
             {
-                Channel = channel, Text = BlockKit.SlackText.TruncatePlain(text, 3000), Blocks = SlackRenderer.Digest(message.Digest).Build(),
+                Channel = channel, Text = BlockKit.SlackText.TruncateMrkdwn(BlockKit.SlackText.Escape(text), 3000), Blocks = SlackRenderer.Digest(message.Digest).Build(),
             }, ct);
             if (message.ChartPng is { Length: > 0 } png)
             {

@@ -117,7 +117,7 @@ public static class SlackRenderer
 
     /// <summary>The decision card as a message (blocks + fallback text).</summary>
     public static (string Text, JsonArray Blocks) CardMessage(DecisionCard card, string? note = null) =>
-        (SlackText.TruncatePlain(card.Headline, 3000), CardBlocks(card, CardSurface.Message, note).Build());
+        (SlackText.TruncateMrkdwn(SlackText.Escape(card.Headline), 3000), CardBlocks(card, CardSurface.Message, note).Build());
 
     /// <summary>The decision modal.</summary>
     public static JsonObject CardModal(DecisionCard card, ModalContext context, string? note = null) =>
@@ -283,7 +283,8 @@ public static class SlackRenderer
     /// <summary>An ephemeral slash-command reply.</summary>
     public static JsonObject Ephemeral(string text, BlockBuilder? blocks = null)
     {
-        var body = new JsonObject { ["response_type"] = "ephemeral", ["text"] = SlackText.TruncatePlain(text, 3000) };
+        // The top-level text is mrkdwn too (and the notification fallback): escaped like any engine or user text.
+        var body = new JsonObject { ["response_type"] = "ephemeral", ["text"] = SlackText.TruncateMrkdwn(SlackText.Escape(text), 3000) };
         if (blocks is not null)
         {
             body["blocks"] = blocks.Build();
