@@ -52,8 +52,11 @@ body="token=gIkuvaNzQIHg97ATvDxqgjtO&team_id=T0LOAD&team_domain=load&enterprise_
 sig="v0=$(printf 'v0:%s:%s' "$ts" "$body" | openssl dgst -sha256 -hmac "$secret" -hex | sed 's/^.*= //')"
 export LOAD_BODY="$body" LOAD_SIGNATURE="$sig" LOAD_TIMESTAMP="$ts"
 
-check=$(curl -s -o /dev/null -w '%{http_code}' -H "X-Slack-Signature: $sig" -H "X-Slack-Request-Timestamp: $ts" -H 'Content-Type: application/x-www-form-urlencoded' --data "$body" "http://127.0.0.1:$tb_port/slack/events")
+check=$(curl -s -o "$work/check.json" -w '%{http_code}' -H "X-Slack-Signature: $sig" -H "X-Slack-Request-Timestamp: $ts" -H 'Content-Type: application/x-www-form-urlencoded' --data "$body" "http://127.0.0.1:$tb_port/slack/events")
 [ "$check" = 200 ] || { echo "TriageBot answered $check to a signed command" >&2; cat "$work/host.log" >&2; exit 1; }
+echo "TriageBot's answer to one command: $(head -c 160 "$work/check.json")…"
+count_stored() { sqlite3 "$work/triagebot.db" 'select count(*) from requests' 2>&1; }
+before=$(count_stored)
 
 run() { # name port
   wrk -t2 -c"$conns" -d"${duration}s" --latency -s tests/load/signed-post.lua "http://127.0.0.1:$2/slack/events" | grep '^RESULT' | sed "s/^RESULT/$1/"
@@ -66,5 +69,4 @@ echo "$tb"
 echo "$bolt"
 tb_rps=$(echo "$tb" | sed 's/.*rps=\([0-9.]*\).*/\1/'); bolt_rps=$(echo "$bolt" | sed 's/.*rps=\([0-9.]*\).*/\1/')
 echo "throughput ratio triagebot/bolt: $(awk -v a="$tb_rps" -v b="$bolt_rps" 'BEGIN{printf "%.1f", a/b}')x"
-stored=$(sqlite3 "$work/triagebot.db" 'select count(*) from requests' 2>/dev/null || echo "?")
-echo "requests stored by TriageBot during the run: $stored"
+echo "requests stored by TriageBot: $before before the runs, $(count_stored) after (warm-up + measured run)"
