@@ -27,6 +27,7 @@ dotnet publish src/TriageBot.Host -c Release -o "$work/host" --nologo -v quiet >
 
 # TriageBot: HTTP mode, SQLite in a temp dir, sample org; Slack API pointed at a closed loopback port
 # (a slash command is answered in the HTTP response; nothing here needs the Web API).
+# `exec` makes each $! the server itself, so the EXIT trap really stops it.
 (cd "$work" && \
   ASPNETCORE_ENVIRONMENT=Production \
   TriageBot__Slack__SigningSecret=$secret \
@@ -36,9 +37,9 @@ dotnet publish src/TriageBot.Host -c Release -o "$work/host" --nologo -v quiet >
   TriageBot__Org__Path="$root/deploy/sample/org.yaml" \
   TriageBot__Playground__Enabled=false \
   Serilog__MinimumLevel__Default=Warning \
-  dotnet "$work/host/TriageBot.Host.dll" --urls "http://127.0.0.1:$tb_port" >"$work/host.log" 2>&1) &
+  exec dotnet "$work/host/TriageBot.Host.dll" --urls "http://127.0.0.1:$tb_port" >"$work/host.log" 2>&1) &
 pids+=($!)
-(cd tests/load/bolt && SLACK_SIGNING_SECRET=$secret PORT=$bolt_port node app.js >"$work/bolt.log" 2>&1) &
+(cd tests/load/bolt && SLACK_SIGNING_SECRET=$secret PORT=$bolt_port exec node app.js >"$work/bolt.log" 2>&1) &
 pids+=($!)
 
 wait_up() { for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$1$2" && return 0; sleep 0.2; done; echo "server on :$1 did not start" >&2; cat "$work"/*.log >&2; exit 1; }
