@@ -33,6 +33,7 @@ public sealed class ScaleOutCluster : IAsyncLifetime
     private string? _adminConnection;
     private string? _databaseName;
     private string? _orgDir;
+    private bool _disposed;
 
     public WireMockServer Slack { get; private set; } = null!;
 
@@ -54,6 +55,20 @@ public sealed class ScaleOutCluster : IAsyncLifetime
     public static string DigestChannel(string slackUserId) => "DDIG" + slackUserId;
 
     public async Task InitializeAsync()
+    {
+        try
+        {
+            await StartAsync();
+        }
+        catch
+        {
+            // A replica that does not start must not leave processes or the database behind.
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartAsync()
     {
         _adminConnection = Environment.GetEnvironmentVariable(PostgresFactAttribute.Variable);
         if (string.IsNullOrWhiteSpace(_adminConnection))
@@ -122,6 +137,13 @@ public sealed class ScaleOutCluster : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+
         // Always: the processes, the fake Slack, the database and the temp org.
         foreach (var host in _hosts)
         {
