@@ -20,18 +20,27 @@ public static class SlackRetryPolicy
             UseJitter = true,
             Delay = TimeSpan.FromMilliseconds(300),
             ShouldRetryAfterHeader = false,
-            ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, maxInProcessRetryAfter)),
+            ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, maxInProcessRetryAfter, args.Context.GetRequestMessage())),
             DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result is { } r ? RetryAfter(r) : null),
         });
         builder.AddTimeout(TimeSpan.FromSeconds(10));
     }
 
     /// <summary>True when the outcome should be retried in-process.</summary>
-    public static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, TimeSpan maxInProcessRetryAfter)
+    /// <remarks>
+    /// Posting methods are not idempotent: a timeout or a connection dropped after sending may mean Slack already posted,
+    /// so for them only failures to connect (nothing was sent) are retried; otherwise the same reply could appear twice.
+    /// </remarks>
+    public static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, TimeSpan maxInProcessRetryAfter, HttpRequestMessage? request = null)
     {
-        if (outcome.Exception is HttpRequestException or Polly.Timeout.TimeoutRejectedException)
+        if (outcome.Exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError })
         {
             return true;
+        }
+
+        if (outcome.Exception is HttpRequestException or Polly.Timeout.TimeoutRejectedException)
+        {
+            return !IsPosting(request);
         }
 
         if (outcome.Result is not { } response)
@@ -46,6 +55,15 @@ public static class SlackRetryPolicy
         }
 
         return response.StatusCode is HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
+    }
+
+    /// <summary>True for Web API methods whose repetition would post twice.</summary>
+    public static bool IsPosting(HttpRequestMessage? request)
+    {
+        var path = request?.RequestUri?.AbsolutePath;
+        return path is not null && (path.EndsWith("/chat.postMessage", StringComparison.Ordinal)
+            || path.EndsWith("/chat.postEphemeral", StringComparison.Ordinal)
+            || path.EndsWith("/files.completeUploadExternal", StringComparison.Ordinal));
     }
 
     /// <summary>The response's Retry-After (seconds or date), if any.</summary>

@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TriageBot.Slack.Protocol;
@@ -18,10 +19,12 @@ public sealed class SlackEventsEndpoint
     private readonly TimeProvider _time;
     private readonly IOptions<SlackOptions> _options;
     private readonly ILogger<SlackEventsEndpoint> _log;
+    private readonly CancellationToken _stopping;
 
     /// <summary>Creates the endpoint.</summary>
-    public SlackEventsEndpoint(SlackDispatcher dispatcher, SlackSignatureVerifier verifier, SlackMetrics metrics, TimeProvider time, IOptions<SlackOptions> options, ILogger<SlackEventsEndpoint> log)
+    public SlackEventsEndpoint(SlackDispatcher dispatcher, SlackSignatureVerifier verifier, SlackMetrics metrics, TimeProvider time, IOptions<SlackOptions> options, ILogger<SlackEventsEndpoint> log, IHostApplicationLifetime? lifetime = null)
     {
+        _stopping = lifetime?.ApplicationStopping ?? CancellationToken.None;
         _dispatcher = dispatcher;
         _verifier = verifier;
         _metrics = metrics;
@@ -82,7 +85,14 @@ public sealed class SlackEventsEndpoint
         try
         {
             var inbound = SlackInboundParser.Parse(http.Request.ContentType, body);
-            ack = await _dispatcher.HandleAsync(inbound, ct);
+            // Once verified, the request is handled to the end even if Slack hangs up (it gives up after 3 s):
+            // an event is marked processed before it is handled, so abandoning it half-way would lose it to the deduplicator.
+            ack = await _dispatcher.HandleAsync(inbound, _stopping);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // Shutting down: ask Slack to retry (another replica, or this one after restart, will take it).
+            ack = SlackAck.Client(StatusCodes.Status503ServiceUnavailable, "Shutting down; please retry.");
         }
         catch (SlackPayloadException ex)
         {
