@@ -7,6 +7,13 @@ using TriageBot.Host.Observability;
 
 namespace TriageBot.Host.Tests;
 
+// OpenTelemetry's MeterProvider listens to every meter named "TriageBot" in the process, whichever service provider
+// created it. Test apps of other classes running in parallel would then feed their own (empty) queue gauge into this
+// app's /metrics, so these tests run alone.
+[CollectionDefinition(nameof(MetricsTests), DisableParallelization = true)]
+public sealed class MetricsTestsCollection;
+
+[Collection(nameof(MetricsTests))]
 public class MetricsTests
 {
     [Fact]
