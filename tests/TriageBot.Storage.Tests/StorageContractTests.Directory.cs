@@ -112,7 +112,7 @@ public abstract partial class StorageContractTests
         Assert.Empty(await Storage.Requests.GetDecisionsAsync("B", request.Id));
         Assert.Empty(await Storage.Requests.ListForLeadAsync("B", "lead-1", T0.AddDays(-1), T0.AddDays(1)));
         Assert.Empty(await Storage.Requests.ListByStatusAsync("B", "lead-1", RequestStatus.Redirected, 10));
-        Assert.Equal(0, await Storage.Requests.CountTopicForLeadAsync("B", "lead-1", "sql", T0.AddDays(-1)));
+        Assert.Equal(0, await Storage.Requests.CountTopicForLeadAsync("B", "lead-1", "sql", T0.AddDays(-1), T0.AddDays(1), 100));
         Assert.Empty(await Storage.Requests.CountRedirectsByOwnerAsync("B", T0.AddDays(-1)));
         await Assert.ThrowsAsync<KeyNotFoundException>(() => Storage.Requests.UpdateStatusAsync("B", request.Id, RequestStatus.Done, null, null, T0));
         await Assert.ThrowsAsync<KeyNotFoundException>(() => Storage.Requests.AddDecisionAsync("B", DecisionFor(request, 2)));

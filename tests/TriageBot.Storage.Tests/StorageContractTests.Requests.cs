@@ -206,7 +206,7 @@ public abstract partial class StorageContractTests
     }
 
     [ContractFact]
-    public async Task Requests_CountTopicForLead_CountsSinceForThatLeadAndTopic()
+    public async Task Requests_CountTopicForLead_CountsRangeForThatLeadAndTopic()
     {
         foreach (var r in new[]
                  {
@@ -217,9 +217,25 @@ public abstract partial class StorageContractTests
             await Storage.Requests.AddAsync(r, DecisionFor(r));
         }
 
-        Assert.Equal(3, await Storage.Requests.CountTopicForLeadAsync("t1", "lead-1", "sql", T0.AddDays(-28)));
-        Assert.Equal(1, await Storage.Requests.CountTopicForLeadAsync("t1", "lead-1", "dbt", T0.AddDays(-28)));
-        Assert.Equal(0, await Storage.Requests.CountTopicForLeadAsync("t1", "lead-1", "python", T0.AddDays(-28)));
+        var end = T0.AddTicks(10);
+        Assert.Equal(3, await Storage.Requests.CountTopicForLeadAsync("t1", "lead-1", "sql", T0.AddDays(-28), end, 100));
+        Assert.Equal(2, await Storage.Requests.CountTopicForLeadAsync("t1", "lead-1", "sql", T0.AddDays(-28), T0, 100)); // [from, to): T0 excluded
+        Assert.Equal(1, await Storage.Requests.CountTopicForLeadAsync("t1", "lead-1", "dbt", T0.AddDays(-28), end, 100));
+        Assert.Equal(0, await Storage.Requests.CountTopicForLeadAsync("t1", "lead-1", "python", T0.AddDays(-28), end, 100));
+    }
+
+    [ContractFact]
+    public async Task Requests_CountTopicForLead_StopsCountingAtAtMost()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            var r = Request(at: T0.AddMinutes(-i));
+            await Storage.Requests.AddAsync(r, DecisionFor(r));
+        }
+
+        Assert.Equal(3, await Storage.Requests.CountTopicForLeadAsync("t1", "lead-1", "sql", T0.AddDays(-1), T0.AddDays(1), 3));
+        Assert.Equal(5, await Storage.Requests.CountTopicForLeadAsync("t1", "lead-1", "sql", T0.AddDays(-1), T0.AddDays(1), 100));
+        Assert.Equal(0, await Storage.Requests.CountTopicForLeadAsync("t1", "lead-1", "sql", T0.AddDays(-1), T0.AddDays(1), 0));
     }
 
     [ContractFact]

@@ -62,6 +62,12 @@ public sealed class StorageFactoryTests
             Assert.Equal(1L, await Db.ScalarAsync(connection, null, "PRAGMA foreign_keys", CancellationToken.None));
             Assert.Equal((long)SqliteDb.BusyTimeoutMs, await Db.ScalarAsync(connection, null, "PRAGMA busy_timeout", CancellationToken.None));
             Assert.True(await storage.Migrator.IsReadyAsync());
+
+            // Settings are applied once per native handle; a connection reopened from the pool still has them.
+            await connection.CloseAsync();
+            await using var reopened = await db.OpenAsync(CancellationToken.None);
+            Assert.Equal(1L, await Db.ScalarAsync(reopened, null, "PRAGMA foreign_keys", CancellationToken.None));
+            Assert.Equal((long)SqliteDb.BusyTimeoutMs, await Db.ScalarAsync(reopened, null, "PRAGMA busy_timeout", CancellationToken.None));
         }
 
         // A second open of the same file migrates nothing and is ready.

@@ -220,7 +220,7 @@ public sealed class TriageEngine
         if (_policy.RepeatThreshold > 0 && repeatCount >= _policy.RepeatThreshold - 1)
         {
             estimate = Cap(60, timeboxed);
-            suggestion = $"Write it up for the team: this topic has reached you {(repeatCount + 1).ToString(CultureInfo.InvariantCulture)} times recently, so spend about {Min(estimate)} minutes on a short guide and point to it next time";
+            suggestion = $"Write it up for the team: this topic has reached you {RepeatCounting.Times(repeatCount + 1)} times recently, so spend about {Min(estimate)} minutes on a short guide and point to it next time";
         }
         else if (analysis.Kind == AskKind.Review)
         {

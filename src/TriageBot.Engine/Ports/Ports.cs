@@ -29,8 +29,11 @@ public interface IRequestStore
     /// <summary>A Lead's requests with the given status, newest first, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<RequestRecord>> ListByStatusAsync(string tenant, string leadId, RequestStatus status, int limit, CancellationToken ct = default);
 
-    /// <summary>How many requests on <paramref name="topicId"/> reached the Lead since <paramref name="sinceUtc"/>.</summary>
-    Task<int> CountTopicForLeadAsync(string tenant, string leadId, string topicId, DateTimeOffset sinceUtc, CancellationToken ct = default);
+    /// <summary>
+    /// How many requests on <paramref name="topicId"/> reached the Lead in [<paramref name="fromUtc"/>, <paramref name="toUtc"/>),
+    /// counting no further than <paramref name="atMost"/> (so the cost stays bounded however long the history).
+    /// </summary>
+    Task<int> CountTopicForLeadAsync(string tenant, string leadId, string topicId, DateTimeOffset fromUtc, DateTimeOffset toUtc, int atMost, CancellationToken ct = default);
 
     /// <summary>Redirects per person owner since <paramref name="sinceUtc"/> (for owner tie-breaks).</summary>
     Task<IReadOnlyDictionary<string, int>> CountRedirectsByOwnerAsync(string tenant, DateTimeOffset sinceUtc, CancellationToken ct = default);

@@ -91,7 +91,7 @@ public static class DecisionCardPresenter
             return null;
         }
 
-        return $"{topicName} has reached you {countInWindow} times in the last {WindowText(policy.RepeatWindowDays)} (including this one). "
+        return $"{topicName} has reached you {RepeatCounting.Times(countInWindow)} times in the last {WindowText(policy.RepeatWindowDays)} (including this one). "
             + "Rather than another one-off answer, consider writing it up once (a short guide or FAQ) or running a group session for everyone who asks.";
     }
 

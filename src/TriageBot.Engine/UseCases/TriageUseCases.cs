@@ -65,7 +65,7 @@ public sealed class TriageUseCases : ITriageUseCases
         var context = await LoadContextAsync(request.Tenant, lead, now, ct);
         var priorRepeats = topicId is null
             ? 0
-            : await _requests.CountTopicForLeadAsync(request.Tenant, lead.Id, topicId, now.AddDays(-_policy.RepeatWindowDays), ct);
+            : await _requests.CountTopicForLeadAsync(request.Tenant, lead.Id, topicId, now.AddDays(-_policy.RepeatWindowDays), now.AddTicks(1), RepeatCounting.Cap, ct);
 
         var input = new TriageInput(request.Text, lead.Id, request.RequesterId, now)
         {
@@ -83,7 +83,7 @@ public sealed class TriageUseCases : ITriageUseCases
             ?? (string.IsNullOrWhiteSpace(request.RequesterName) ? request.RequesterId : request.RequesterName.Trim());
 
         var record = new RequestRecord(
-            Guid.NewGuid(),
+            Guid.CreateVersion7(now),
             request.Tenant,
             request.Platform,
             request.Channel ?? "",
@@ -192,7 +192,7 @@ public sealed class TriageUseCases : ITriageUseCases
         TimeEntry? entry = null;
         if (minutes is { } m)
         {
-            entry = new TimeEntry(Guid.NewGuid(), tenant, request.LeadId, request.Id, m, KindOf(mode), true, request.TopicId, request.RequesterId, now, "estimate at take");
+            entry = new TimeEntry(Guid.CreateVersion7(now), tenant, request.LeadId, request.Id, m, KindOf(mode), true, request.TopicId, request.RequesterId, now, "estimate at take");
             await _ledger.AddAsync(entry, ct);
         }
 
@@ -274,7 +274,7 @@ public sealed class TriageUseCases : ITriageUseCases
 
         var now = _time.GetUtcNow();
         var entry = new TimeEntry(
-            Guid.NewGuid(),
+            Guid.CreateVersion7(now),
             tenant,
             lead.Id,
             request?.Id,
@@ -466,9 +466,10 @@ public sealed class TriageUseCases : ITriageUseCases
             return 0;
         }
 
-        var since = await _requests.CountTopicForLeadAsync(request.Tenant, request.LeadId, request.TopicId, request.ReceivedAt.AddDays(-_policy.RepeatWindowDays), ct);
-        var after = await _requests.CountTopicForLeadAsync(request.Tenant, request.LeadId, request.TopicId, request.ReceivedAt.AddTicks(1), ct);
-        return Math.Max(1, since - after);
+        // This request plus up to Cap earlier ones, so a capped count still reads "more than 100".
+        var count = await _requests.CountTopicForLeadAsync(
+            request.Tenant, request.LeadId, request.TopicId, request.ReceivedAt.AddDays(-_policy.RepeatWindowDays), request.ReceivedAt.AddTicks(1), RepeatCounting.Cap + 1, ct);
+        return Math.Max(1, count);
     }
 
     private async Task<DecisionCard> PresentAsync(RequestRecord request, DecisionRecord decision, CancellationToken ct) =>

@@ -12,6 +12,9 @@ internal abstract class Db : IAsyncDisposable
 {
     public abstract string Provider { get; }
 
+    /// <summary>Tenants whose row in <c>tenants</c> this process has seen committed (see <c>Tenants.TouchAsync</c>).</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, byte> KnownTenants { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Name of the embedded migration folder ("Sqlite" or "Postgres").</summary>
     public abstract string MigrationFolder { get; }
 
@@ -23,6 +26,33 @@ internal abstract class Db : IAsyncDisposable
     /// a concurrent writer waits on busy_timeout instead of failing on a read-to-write upgrade. PostgreSQL: READ COMMITTED.
     /// </summary>
     public abstract ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken ct);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in a write transaction and returns once it has committed. The work must pass the
+    /// given transaction to every command and must only touch the database (SQLite may run it again after a failed
+    /// batch; it commits at most once). PostgreSQL: its own connection and transaction. SQLite: the process's single
+    /// writer, which commits queued work in batches (<see cref="SqliteWriteBatcher"/>).
+    /// </summary>
+    public virtual async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        await using var connection = await OpenAsync(ct);
+        await using var tx = await BeginWriteAsync(connection, ct);
+        var result = await work(connection, tx, ct);
+        await tx.CommitAsync(ct);
+        return result;
+    }
+
+    /// <summary>
+    /// A write that is one atomic statement. PostgreSQL runs it in autocommit (no extra round trip for COMMIT); SQLite
+    /// hands it to the single writer like any other write. The transaction passed to the work is null on PostgreSQL.
+    /// </summary>
+    public virtual async Task<T> WriteStatementAsync<T>(Func<DbConnection, DbTransaction?, CancellationToken, Task<T>> work, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        await using var connection = await OpenAsync(ct);
+        return await work(connection, null, ct);
+    }
 
     /// <summary>Serialises migrations across processes; called inside the migration transaction.</summary>
     public abstract Task LockForMigrationAsync(DbConnection connection, DbTransaction tx, CancellationToken ct);
@@ -79,29 +109,77 @@ internal abstract class Db : IAsyncDisposable
 
     public static async Task<int> ExecuteAsync(DbConnection connection, DbTransaction? tx, string sql, CancellationToken ct, params (string, object?)[] parameters)
     {
-        await using var cmd = Command(connection, tx, sql, parameters);
-        return await cmd.ExecuteNonQueryAsync(ct);
+        var cmd = Rent(connection, tx, sql, parameters, out var owned);
+        try
+        {
+            return await cmd.ExecuteNonQueryAsync(ct);
+        }
+        finally
+        {
+            await ReturnAsync(cmd, owned);
+        }
     }
 
     public static async Task<object?> ScalarAsync(DbConnection connection, DbTransaction? tx, string sql, CancellationToken ct, params (string, object?)[] parameters)
     {
-        await using var cmd = Command(connection, tx, sql, parameters);
-        var value = await cmd.ExecuteScalarAsync(ct);
-        return value is DBNull ? null : value;
+        var cmd = Rent(connection, tx, sql, parameters, out var owned);
+        try
+        {
+            var value = await cmd.ExecuteScalarAsync(ct);
+            return value is DBNull ? null : value;
+        }
+        finally
+        {
+            await ReturnAsync(cmd, owned);
+        }
     }
 
     public static async Task<List<T>> QueryAsync<T>(DbConnection connection, DbTransaction? tx, string sql, Func<DbDataReader, T> map, CancellationToken ct, params (string, object?)[] parameters)
     {
-        await using var cmd = Command(connection, tx, sql, parameters);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        var list = new List<T>();
-        while (await reader.ReadAsync(ct))
+        var cmd = Rent(connection, tx, sql, parameters, out var owned);
+        try
         {
-            list.Add(map(reader));
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            var list = new List<T>();
+            while (await reader.ReadAsync(ct))
+            {
+                list.Add(map(reader));
+            }
+
+            return list;
+        }
+        finally
+        {
+            await ReturnAsync(cmd, owned);
+        }
+    }
+
+    // A connection with a statement cache (the SQLite single writer's long-lived connection) reuses one prepared
+    // command per SQL text; any other connection gets a fresh command that is disposed after use.
+    private static DbCommand Rent(DbConnection connection, DbTransaction? tx, string sql, (string Name, object? Value)[] parameters, out bool owned)
+    {
+        if (StatementCache.For(connection) is { } cache)
+        {
+            owned = false;
+            var cmd = cache.Get(sql);
+            cmd.Transaction = tx;
+            cmd.Parameters.Clear();
+            foreach (var (name, value) in parameters)
+            {
+                var p = cmd.CreateParameter();
+                p.ParameterName = name;
+                p.Value = value ?? DBNull.Value;
+                cmd.Parameters.Add(p);
+            }
+
+            return cmd;
         }
 
-        return list;
+        owned = true;
+        return Command(connection, tx, sql, parameters);
     }
+
+    private static ValueTask ReturnAsync(DbCommand cmd, bool owned) => owned ? cmd.DisposeAsync() : ValueTask.CompletedTask;
 
     public static string? ReadNullableString(DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);

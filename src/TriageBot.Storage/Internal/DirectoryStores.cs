@@ -10,22 +10,24 @@ internal sealed class InstallationStore(Db db, TimeProvider time) : IInstallatio
 
     public async Task SaveAsync(Installation installation, CancellationToken ct = default)
     {
-        await using var connection = await db.OpenAsync(ct);
-        await using var tx = await db.BeginWriteAsync(connection, ct);
-        await Tenants.TouchAsync(db, connection, tx, installation.Tenant, time.GetUtcNow(), ct);
-        await Db.ExecuteAsync(connection, tx,
-            $"INSERT INTO installations ({Columns}) VALUES (@tenant, @platform, @bot_user_id, @token, @installed_by, @installed_at, @metadata) " +
-            "ON CONFLICT (tenant) DO UPDATE SET platform = excluded.platform, bot_user_id = excluded.bot_user_id, protected_token = excluded.protected_token, " +
-            "installed_by = excluded.installed_by, installed_at = excluded.installed_at, metadata_json = excluded.metadata_json",
-            ct,
-            ("tenant", installation.Tenant),
-            ("platform", installation.Platform.ToString()),
-            ("bot_user_id", installation.BotUserId),
-            ("token", installation.ProtectedToken),
-            ("installed_by", installation.InstalledBy),
-            ("installed_at", db.Ts(installation.InstalledAt)),
-            ("metadata", installation.MetadataJson));
-        await tx.CommitAsync(ct);
+        var touchedAt = time.GetUtcNow();
+        await db.WriteAsync(async (connection, tx, ct) =>
+        {
+            await Tenants.TouchAsync(db, connection, tx, installation.Tenant, touchedAt, ct);
+            return await Db.ExecuteAsync(connection, tx,
+                $"INSERT INTO installations ({Columns}) VALUES (@tenant, @platform, @bot_user_id, @token, @installed_by, @installed_at, @metadata) " +
+                "ON CONFLICT (tenant) DO UPDATE SET platform = excluded.platform, bot_user_id = excluded.bot_user_id, protected_token = excluded.protected_token, " +
+                "installed_by = excluded.installed_by, installed_at = excluded.installed_at, metadata_json = excluded.metadata_json",
+                ct,
+                ("tenant", installation.Tenant),
+                ("platform", installation.Platform.ToString()),
+                ("bot_user_id", installation.BotUserId),
+                ("token", installation.ProtectedToken),
+                ("installed_by", installation.InstalledBy),
+                ("installed_at", db.Ts(installation.InstalledAt)),
+                ("metadata", installation.MetadataJson));
+        }, ct);
+        Tenants.Committed(db, installation.Tenant);
     }
 
     public async Task<Installation?> GetAsync(string tenant, CancellationToken ct = default)
@@ -37,8 +39,8 @@ internal sealed class InstallationStore(Db db, TimeProvider time) : IInstallatio
 
     public async Task DeleteAsync(string tenant, CancellationToken ct = default)
     {
-        await using var connection = await db.OpenAsync(ct);
-        await Db.ExecuteAsync(connection, null, "DELETE FROM installations WHERE tenant = @tenant", ct, ("tenant", tenant));
+        await db.WriteStatementAsync((connection, tx, ct) =>
+            Db.ExecuteAsync(connection, tx, "DELETE FROM installations WHERE tenant = @tenant", ct, ("tenant", tenant)), ct);
     }
 
     public async Task<IReadOnlyList<Installation>> ListAsync(CancellationToken ct = default)
@@ -63,9 +65,8 @@ internal sealed class ConversationReferenceStore(Db db) : IConversationReference
 
     public async Task SaveAsync(ConversationReference reference, CancellationToken ct = default)
     {
-        await using var connection = await db.OpenAsync(ct);
         // Saving means the user reached us again, so any earlier block is cleared.
-        await Db.ExecuteAsync(connection, null,
+        await db.WriteStatementAsync((connection, tx, ct) => Db.ExecuteAsync(connection, tx,
             $"INSERT INTO conversation_refs ({Columns}) VALUES (@tenant, @user_key, @person_id, @reference, @blocked, @updated_at) " +
             "ON CONFLICT (tenant, user_key) DO UPDATE SET person_id = excluded.person_id, reference_json = excluded.reference_json, " +
             "blocked = excluded.blocked, updated_at = excluded.updated_at",
@@ -75,7 +76,7 @@ internal sealed class ConversationReferenceStore(Db db) : IConversationReference
             ("person_id", reference.PersonId),
             ("reference", reference.ReferenceJson),
             ("blocked", false),
-            ("updated_at", db.Ts(reference.UpdatedAt)));
+            ("updated_at", db.Ts(reference.UpdatedAt))), ct);
     }
 
     public async Task<ConversationReference?> GetAsync(string tenant, string userKey, CancellationToken ct = default)
@@ -99,10 +100,9 @@ internal sealed class ConversationReferenceStore(Db db) : IConversationReference
 
     public async Task MarkBlockedAsync(string tenant, string userKey, DateTimeOffset at, CancellationToken ct = default)
     {
-        await using var connection = await db.OpenAsync(ct);
-        await Db.ExecuteAsync(connection, null,
+        await db.WriteStatementAsync((connection, tx, ct) => Db.ExecuteAsync(connection, tx,
             "UPDATE conversation_refs SET blocked = @blocked, updated_at = @at WHERE tenant = @tenant AND user_key = @user_key", ct,
-            ("blocked", true), ("at", db.Ts(at)), ("tenant", tenant), ("user_key", userKey));
+            ("blocked", true), ("at", db.Ts(at)), ("tenant", tenant), ("user_key", userKey)), ct);
     }
 
     private ConversationReference Map(DbDataReader r) => new(
@@ -128,8 +128,7 @@ internal sealed class LeadSettingsStore(Db db) : ILeadSettingsStore
 
     public async Task SaveAsync(LeadSettings settings, CancellationToken ct = default)
     {
-        await using var connection = await db.OpenAsync(ct);
-        await Db.ExecuteAsync(connection, null,
+        await db.WriteStatementAsync((connection, tx, ct) => Db.ExecuteAsync(connection, tx,
             $"INSERT INTO lead_settings ({Columns}) VALUES (@tenant, @lead, @budget, @day, @time, @zone) " +
             "ON CONFLICT (tenant, lead_id) DO UPDATE SET budget_hours = excluded.budget_hours, digest_day = excluded.digest_day, " +
             "digest_time = excluded.digest_time, time_zone = excluded.time_zone",
@@ -140,7 +139,7 @@ internal sealed class LeadSettingsStore(Db db) : ILeadSettingsStore
             ("day", settings.DigestDay?.ToString()),
             // "O": HH:mm:ss.fffffff, lossless and readable.
             ("time", settings.DigestTime?.ToString("O", CultureInfo.InvariantCulture)),
-            ("zone", settings.TimeZone));
+            ("zone", settings.TimeZone)), ct);
     }
 
     private static LeadSettings Map(DbDataReader r) => new(
@@ -161,15 +160,14 @@ internal sealed class DigestDeliveryStore(Db db) : IDigestDeliveryStore
 {
     public async Task<bool> TryClaimAsync(string tenant, string leadId, string isoWeek, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct = default)
     {
-        await using var connection = await db.OpenAsync(ct);
-        var changed = await Db.ExecuteAsync(connection, null,
+        var changed = await db.WriteStatementAsync((connection, tx, ct) => Db.ExecuteAsync(connection, tx,
             "INSERT INTO digest_deliveries (tenant, lead_id, week, status, owner, lease_until, claims, claimed_at, completed_at, detail) " +
             "VALUES (@tenant, @lead, @week, 'Claimed', @owner, @lease_until, 1, @now, NULL, NULL) " +
             "ON CONFLICT (tenant, lead_id, week) DO UPDATE SET status = 'Claimed', owner = excluded.owner, lease_until = excluded.lease_until, " +
             "claims = digest_deliveries.claims + 1, claimed_at = excluded.claimed_at, completed_at = NULL " +
             "WHERE digest_deliveries.status = 'Failed' OR (digest_deliveries.status = 'Claimed' AND digest_deliveries.lease_until <= @now)",
             ct,
-            ("tenant", tenant), ("lead", leadId), ("week", isoWeek), ("owner", owner), ("lease_until", db.Ts(leaseUntil)), ("now", db.Ts(now)));
+            ("tenant", tenant), ("lead", leadId), ("week", isoWeek), ("owner", owner), ("lease_until", db.Ts(leaseUntil)), ("now", db.Ts(now))), ct);
         return changed == 1;
     }
 
@@ -180,13 +178,12 @@ internal sealed class DigestDeliveryStore(Db db) : IDigestDeliveryStore
             throw new ArgumentException("Complete with Sent, Skipped or Failed; Claimed is set by TryClaimAsync.", nameof(status));
         }
 
-        await using var connection = await db.OpenAsync(ct);
-        await Db.ExecuteAsync(connection, null,
+        await db.WriteStatementAsync((connection, tx, ct) => Db.ExecuteAsync(connection, tx,
             "INSERT INTO digest_deliveries (tenant, lead_id, week, status, owner, lease_until, claims, claimed_at, completed_at, detail) " +
             "VALUES (@tenant, @lead, @week, @status, NULL, NULL, 0, NULL, @at, @detail) " +
             "ON CONFLICT (tenant, lead_id, week) DO UPDATE SET status = excluded.status, lease_until = NULL, completed_at = excluded.completed_at, detail = excluded.detail",
             ct,
-            ("tenant", tenant), ("lead", leadId), ("week", isoWeek), ("status", status.ToString()), ("at", db.Ts(at)), ("detail", detail));
+            ("tenant", tenant), ("lead", leadId), ("week", isoWeek), ("status", status.ToString()), ("at", db.Ts(at)), ("detail", detail)), ct);
     }
 
     public async Task<DigestDeliveryStatus?> GetStatusAsync(string tenant, string leadId, string isoWeek, CancellationToken ct = default)

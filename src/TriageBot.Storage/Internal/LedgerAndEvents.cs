@@ -14,32 +14,35 @@ internal sealed class TimeLedger(Db db, TimeProvider time) : ITimeLedger
             throw new ArgumentOutOfRangeException(nameof(entry), entry.Minutes, "Time entry minutes must be positive.");
         }
 
-        await using var connection = await db.OpenAsync(ct);
-        await using var tx = await db.BeginWriteAsync(connection, ct);
-        await Tenants.TouchAsync(db, connection, tx, entry.Tenant, time.GetUtcNow(), ct);
-        try
+        var touchedAt = time.GetUtcNow();
+        await db.WriteAsync(async (connection, tx, ct) =>
         {
-            await Db.ExecuteAsync(connection, tx,
-                $"INSERT INTO time_entries ({Columns}) VALUES (@tenant, @id, @lead_id, @request_id, @minutes, @kind, @is_estimate, @topic_id, @requester_id, @at, @note)",
-                ct,
-                ("tenant", entry.Tenant),
-                ("id", db.Id(entry.Id)),
-                ("lead_id", entry.LeadId),
-                ("request_id", db.Id(entry.RequestId)),
-                ("minutes", entry.Minutes),
-                ("kind", entry.Kind.ToString()),
-                ("is_estimate", entry.IsEstimate),
-                ("topic_id", entry.TopicId),
-                ("requester_id", entry.RequesterId),
-                ("at", db.Ts(entry.At)),
-                ("note", entry.Note));
-        }
-        catch (Exception e) when (db.IsUniqueViolation(e))
-        {
-            throw new StorageConflictException($"Time entry {entry.Id} already exists in tenant '{entry.Tenant}'.", e);
-        }
+            await Tenants.TouchAsync(db, connection, tx, entry.Tenant, touchedAt, ct);
+            try
+            {
+                await Db.ExecuteAsync(connection, tx,
+                    $"INSERT INTO time_entries ({Columns}) VALUES (@tenant, @id, @lead_id, @request_id, @minutes, @kind, @is_estimate, @topic_id, @requester_id, @at, @note)",
+                    ct,
+                    ("tenant", entry.Tenant),
+                    ("id", db.Id(entry.Id)),
+                    ("lead_id", entry.LeadId),
+                    ("request_id", db.Id(entry.RequestId)),
+                    ("minutes", entry.Minutes),
+                    ("kind", entry.Kind.ToString()),
+                    ("is_estimate", entry.IsEstimate),
+                    ("topic_id", entry.TopicId),
+                    ("requester_id", entry.RequesterId),
+                    ("at", db.Ts(entry.At)),
+                    ("note", entry.Note));
+            }
+            catch (Exception e) when (db.IsUniqueViolation(e))
+            {
+                throw new StorageConflictException($"Time entry {entry.Id} already exists in tenant '{entry.Tenant}'.", e);
+            }
 
-        await tx.CommitAsync(ct);
+            return true;
+        }, ct);
+        Tenants.Committed(db, entry.Tenant);
     }
 
     public async Task<IReadOnlyList<TimeEntry>> ListForLeadAsync(string tenant, string leadId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken ct = default)
@@ -78,18 +81,16 @@ internal sealed class EventDeduplicator(Db db) : IEventDeduplicator
 {
     public async Task<bool> TryMarkProcessedAsync(string tenant, string eventId, DateTimeOffset at, CancellationToken ct = default)
     {
-        await using var connection = await db.OpenAsync(ct);
         // One atomic statement: the primary key decides the single winner, across connections and processes.
-        var inserted = await Db.ExecuteAsync(connection, null,
+        var inserted = await db.WriteStatementAsync((connection, tx, ct) => Db.ExecuteAsync(connection, tx,
             "INSERT INTO processed_events (tenant, event_id, processed_at) VALUES (@tenant, @event, @at) ON CONFLICT (tenant, event_id) DO NOTHING", ct,
-            ("tenant", tenant), ("event", eventId), ("at", db.Ts(at)));
+            ("tenant", tenant), ("event", eventId), ("at", db.Ts(at))), ct);
         return inserted == 1;
     }
 
     public async Task<int> PurgeAsync(DateTimeOffset olderThanUtc, CancellationToken ct = default)
     {
-        await using var connection = await db.OpenAsync(ct);
-        return await Db.ExecuteAsync(connection, null,
-            "DELETE FROM processed_events WHERE processed_at < @before", ct, ("before", db.Ts(olderThanUtc)));
+        return await db.WriteStatementAsync((connection, tx, ct) => Db.ExecuteAsync(connection, tx,
+            "DELETE FROM processed_events WHERE processed_at < @before", ct, ("before", db.Ts(olderThanUtc))), ct);
     }
 }

@@ -23,38 +23,47 @@ internal sealed class RequestStore(Db db, TimeProvider time) : IRequestStore
             throw new ArgumentException("The first decision of a request must be version 1.", nameof(decision));
         }
 
-        await using var connection = await db.OpenAsync(ct);
-        await using var tx = await db.BeginWriteAsync(connection, ct);
-        await Tenants.TouchAsync(db, connection, tx, request.Tenant, time.GetUtcNow(), ct);
-        try
+        // Everything that can be computed (ids, timestamps, the decision's JSON) is done here, on the caller's thread,
+        // so the SQLite single writer only binds and steps.
+        var touchedAt = time.GetUtcNow();
+        (string, object?)[] requestRow =
+        [
+            ("tenant", request.Tenant),
+            ("id", db.Id(request.Id)),
+            ("platform", request.Platform.ToString()),
+            ("channel", request.Channel),
+            ("message_ref", request.MessageRef),
+            ("message_link", request.MessageLink),
+            ("requester_id", request.RequesterId),
+            ("requester_name", request.RequesterName),
+            ("lead_id", request.LeadId),
+            ("text", request.Text),
+            ("received_at", db.Ts(request.ReceivedAt)),
+            ("topic_id", request.TopicId),
+            ("status", request.Status.ToString()),
+            ("owner_type", request.OwnerType?.ToString()),
+            ("owner_id", request.OwnerId),
+            ("updated_at", db.Ts(request.UpdatedAt)),
+        ];
+        var decisionRow = DecisionRow(request.Tenant, decision);
+        await db.WriteAsync(async (connection, tx, ct) =>
         {
-            await Db.ExecuteAsync(connection, tx,
-                $"INSERT INTO requests ({Columns}) VALUES (@tenant, @id, @platform, @channel, @message_ref, @message_link, @requester_id, @requester_name, @lead_id, @text, @received_at, @topic_id, @status, @owner_type, @owner_id, @updated_at)",
-                ct,
-                ("tenant", request.Tenant),
-                ("id", db.Id(request.Id)),
-                ("platform", request.Platform.ToString()),
-                ("channel", request.Channel),
-                ("message_ref", request.MessageRef),
-                ("message_link", request.MessageLink),
-                ("requester_id", request.RequesterId),
-                ("requester_name", request.RequesterName),
-                ("lead_id", request.LeadId),
-                ("text", request.Text),
-                ("received_at", db.Ts(request.ReceivedAt)),
-                ("topic_id", request.TopicId),
-                ("status", request.Status.ToString()),
-                ("owner_type", request.OwnerType?.ToString()),
-                ("owner_id", request.OwnerId),
-                ("updated_at", db.Ts(request.UpdatedAt)));
-        }
-        catch (Exception e) when (db.IsUniqueViolation(e))
-        {
-            throw new StorageConflictException($"Request {request.Id} already exists in tenant '{request.Tenant}'.", e);
-        }
+            await Tenants.TouchAsync(db, connection, tx, request.Tenant, touchedAt, ct);
+            try
+            {
+                await Db.ExecuteAsync(connection, tx,
+                    $"INSERT INTO requests ({Columns}) VALUES (@tenant, @id, @platform, @channel, @message_ref, @message_link, @requester_id, @requester_name, @lead_id, @text, @received_at, @topic_id, @status, @owner_type, @owner_id, @updated_at)",
+                    ct, requestRow);
+            }
+            catch (Exception e) when (db.IsUniqueViolation(e))
+            {
+                throw new StorageConflictException($"Request {request.Id} already exists in tenant '{request.Tenant}'.", e);
+            }
 
-        await InsertDecisionAsync(connection, tx, request.Tenant, decision, ct);
-        await tx.CommitAsync(ct);
+            await InsertDecisionAsync(connection, tx, decision, decisionRow, ct);
+            return true;
+        }, ct);
+        Tenants.Committed(db, request.Tenant);
     }
 
     public async Task<RequestRecord?> GetAsync(string tenant, Guid requestId, CancellationToken ct = default)
@@ -85,34 +94,35 @@ internal sealed class RequestStore(Db db, TimeProvider time) : IRequestStore
 
     public async Task AddDecisionAsync(string tenant, DecisionRecord decision, CancellationToken ct = default)
     {
-        await using var connection = await db.OpenAsync(ct);
-        await using var tx = await db.BeginWriteAsync(connection, ct);
-        var exists = await Db.ScalarAsync(connection, tx,
-            "SELECT 1 FROM requests WHERE tenant = @tenant AND id = @id", ct, ("tenant", tenant), ("id", db.Id(decision.RequestId)));
-        if (exists is null)
+        var decisionRow = DecisionRow(tenant, decision);
+        await db.WriteAsync(async (connection, tx, ct) =>
         {
-            throw new KeyNotFoundException($"Request {decision.RequestId} does not exist in tenant '{tenant}'.");
-        }
+            var exists = await Db.ScalarAsync(connection, tx,
+                "SELECT 1 FROM requests WHERE tenant = @tenant AND id = @id", ct, ("tenant", tenant), ("id", db.Id(decision.RequestId)));
+            if (exists is null)
+            {
+                throw new KeyNotFoundException($"Request {decision.RequestId} does not exist in tenant '{tenant}'.");
+            }
 
-        var latest = await Db.ScalarAsync(connection, tx,
-            "SELECT MAX(version) FROM decisions WHERE tenant = @tenant AND request_id = @id", ct, ("tenant", tenant), ("id", db.Id(decision.RequestId)));
-        var next = latest is null ? 1 : Convert.ToInt32(latest, System.Globalization.CultureInfo.InvariantCulture) + 1;
-        if (decision.Version != next)
-        {
-            throw new StorageConflictException($"Decision version {decision.Version} of request {decision.RequestId} is not the next one ({next}).");
-        }
+            var latest = await Db.ScalarAsync(connection, tx,
+                "SELECT MAX(version) FROM decisions WHERE tenant = @tenant AND request_id = @id", ct, ("tenant", tenant), ("id", db.Id(decision.RequestId)));
+            var next = latest is null ? 1 : Convert.ToInt32(latest, System.Globalization.CultureInfo.InvariantCulture) + 1;
+            if (decision.Version != next)
+            {
+                throw new StorageConflictException($"Decision version {decision.Version} of request {decision.RequestId} is not the next one ({next}).");
+            }
 
-        await InsertDecisionAsync(connection, tx, tenant, decision, ct);
-        await tx.CommitAsync(ct);
+            await InsertDecisionAsync(connection, tx, decision, decisionRow, ct);
+            return true;
+        }, ct);
     }
 
     public async Task UpdateStatusAsync(string tenant, Guid requestId, RequestStatus status, OwnerType? ownerType, string? ownerId, DateTimeOffset at, CancellationToken ct = default)
     {
-        await using var connection = await db.OpenAsync(ct);
-        var changed = await Db.ExecuteAsync(connection, null,
+        var changed = await db.WriteStatementAsync((connection, tx, ct) => Db.ExecuteAsync(connection, tx,
             "UPDATE requests SET status = @status, owner_type = @owner_type, owner_id = @owner_id, updated_at = @at WHERE tenant = @tenant AND id = @id", ct,
             ("status", status.ToString()), ("owner_type", ownerType?.ToString()), ("owner_id", ownerId), ("at", db.Ts(at)),
-            ("tenant", tenant), ("id", db.Id(requestId)));
+            ("tenant", tenant), ("id", db.Id(requestId))), ct);
         if (changed == 0)
         {
             throw new KeyNotFoundException($"Request {requestId} does not exist in tenant '{tenant}'.");
@@ -140,12 +150,19 @@ internal sealed class RequestStore(Db db, TimeProvider time) : IRequestStore
             MapRequest, ct, ("tenant", tenant), ("lead", leadId), ("status", status.ToString()), ("limit", limit));
     }
 
-    public async Task<int> CountTopicForLeadAsync(string tenant, string leadId, string topicId, DateTimeOffset sinceUtc, CancellationToken ct = default)
+    public async Task<int> CountTopicForLeadAsync(string tenant, string leadId, string topicId, DateTimeOffset fromUtc, DateTimeOffset toUtc, int atMost, CancellationToken ct = default)
     {
+        if (atMost <= 0)
+        {
+            return 0;
+        }
+
         await using var connection = await db.OpenAsync(ct);
+        // The LIMIT inside bounds the index range scan (ix_requests_lead_topic_received) to atMost entries.
         var count = await Db.ScalarAsync(connection, null,
-            "SELECT COUNT(*) FROM requests WHERE tenant = @tenant AND lead_id = @lead AND topic_id = @topic AND received_at >= @since", ct,
-            ("tenant", tenant), ("lead", leadId), ("topic", topicId), ("since", db.Ts(sinceUtc)));
+            "SELECT COUNT(*) FROM (SELECT 1 FROM requests WHERE tenant = @tenant AND lead_id = @lead AND topic_id = @topic " +
+            "AND received_at >= @from AND received_at < @to LIMIT @at_most) AS capped", ct,
+            ("tenant", tenant), ("lead", leadId), ("topic", topicId), ("from", db.Ts(fromUtc)), ("to", db.Ts(toUtc)), ("at_most", atMost));
         return Convert.ToInt32(count, System.Globalization.CultureInfo.InvariantCulture);
     }
 
@@ -160,23 +177,27 @@ internal sealed class RequestStore(Db db, TimeProvider time) : IRequestStore
         return rows.ToDictionary(r => r.Owner, r => r.Count, StringComparer.Ordinal);
     }
 
-    private async Task InsertDecisionAsync(DbConnection connection, DbTransaction tx, string tenant, DecisionRecord decision, CancellationToken ct)
+    private (string, object?)[] DecisionRow(string tenant, DecisionRecord decision) =>
+    [
+        ("tenant", tenant),
+        ("request_id", db.Id(decision.RequestId)),
+        ("version", decision.Version),
+        ("outcome", decision.Decision.Outcome.ToString()),
+        ("rule", decision.Decision.Rule),
+        ("policy_version", decision.Decision.PolicyVersion),
+        ("decision_json", DecisionJson.Serialize(decision.Decision)),
+        ("overrides_json", DecisionJson.SerializeOverrides(decision.Overrides)),
+        ("created_at", db.Ts(decision.CreatedAt)),
+    ];
+
+    private async Task InsertDecisionAsync(DbConnection connection, DbTransaction tx, DecisionRecord decision, (string, object?)[] row, CancellationToken ct)
     {
         try
         {
             await Db.ExecuteAsync(connection, tx,
                 "INSERT INTO decisions (tenant, request_id, version, outcome, rule, policy_version, decision_json, overrides_json, created_at) " +
                 "VALUES (@tenant, @request_id, @version, @outcome, @rule, @policy_version, @decision_json, @overrides_json, @created_at)",
-                ct,
-                ("tenant", tenant),
-                ("request_id", db.Id(decision.RequestId)),
-                ("version", decision.Version),
-                ("outcome", decision.Decision.Outcome.ToString()),
-                ("rule", decision.Decision.Rule),
-                ("policy_version", decision.Decision.PolicyVersion),
-                ("decision_json", DecisionJson.Serialize(decision.Decision)),
-                ("overrides_json", DecisionJson.SerializeOverrides(decision.Overrides)),
-                ("created_at", db.Ts(decision.CreatedAt)));
+                ct, row);
         }
         catch (Exception e) when (db.IsUniqueViolation(e))
         {
@@ -213,8 +234,14 @@ internal sealed class RequestStore(Db db, TimeProvider time) : IRequestStore
 /// <summary>The tenants that have had activity (requests, time entries, installations), for the digest scheduler.</summary>
 internal static class Tenants
 {
+    /// <summary>Records the tenant in the transaction of its first write, unless this process has already seen it committed.</summary>
     public static Task TouchAsync(Db db, DbConnection connection, DbTransaction? tx, string tenant, DateTimeOffset at, CancellationToken ct) =>
-        Db.ExecuteAsync(connection, tx,
-            "INSERT INTO tenants (tenant, first_seen_at) VALUES (@tenant, @at) ON CONFLICT (tenant) DO NOTHING", ct,
-            ("tenant", tenant), ("at", db.Ts(at)));
+        db.KnownTenants.ContainsKey(tenant)
+            ? Task.CompletedTask
+            : Db.ExecuteAsync(connection, tx,
+                "INSERT INTO tenants (tenant, first_seen_at) VALUES (@tenant, @at) ON CONFLICT (tenant) DO NOTHING", ct,
+                ("tenant", tenant), ("at", db.Ts(at)));
+
+    /// <summary>Called after a write that touched the tenant has committed: its row exists (tenant rows are never deleted).</summary>
+    public static void Committed(Db db, string tenant) => db.KnownTenants.TryAdd(tenant, 0);
 }

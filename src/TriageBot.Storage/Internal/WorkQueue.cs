@@ -15,9 +15,9 @@ internal sealed class WorkQueue(Db db, TimeProvider time) : IWorkQueue
 
     public async Task<bool> EnqueueAsync(WorkItem item, CancellationToken ct = default)
     {
-        await using var connection = await db.OpenAsync(ct);
+        var now = time.GetUtcNow();
         // The partial unique index on (tenant, dedup_key) makes a second item with the same key a no-op.
-        var inserted = await Db.ExecuteAsync(connection, null,
+        var inserted = await db.WriteStatementAsync((connection, tx, ct) => Db.ExecuteAsync(connection, tx,
             $"INSERT INTO work_items ({Columns}, state, lease_owner, lease_until, last_error, updated_at) " +
             "VALUES (@id, @tenant, @kind, @payload, @attempts, @not_before, @created_at, @dedup, 'pending', NULL, NULL, NULL, @now) ON CONFLICT DO NOTHING",
             ct,
@@ -29,7 +29,7 @@ internal sealed class WorkQueue(Db db, TimeProvider time) : IWorkQueue
             ("not_before", db.Ts(item.NotBefore)),
             ("created_at", db.Ts(item.CreatedAt)),
             ("dedup", item.DedupKey),
-            ("now", db.Ts(time.GetUtcNow())));
+            ("now", db.Ts(now))), ct);
         return inserted == 1;
     }
 
@@ -40,11 +40,9 @@ internal sealed class WorkQueue(Db db, TimeProvider time) : IWorkQueue
             return [];
         }
 
-        await using var connection = await db.OpenAsync(ct);
-        // SQLite: BEGIN IMMEDIATE makes select-and-lease exclusive. PostgreSQL: FOR UPDATE SKIP LOCKED lets parallel
-        // claimers take disjoint items without waiting on each other.
-        await using var tx = await db.BeginWriteAsync(connection, ct);
-        var items = await Db.QueryAsync(connection, tx,
+        // SQLite: the single writer's transaction makes select-and-lease exclusive. PostgreSQL: FOR UPDATE SKIP LOCKED
+        // lets parallel claimers take disjoint items without waiting on each other.
+        var items = await db.WriteAsync((connection, tx, ct) => Db.QueryAsync(connection, tx,
             // MATERIALIZED: the pick runs exactly once. PostgreSQL may otherwise re-run an IN (... LIMIT n) subquery
             // and lease more than n rows.
             "WITH picked AS MATERIALIZED (SELECT id FROM work_items WHERE state = 'pending' AND not_before <= @now AND (lease_until IS NULL OR lease_until <= @now) " +
@@ -53,27 +51,26 @@ internal sealed class WorkQueue(Db db, TimeProvider time) : IWorkQueue
             "WHERE id IN (SELECT id FROM picked) AND state = 'pending' AND (lease_until IS NULL OR lease_until <= @now) " +
             $"RETURNING {Columns}",
             Map, ct,
-            ("owner", owner), ("lease_until", db.Ts(leaseUntil)), ("now", db.Ts(now)), ("max", max));
-        await tx.CommitAsync(ct);
+            ("owner", owner), ("lease_until", db.Ts(leaseUntil)), ("now", db.Ts(now)), ("max", max)), ct);
         items.Sort((a, b) => a.NotBefore != b.NotBefore ? a.NotBefore.CompareTo(b.NotBefore) : a.CreatedAt.CompareTo(b.CreatedAt));
         return items;
     }
 
     public async Task CompleteAsync(Guid id, CancellationToken ct = default)
     {
-        await using var connection = await db.OpenAsync(ct);
-        await Db.ExecuteAsync(connection, null,
+        var now = time.GetUtcNow();
+        await db.WriteStatementAsync((connection, tx, ct) => Db.ExecuteAsync(connection, tx,
             "UPDATE work_items SET state = 'done', lease_owner = NULL, lease_until = NULL, updated_at = @now WHERE id = @id AND state = 'pending'", ct,
-            ("now", db.Ts(time.GetUtcNow())), ("id", db.Id(id)));
+            ("now", db.Ts(now)), ("id", db.Id(id))), ct);
     }
 
     public async Task FailAsync(Guid id, string error, DateTimeOffset retryAt, bool dead, CancellationToken ct = default)
     {
-        await using var connection = await db.OpenAsync(ct);
-        await Db.ExecuteAsync(connection, null,
+        var now = time.GetUtcNow();
+        await db.WriteStatementAsync((connection, tx, ct) => Db.ExecuteAsync(connection, tx,
             "UPDATE work_items SET attempts = attempts + 1, last_error = @error, state = @state, not_before = @retry_at, " +
             "lease_owner = NULL, lease_until = NULL, updated_at = @now WHERE id = @id AND state = 'pending'", ct,
-            ("error", error), ("state", dead ? "dead" : "pending"), ("retry_at", db.Ts(retryAt)), ("now", db.Ts(time.GetUtcNow())), ("id", db.Id(id)));
+            ("error", error), ("state", dead ? "dead" : "pending"), ("retry_at", db.Ts(retryAt)), ("now", db.Ts(now)), ("id", db.Id(id))), ct);
     }
 
     public async Task<QueueStats> GetStatsAsync(CancellationToken ct = default)

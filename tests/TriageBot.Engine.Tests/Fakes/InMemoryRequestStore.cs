@@ -144,11 +144,12 @@ public sealed class InMemoryRequestStore : IRequestStore
         }
     }
 
-    public Task<int> CountTopicForLeadAsync(string tenant, string leadId, string topicId, DateTimeOffset sinceUtc, CancellationToken ct = default)
+    public Task<int> CountTopicForLeadAsync(string tenant, string leadId, string topicId, DateTimeOffset fromUtc, DateTimeOffset toUtc, int atMost, CancellationToken ct = default)
     {
         lock (_gate)
         {
-            return Task.FromResult(_requests.Values.Count(r => r.Tenant == tenant && r.LeadId == leadId && r.TopicId == topicId && r.ReceivedAt >= sinceUtc));
+            var count = _requests.Values.Count(r => r.Tenant == tenant && r.LeadId == leadId && r.TopicId == topicId && r.ReceivedAt >= fromUtc && r.ReceivedAt < toUtc);
+            return Task.FromResult(Math.Min(count, Math.Max(0, atMost)));
         }
     }
 

@@ -144,6 +144,13 @@ public sealed class DecisionCardPresenterTests
     }
 
     [Fact]
+    public void RepeatNotice_CountAboveCap_SaysMoreThanCap()
+    {
+        Assert.StartsWith("SQL has reached you 100 times", DecisionCardPresenter.RepeatNotice("SQL", RepeatCounting.Cap, DecisionPolicy.Default), StringComparison.Ordinal);
+        Assert.StartsWith("SQL has reached you more than 100 times", DecisionCardPresenter.RepeatNotice("SQL", RepeatCounting.Cap + 1, DecisionPolicy.Default), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Excerpt_ShortText_Unchanged()
     {
         Assert.Equal("Teach me SQL", DecisionCardPresenter.Excerpt("  Teach me SQL \n"));
