@@ -133,4 +133,18 @@ public class BlockKitTests
         var cut = SlackText.TruncateMrkdwn(text, 15);
         Assert.Equal(new string('a', 10) + "…", cut);
     }
+
+    [Fact]
+    public void Build_CalledTwice_ResultsAreEqualAndIndependent()
+    {
+        var builder = new BlockBuilder().Header("Take it").Section(Md.Text("one"));
+
+        var first = builder.Build();
+        var second = builder.Build();
+        second[0]!["text"]!["text"] = "changed";
+
+        Assert.Equal(2, first.Count);
+        Assert.Equal("Take it", (string)first[0]!["text"]!["text"]!);
+        Assert.Equal(first[1]!.ToJsonString(), second[1]!.ToJsonString());
+    }
 }

@@ -51,6 +51,6 @@ public sealed class SlackOutbox
     private Task<bool> EnqueueAsync(string tenant, string kind, string payload, string? dedupKey, CancellationToken ct)
     {
         var now = _time.GetUtcNow();
-        return _queue.EnqueueAsync(new Engine.Ports.WorkItem(Guid.NewGuid(), tenant, kind, payload, 0, now, now, dedupKey), ct);
+        return _queue.EnqueueAsync(new Engine.Ports.WorkItem(Guid.CreateVersion7(now), tenant, kind, payload, 0, now, now, dedupKey), ct);
     }
 }

@@ -181,7 +181,9 @@ public sealed class BlockBuilder
     /// <summary>The blocks, at most <see cref="MaxBlocks"/>.</summary>
     public JsonArray Build()
     {
-        var blocks = _blocks.Select(b => b.DeepClone()).ToList();
+        // A block joins the result as is the first time (no copy on the hot path); a block already attached to an
+        // earlier result is copied, so building twice never moves nodes out of the first result.
+        var blocks = _blocks.Select(b => b.Parent is null ? b : b.DeepClone()).ToList();
         if (blocks.Count > MaxBlocks)
         {
             var omitted = blocks.Count - (MaxBlocks - 1);

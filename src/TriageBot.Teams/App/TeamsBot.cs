@@ -635,7 +635,7 @@ public sealed class TeamsBot
     private async Task EnqueueAsync(string tenant, string kind, string payload, string? dedupKey, CancellationToken ct)
     {
         var now = _time.GetUtcNow();
-        await Queue.EnqueueAsync(new WorkItem(Guid.NewGuid(), tenant, kind, payload, 0, now, now, dedupKey), ct).ConfigureAwait(false);
+        await Queue.EnqueueAsync(new WorkItem(Guid.CreateVersion7(now), tenant, kind, payload, 0, now, now, dedupKey), ct).ConfigureAwait(false);
     }
 
     private static BotResponse TaskCard(DecisionCard card, string? notice)
