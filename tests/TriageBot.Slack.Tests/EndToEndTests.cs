@@ -222,6 +222,34 @@ public sealed class EndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task Events_ChunkedBodyWithoutLength_ReadToTheEndOrRefusedOverTheCap()
+    {
+        await using var app = Start();
+        using var client = app.CreateClient();
+
+        Assert.Equal(HttpStatusCode.OK, (await PostChunkedAsync(client, app, Command("help"))).StatusCode);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await PostChunkedAsync(client, app, "text=" + new string('a', 1024 * 1024 + 10))).StatusCode);
+    }
+
+    private static async Task<HttpResponseMessage> PostChunkedAsync(HttpClient client, SlackAppFactory app, string body)
+    {
+        var ts = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var bytes = System.Text.Encoding.UTF8.GetBytes(body);
+        // A stream that cannot seek: HttpClient cannot compute a length, so the body goes without Content-Length.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/slack/events") { Content = new StreamContent(new UnseekableStream(bytes)) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-www-form-urlencoded");
+        request.Headers.TransferEncodingChunked = true;
+        request.Headers.Add("X-Slack-Request-Timestamp", ts);
+        request.Headers.Add("X-Slack-Signature", TriageBot.Slack.Protocol.SlackSignatureVerifier.Sign(SlackAppFactory.Secret, ts, bytes));
+        return await client.SendAsync(request);
+    }
+
+    private sealed class UnseekableStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
+    }
+
+    [Fact]
     public async Task UrlVerificationAndSslCheck_Answered()
     {
         await using var app = Start();

@@ -57,7 +57,24 @@ public sealed class SlackEventsEndpoint
             return;
         }
 
-        var body = await ReadCappedAsync(http.Request.Body, max, ct);
+        byte[]? body;
+        try
+        {
+            body = await ReadCappedAsync(http.Request.Body, http.Request.ContentLength, max, ct);
+        }
+        catch (Exception e) when (e is BadHttpRequestException or EndOfStreamException)
+        {
+            // The client sent less than it announced, or hung up mid-body: its mistake, answered 400, not an error here.
+            _log.LogInformation("Slack request with an incomplete body refused: {Reason}", e.Message);
+            http.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The client went away before sending its body; there is no one to answer.
+            return;
+        }
+
         if (body is null)
         {
             await WriteAsync(http, SlackAck.Client(StatusCodes.Status413PayloadTooLarge, "Request body too large."));
@@ -103,24 +120,40 @@ public sealed class SlackEventsEndpoint
         await WriteAsync(http, ack);
     }
 
-    private static async Task<byte[]?> ReadCappedAsync(Stream stream, int max, CancellationToken ct)
+    private static async Task<byte[]?> ReadCappedAsync(Stream stream, long? contentLength, int max, CancellationToken ct)
     {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        while (true)
+        if (contentLength is { } length and <= int.MaxValue)
         {
-            var read = await stream.ReadAsync(chunk, ct);
-            if (read == 0)
-            {
-                return buffer.ToArray();
-            }
+            // Announced length (already checked against the cap): read straight into an array of that size.
+            var exact = new byte[length];
+            await stream.ReadExactlyAsync(exact, ct);
+            return exact;
+        }
 
-            if (buffer.Length + read > max)
+        // Chunked body: read in pooled chunks until the end or the cap.
+        using var buffer = new MemoryStream();
+        var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            while (true)
             {
-                return null;
-            }
+                var read = await stream.ReadAsync(chunk, ct);
+                if (read == 0)
+                {
+                    return buffer.ToArray();
+                }
 
-            buffer.Write(chunk, 0, read);
+                if (buffer.Length + read > max)
+                {
+                    return null;
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
         }
     }
 
