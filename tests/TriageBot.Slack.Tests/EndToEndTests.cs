@@ -129,6 +129,41 @@ public sealed class EndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task Event_ClaimLeftByADeadDelivery_RetryAfterTheLeaseIsProcessed()
+    {
+        await using var app = Start();
+        using var client = app.CreateClient();
+        var dedup = app.Service<IEventDeduplicator>();
+        var now = TimeProvider.System.GetUtcNow();
+        // A first delivery claimed the event, then its process died before finishing; its lease has run out.
+        await dedup.TryClaimAsync(Tenant, "EvDIED1", now.AddMinutes(-2), now.AddMinutes(-1));
+
+        var retry = await app.PostEventAsync(client, ImEvent("EvDIED1", "Can you review my difference in differences analysis for the launch?"), retryNum: 1);
+
+        Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        await _slack.WaitForPostsAsync("D0ANA", 1);
+        Assert.Single(await app.Service<IRequestStore>().ListForLeadAsync(Tenant, "ana", DateTimeOffset.MinValue.AddYears(1), DateTimeOffset.MaxValue.AddYears(-1)));
+        Assert.Equal(EventClaim.Done, await dedup.TryClaimAsync(Tenant, "EvDIED1", now, now.AddSeconds(30)));
+    }
+
+    [Fact]
+    public async Task Event_DeliveredWhileAnotherDeliveryHoldsIt_NotAckedSoSlackRetries()
+    {
+        await using var app = Start();
+        using var client = app.CreateClient();
+        var dedup = app.Service<IEventDeduplicator>();
+        var now = TimeProvider.System.GetUtcNow();
+        await dedup.TryClaimAsync(Tenant, "EvBUSY1", now, now.AddMinutes(5));
+
+        var retry = await app.PostEventAsync(client, ImEvent("EvBUSY1", "Can you review my difference in differences analysis for the launch?"), retryNum: 1);
+
+        Assert.Equal(HttpStatusCode.Conflict, retry.StatusCode);
+        await WaitForQueueDrainAsync(app);
+        Assert.Empty(_slack.Posts("D0ANA"));
+        Assert.Empty(await app.Service<IRequestStore>().ListForLeadAsync(Tenant, "ana", DateTimeOffset.MinValue.AddYears(1), DateTimeOffset.MaxValue.AddYears(-1)));
+    }
+
+    [Fact]
     public async Task Event_BotsOwnMessage_Ignored()
     {
         await using var app = Start();

@@ -27,6 +27,46 @@ public abstract partial class StorageContractTests
     }
 
     [ContractFact]
+    public async Task Events_TryClaim_ClaimedThenInProgressThenDoneAfterComplete()
+    {
+        Assert.Equal(EventClaim.Claimed, await Storage.Events.TryClaimAsync("t1", "Ev1", T0, T0.AddSeconds(30)));
+        Assert.Equal(EventClaim.InProgress, await Storage.Events.TryClaimAsync("t1", "Ev1", T0.AddSeconds(5), T0.AddSeconds(35)));
+        Assert.False(await Storage.Events.TryMarkProcessedAsync("t1", "Ev1", T0.AddSeconds(5)));
+        Assert.Equal(EventClaim.Claimed, await Storage.Events.TryClaimAsync("t2", "Ev1", T0, T0.AddSeconds(30)));
+
+        await Storage.Events.CompleteAsync("t1", "Ev1", T0.AddSeconds(6));
+
+        Assert.Equal(EventClaim.Done, await Storage.Events.TryClaimAsync("t1", "Ev1", T0.AddMinutes(10), T0.AddMinutes(11)));
+        await Storage.Events.ReleaseAsync("t1", "Ev1"); // a done event is never released
+        Assert.Equal(EventClaim.Done, await Storage.Events.TryClaimAsync("t1", "Ev1", T0.AddMinutes(10), T0.AddMinutes(11)));
+    }
+
+    [ContractFact]
+    public async Task Events_TryClaim_ExpiredLeaseTakenOverAndReleasedClaimReclaimed()
+    {
+        Assert.Equal(EventClaim.Claimed, await Storage.Events.TryClaimAsync("t1", "died", T0, T0.AddSeconds(30)));
+        // Its process died: once the lease has run out, the next delivery takes the event over.
+        Assert.Equal(EventClaim.InProgress, await Storage.Events.TryClaimAsync("t1", "died", T0.AddSeconds(29), T0.AddSeconds(59)));
+        Assert.Equal(EventClaim.Claimed, await Storage.Events.TryClaimAsync("t1", "died", T0.AddSeconds(30), T0.AddSeconds(60)));
+
+        Assert.Equal(EventClaim.Claimed, await Storage.Events.TryClaimAsync("t1", "failed", T0, T0.AddSeconds(30)));
+        await Storage.Events.ReleaseAsync("t1", "failed");
+        Assert.Equal(EventClaim.Claimed, await Storage.Events.TryClaimAsync("t1", "failed", T0.AddSeconds(1), T0.AddSeconds(31)));
+    }
+
+    [ContractFact]
+    public async Task Events_ParallelClaims_ExactlyOneClaimed()
+    {
+        var stores = await OpenManyAsync(8);
+
+        var results = await Task.WhenAll(stores.SelectMany(s => Enumerable.Range(0, 3).Select(_ =>
+            Task.Run(() => s.Events.TryClaimAsync("t1", "Ev-claim-race", T0, T0.AddSeconds(30))))));
+
+        Assert.Equal(1, results.Count(r => r == EventClaim.Claimed));
+        Assert.All(results.Where(r => r != EventClaim.Claimed), r => Assert.Equal(EventClaim.InProgress, r));
+    }
+
+    [ContractFact]
     public async Task Events_Purge_ForgetsOnlyOlderIds()
     {
         await Storage.Events.TryMarkProcessedAsync("t1", "old", T0.AddDays(-3));

@@ -58,8 +58,35 @@ public interface IEventDeduplicator
     /// <summary>Records the event as processed. Returns true the first time, false for a duplicate (atomic across processes).</summary>
     Task<bool> TryMarkProcessedAsync(string tenant, string eventId, DateTimeOffset at, CancellationToken ct = default);
 
+    /// <summary>
+    /// Claims an event for processing until <paramref name="leaseUntil"/> (atomic across processes). The caller that gets
+    /// <see cref="EventClaim.Claimed"/> processes it, then calls <see cref="CompleteAsync"/>, or <see cref="ReleaseAsync"/>
+    /// when it failed so a retry can process it. A claim whose lease ran out without completing (its process died) can be
+    /// claimed again, so an event is never lost to the deduplicator.
+    /// </summary>
+    Task<EventClaim> TryClaimAsync(string tenant, string eventId, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct = default);
+
+    /// <summary>Marks a claimed event processed: every later claim gets <see cref="EventClaim.Done"/>.</summary>
+    Task CompleteAsync(string tenant, string eventId, DateTimeOffset at, CancellationToken ct = default);
+
+    /// <summary>Gives up an unfinished claim so the next delivery of the event is processed.</summary>
+    Task ReleaseAsync(string tenant, string eventId, CancellationToken ct = default);
+
     /// <summary>Forgets ids older than <paramref name="olderThanUtc"/>.</summary>
     Task<int> PurgeAsync(DateTimeOffset olderThanUtc, CancellationToken ct = default);
+}
+
+/// <summary>The outcome of <see cref="IEventDeduplicator.TryClaimAsync"/>.</summary>
+public enum EventClaim
+{
+    /// <summary>This caller processes the event.</summary>
+    Claimed,
+
+    /// <summary>Another claim is processing it and its lease is still running.</summary>
+    InProgress,
+
+    /// <summary>Already processed: a duplicate.</summary>
+    Done,
 }
 
 /// <summary>A durable work queue in the store: slow work acknowledged to a platform is finished even if the process dies.</summary>

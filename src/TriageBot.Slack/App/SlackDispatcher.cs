@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using TriageBot.Engine.Decisions;
 using TriageBot.Engine.Ports;
@@ -21,6 +22,9 @@ public sealed partial class SlackDispatcher
     private static readonly HashSet<string?> HandledMessageSubtypes = [null, "", "file_share", "thread_broadcast"];
 
     private readonly ITriageUseCases _useCases;
+    /// <summary>How long a claim on an event blocks other deliveries of it (handling takes well under Slack's 3 s).</summary>
+    internal static readonly TimeSpan EventClaimLease = TimeSpan.FromSeconds(30);
+
     private readonly IEventDeduplicator _dedup;
     private readonly SlackOutbox _outbox;
     private readonly SlackApiClient _api;
@@ -84,11 +88,23 @@ public sealed partial class SlackDispatcher
             return SlackAck.Ok;
         }
 
-        // Retries (X-Slack-Retry-Num) and duplicates carry the same event_id: only the first is processed, across processes.
-        if (!await _dedup.TryMarkProcessedAsync(tenant, envelope.EventId!, _time.GetUtcNow(), ct))
+        // Retries (X-Slack-Retry-Num) and duplicates carry the same event_id: one claim processes it, across processes.
+        // The claim is completed only once the reply is durably queued, and released on failure, so a delivery that
+        // fails or dies half-way is processed by Slack's next retry instead of being swallowed as a duplicate.
+        var eventId = envelope.EventId!;
+        var now = _time.GetUtcNow();
+        switch (await _dedup.TryClaimAsync(tenant, eventId, now, now + EventClaimLease, ct))
         {
-            _log.LogInformation("Duplicate Slack event {EventId} ignored", envelope.EventId);
-            return SlackAck.Ok;
+            case EventClaim.Done:
+                _log.LogInformation("Duplicate Slack event {EventId} ignored", eventId);
+                return SlackAck.Ok;
+            case EventClaim.InProgress:
+                // Another delivery is being handled right now. Not a 200: if that handler dies, Slack's next retry
+                // (a minute later, after the lease) must still find the event unprocessed.
+                _log.LogInformation("Slack event {EventId} is already being handled; asking Slack to retry later", eventId);
+                return SlackAck.Client(StatusCodes.Status409Conflict, "This event is being processed.");
+            default:
+                break;
         }
 
         try
@@ -106,13 +122,42 @@ public sealed partial class SlackDispatcher
                     break;
             }
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (TriageUserException ex) when (ev.Channel is not null)
         {
-            // The event is marked processed; a 500 would only make Slack retry into the deduplicator. Log and ack.
-            _log.LogError(ex, "Handling Slack event {EventId} ({EventType}) failed", envelope.EventId, ev.Type);
+            // The person's mistake (e.g. a request the engine cannot take): they get the explanation, once.
+            var threadTs = ev.Type == "app_mention" ? ev.ThreadTs ?? ev.Ts : ev.ThreadTs;
+            await _outbox.PostAsync(tenant, new PostMessageWork { Channel = ev.Channel, ThreadTs = threadTs, Text = SlackText.Escape(ex.Message) }, "evt:" + eventId, ct);
+        }
+        catch (Exception ex)
+        {
+            // Not processed: give the claim back so Slack's retry (it retries a failed delivery up to three times)
+            // processes the event. Shutdown (cancellation) takes the same path and answers 503.
+            await ReleaseClaimAsync(tenant, eventId);
+            if (ex is OperationCanceledException)
+            {
+                throw;
+            }
+
+            _log.LogError(ex, "Handling Slack event {EventId} ({EventType}) failed; released for Slack's retry", eventId, ev.Type);
+            return new SlackAck(StatusCodes.Status500InternalServerError, Text: "The event could not be processed; please retry.");
         }
 
+        await _dedup.CompleteAsync(tenant, eventId, _time.GetUtcNow(), CancellationToken.None);
         return SlackAck.Ok;
+    }
+
+    private async Task ReleaseClaimAsync(string tenant, string eventId)
+    {
+        try
+        {
+            await _dedup.ReleaseAsync(tenant, eventId, CancellationToken.None);
+        }
+#pragma warning disable CA1031 // Best effort: if even this fails, the lease runs out and a later retry takes the event over.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _log.LogWarning(ex, "Could not release the claim on Slack event {EventId}; it is retried after its lease", eventId);
+        }
     }
 
     private async Task<bool> IsInterestingAsync(SlackEvent ev, EventEnvelope envelope, string tenant, CancellationToken ct)

@@ -102,8 +102,8 @@ public sealed class SlackEventsEndpoint
         try
         {
             var inbound = SlackInboundParser.Parse(http.Request.ContentType, body);
-            // Once verified, the request is handled to the end even if Slack hangs up (it gives up after 3 s):
-            // an event is marked processed before it is handled, so abandoning it half-way would lose it to the deduplicator.
+            // Once verified, the request is handled to the end even if Slack hangs up (it gives up after 3 s): a
+            // half-done triage would leave a stored request without its reply, and the event's claim held until its lease ends.
             ack = await _dispatcher.HandleAsync(inbound, _stopping);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)

@@ -88,6 +88,39 @@ internal sealed class EventDeduplicator(Db db) : IEventDeduplicator
         return inserted == 1;
     }
 
+    public async Task<EventClaim> TryClaimAsync(string tenant, string eventId, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct = default)
+    {
+        // Insert a claim, or take over one whose lease ran out; a done row (lease NULL) or a live claim is left alone.
+        // Then, in the same transaction, read what is there to tell the caller which case it was.
+        return await db.WriteAsync(async (connection, tx, ct) =>
+        {
+            var claimed = await Db.ExecuteAsync(connection, tx,
+                "INSERT INTO processed_events (tenant, event_id, processed_at, lease_until) VALUES (@tenant, @event, @now, @lease) " +
+                "ON CONFLICT (tenant, event_id) DO UPDATE SET processed_at = excluded.processed_at, lease_until = excluded.lease_until " +
+                "WHERE processed_events.lease_until IS NOT NULL AND processed_events.lease_until <= @now", ct,
+                ("tenant", tenant), ("event", eventId), ("now", db.Ts(now)), ("lease", db.Ts(leaseUntil)));
+            if (claimed == 1)
+            {
+                return EventClaim.Claimed;
+            }
+
+            var rows = await Db.QueryAsync(connection, tx,
+                "SELECT lease_until FROM processed_events WHERE tenant = @tenant AND event_id = @event",
+                r => db.ReadNullableTs(r, 0), ct, ("tenant", tenant), ("event", eventId));
+            return rows.Count > 0 && rows[0] is not null ? EventClaim.InProgress : EventClaim.Done;
+        }, ct);
+    }
+
+    public Task CompleteAsync(string tenant, string eventId, DateTimeOffset at, CancellationToken ct = default) =>
+        db.WriteStatementAsync((connection, tx, ct) => Db.ExecuteAsync(connection, tx,
+            "UPDATE processed_events SET lease_until = NULL, processed_at = @at WHERE tenant = @tenant AND event_id = @event", ct,
+            ("at", db.Ts(at)), ("tenant", tenant), ("event", eventId)), ct);
+
+    public Task ReleaseAsync(string tenant, string eventId, CancellationToken ct = default) =>
+        db.WriteStatementAsync((connection, tx, ct) => Db.ExecuteAsync(connection, tx,
+            "DELETE FROM processed_events WHERE tenant = @tenant AND event_id = @event AND lease_until IS NOT NULL", ct,
+            ("tenant", tenant), ("event", eventId)), ct);
+
     public async Task<int> PurgeAsync(DateTimeOffset olderThanUtc, CancellationToken ct = default)
     {
         return await db.WriteStatementAsync((connection, tx, ct) => Db.ExecuteAsync(connection, tx,
