@@ -131,6 +131,7 @@ public static class CoreServiceCollectionExtensions
         services.AddHostedService<DigestSchedulerService>();
 
         services.AddHostedService<QueueMetricsSampler>();
+        services.AddHostedService<RetentionService>();
 
         // Shutdown: give in-flight work time to finish (queue items, digests, Socket Mode close).
         services.Configure<HostOptions>(o =>

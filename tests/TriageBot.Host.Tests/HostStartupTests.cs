@@ -58,6 +58,7 @@ public class HostStartupTests
     [InlineData("TriageBot:Org:Path", "no/such/org.yaml", "TriageBot:Org:Path: the org file 'no/such/org.yaml' was not found")]
     [InlineData("TriageBot:Policy:ExceptionalSkillLevel", "9", "TriageBot:Policy:ExceptionalSkillLevel must be between 1 and 5")]
     [InlineData("TriageBot:Workers:QueuePollInterval", "00:00:00", "TriageBot:Workers:QueuePollInterval must be a positive duration")]
+    [InlineData("TriageBot:Workers:EventRetention", "00:10:00", "TriageBot:Workers:EventRetention must be a duration between one hour and ten years")]
     [InlineData("TriageBot:DataProtectionKeys", "vault", "TriageBot:DataProtectionKeys must be 'file' or 'database'")]
     public void Start_BadSetting_FailsWithMessageNamingTheKey(string key, string value, string expected)
     {

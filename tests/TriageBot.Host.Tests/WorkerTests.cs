@@ -1,7 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Moq;
 using TriageBot.Engine.Ports;
 using TriageBot.Engine.Queue;
+using TriageBot.Host.Configuration;
+using TriageBot.Host.Workers;
 
 namespace TriageBot.Host.Tests;
 
@@ -50,6 +56,42 @@ public class WorkerTests
         var stats = await Http.EventuallyAsync(() => queue.GetStatsAsync(), s => s.Pending == 0, TimeSpan.FromSeconds(10));
         Assert.Equal(0, stats.Pending);
         await app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task RetentionPurge_Defaults_ForgetsEventsAfterAWeekDoneItemsAfterAWeekDeadItemsAfterAMonth()
+    {
+        var now = new DateTimeOffset(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
+        var events = new Mock<IEventDeduplicator>();
+        events.Setup(e => e.PurgeAsync(It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>())).ReturnsAsync(3);
+        var queue = new Mock<IWorkQueue>();
+        queue.Setup(q => q.PurgeAsync(It.IsAny<DateTimeOffset>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>())).ReturnsAsync(5);
+        var settings = new WorkerOptions();
+        var service = new RetentionService(events.Object, queue.Object, new FakeTimeProvider(now), Options.Create(settings), NullLogger<RetentionService>.Instance);
+
+        var purged = await service.PurgeOnceAsync(settings, CancellationToken.None);
+
+        Assert.Equal((3, 5), purged);
+        events.Verify(e => e.PurgeAsync(now.AddDays(-7), It.IsAny<CancellationToken>()), Times.Once);
+        queue.Verify(q => q.PurgeAsync(now.AddDays(-7), now.AddDays(-30), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task RetentionService_HostStarts_PurgesTheRealStore()
+    {
+        await using var app = new TestApp();
+        app.CreateClient();
+        var queue = app.Services.GetRequiredService<IWorkQueue>();
+        var dedup = app.Services.GetRequiredService<IEventDeduplicator>();
+        var service = app.Services.GetServices<IHostedService>().OfType<RetentionService>().Single();
+        var longAgo = app.Services.GetRequiredService<TimeProvider>().GetUtcNow().AddDays(-8);
+        Assert.True(await dedup.TryMarkProcessedAsync("local", "ancient-event", longAgo));
+
+        var purged = await service.PurgeOnceAsync(new WorkerOptions(), CancellationToken.None);
+
+        Assert.Equal(1, purged.Events);
+        Assert.True(await dedup.TryMarkProcessedAsync("local", "ancient-event", longAgo.AddDays(8)));
+        Assert.Equal(0, (await queue.GetStatsAsync()).Dead);
     }
 
     private sealed class RecordingHandler : IWorkHandler

@@ -21,6 +21,37 @@ public abstract partial class StorageContractTests
     }
 
     [ContractFact]
+    public async Task Queue_Purge_DeletesOnlyOldDoneAndDeadItemsAndFreesTheirDedupKeys()
+    {
+        var oldDone = Item(dedup: "evt-old");
+        var oldDead = Item();
+        var pending = Item(notBefore: T0.AddDays(30));
+        foreach (var item in new[] { oldDone, oldDead, pending })
+        {
+            Assert.True(await Storage.Queue.EnqueueAsync(item));
+        }
+
+        await Storage.Queue.ClaimAsync("w1", 10, T0, T0.AddMinutes(5));
+        await Storage.Queue.CompleteAsync(oldDone.Id);                          // updated at T0
+        await Storage.Queue.FailAsync(oldDead.Id, "boom", T0, dead: true);        // updated at T0
+        Time.Advance(TimeSpan.FromDays(10));
+        var recentDone = Item(dedup: "evt-recent", created: Time.GetUtcNow(), notBefore: Time.GetUtcNow());
+        Assert.True(await Storage.Queue.EnqueueAsync(recentDone));
+        await Storage.Queue.ClaimAsync("w1", 10, Time.GetUtcNow(), Time.GetUtcNow().AddMinutes(5));
+        await Storage.Queue.CompleteAsync(recentDone.Id);                       // updated at T0 + 10 days
+
+        // Done before T0+7d and dead before T0+30d: only the old done item goes.
+        Assert.Equal(1, await Storage.Queue.PurgeAsync(T0.AddDays(7), T0.AddDays(-20)));
+        // Now the dead one too; the pending item and the recent done item are never touched.
+        Assert.Equal(1, await Storage.Queue.PurgeAsync(T0.AddDays(7), T0.AddDays(1)));
+        Assert.Equal(0, await Storage.Queue.PurgeAsync(T0.AddDays(7), T0.AddDays(1)));
+
+        Assert.Equal(new Engine.Ports.QueueStats(1, T0, 0), await Storage.Queue.GetStatsAsync());
+        Assert.True(await Storage.Queue.EnqueueAsync(Item(dedup: "evt-old")));      // the purged item's key is free again
+        Assert.False(await Storage.Queue.EnqueueAsync(Item(dedup: "evt-recent")));  // the kept one's is not
+    }
+
+    [ContractFact]
     public async Task Queue_DedupKey_IsUniquePerTenant()
     {
         Assert.True(await Storage.Queue.EnqueueAsync(Item(dedup: "evt-1")));

@@ -106,6 +106,12 @@ public interface IWorkQueue
 
     /// <summary>Depth and age figures.</summary>
     Task<QueueStats> GetStatsAsync(CancellationToken ct = default);
+
+    /// <summary>
+    /// Deletes finished items: done ones last updated before <paramref name="doneBefore"/> (their dedup keys become free
+    /// again) and dead ones before <paramref name="deadBefore"/>. Pending items are never touched. Returns the count.
+    /// </summary>
+    Task<int> PurgeAsync(DateTimeOffset doneBefore, DateTimeOffset deadBefore, CancellationToken ct = default);
 }
 
 /// <summary>App installations per tenant (tokens arrive already encrypted).</summary>

@@ -61,6 +61,18 @@ public sealed class WorkerOptions
 
     /// <summary>How often queue depth and age are sampled for metrics.</summary>
     public TimeSpan MetricsInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often old bookkeeping rows are deleted (see the three retention settings).</summary>
+    public TimeSpan RetentionInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long processed event ids are kept for deduplication (Slack and Teams retry within minutes).</summary>
+    public TimeSpan EventRetention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How long completed queue items are kept (their dedup keys stay taken meanwhile).</summary>
+    public TimeSpan CompletedWorkRetention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How long dead queue items (attempts exhausted) are kept for inspection.</summary>
+    public TimeSpan DeadWorkRetention { get; set; } = TimeSpan.FromDays(30);
 }
 
 /// <summary>Top-level host settings directly under <c>TriageBot</c>.</summary>

@@ -57,7 +57,20 @@ internal sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
         Positive(options.QueuePollInterval, "QueuePollInterval", "00:00:01", failures);
         Positive(options.DigestInterval, "DigestInterval", "00:01:00", failures);
         Positive(options.MetricsInterval, "MetricsInterval", "00:00:15", failures);
+        Positive(options.RetentionInterval, "RetentionInterval", "01:00:00", failures);
+        Retention(options.EventRetention, "EventRetention", "7.00:00:00", failures);
+        Retention(options.CompletedWorkRetention, "CompletedWorkRetention", "7.00:00:00", failures);
+        Retention(options.DeadWorkRetention, "DeadWorkRetention", "30.00:00:00", failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    // At least an hour: a shorter window could forget an event id while Slack or Teams is still retrying it.
+    private static void Retention(TimeSpan value, string key, string example, List<string> failures)
+    {
+        if (value < TimeSpan.FromHours(1) || value > TimeSpan.FromDays(3650))
+        {
+            failures.Add($"TriageBot:Workers:{key} must be a duration between one hour and ten years such as '{example}' (got '{value}').");
+        }
     }
 
     private static void Positive(TimeSpan value, string key, string example, List<string> failures)

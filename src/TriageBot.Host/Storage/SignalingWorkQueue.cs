@@ -25,4 +25,7 @@ internal sealed class SignalingWorkQueue(IWorkQueue inner, WorkSignal signal) : 
         inner.FailAsync(id, error, retryAt, dead, ct);
 
     public Task<QueueStats> GetStatsAsync(CancellationToken ct = default) => inner.GetStatsAsync(ct);
+
+    public Task<int> PurgeAsync(DateTimeOffset doneBefore, DateTimeOffset deadBefore, CancellationToken ct = default) =>
+        inner.PurgeAsync(doneBefore, deadBefore, ct);
 }

@@ -73,6 +73,11 @@ internal sealed class WorkQueue(Db db, TimeProvider time) : IWorkQueue
             ("error", error), ("state", dead ? "dead" : "pending"), ("retry_at", db.Ts(retryAt)), ("now", db.Ts(now)), ("id", db.Id(id))), ct);
     }
 
+    public Task<int> PurgeAsync(DateTimeOffset doneBefore, DateTimeOffset deadBefore, CancellationToken ct = default) =>
+        db.WriteStatementAsync((connection, tx, ct) => Db.ExecuteAsync(connection, tx,
+            "DELETE FROM work_items WHERE (state = 'done' AND updated_at < @done_before) OR (state = 'dead' AND updated_at < @dead_before)", ct,
+            ("done_before", db.Ts(doneBefore)), ("dead_before", db.Ts(deadBefore))), ct);
+
     public async Task<QueueStats> GetStatsAsync(CancellationToken ct = default)
     {
         await using var connection = await db.OpenAsync(ct);

@@ -88,4 +88,22 @@ public sealed class InMemoryWorkQueue : IWorkQueue
             return Task.FromResult(new QueueStats(pending.Count, pending.Count == 0 ? null : pending.Min(e => e.Item.CreatedAt), _items.Values.Count(e => e.Dead)));
         }
     }
+
+    // The fake keeps no clock of its own, so an item's age is taken from its creation time.
+    public Task<int> PurgeAsync(DateTimeOffset doneBefore, DateTimeOffset deadBefore, CancellationToken ct = default)
+    {
+        lock (_gate)
+        {
+            var purged = _items.Values
+                .Where(e => (e.Completed && e.Item.CreatedAt < doneBefore) || (e.Dead && e.Item.CreatedAt < deadBefore))
+                .Select(e => e.Item.Id)
+                .ToList();
+            foreach (var id in purged)
+            {
+                _items.Remove(id);
+            }
+
+            return Task.FromResult(purged.Count);
+        }
+    }
 }
