@@ -10,12 +10,11 @@ namespace TriageBot.Host.Workers;
 /// Sends due weekly digests: once at start (catching up digests missed while down) and then every minute. Claims in the
 /// store make each Lead's digest go out once per week however many replicas run this.
 /// </summary>
-internal sealed partial class DigestSchedulerService : BackgroundService
+internal sealed partial class DigestSchedulerService : PeriodicWorker
 {
     private readonly DigestDispatcher _dispatcher;
     private readonly WorkerIdentity _identity;
     private readonly TriageBotMetrics _metrics;
-    private readonly TimeProvider _time;
     private readonly WorkerOptions _options;
     private readonly ILogger<DigestSchedulerService> _logger;
     private readonly CancellationTokenSource _hardStop = new();
@@ -27,11 +26,11 @@ internal sealed partial class DigestSchedulerService : BackgroundService
         TimeProvider time,
         IOptions<WorkerOptions> options,
         ILogger<DigestSchedulerService> logger)
+        : base(time)
     {
         _dispatcher = dispatcher;
         _identity = identity;
         _metrics = metrics;
-        _time = time;
         _options = options.Value;
         _logger = logger;
         _dispatcher.DeliveryCompleted += OnDelivery;
@@ -50,50 +49,27 @@ internal sealed partial class DigestSchedulerService : BackgroundService
         base.Dispose();
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!_options.Enabled)
-        {
-            // A web-only replica (TriageBot:Workers:Enabled=false): another process runs the background work.
-            return;
-        }
+    protected override bool Enabled => _options.Enabled; // false on a web-only replica
 
-        using var timer = new PeriodicTimer(_options.DigestInterval, _time);
-        do
+    protected override TimeSpan Interval => _options.DigestInterval;
+
+    // The running pass finishes its current Lead on shutdown (hard stop only after ShutdownTimeout).
+    protected override CancellationToken PassToken(CancellationToken stoppingToken) => _hardStop.Token;
+
+    protected override async Task RunPassAsync(CancellationToken ct)
+    {
+        var sent = await _dispatcher.RunDueAsync(_identity.Owner, ct).ConfigureAwait(false);
+        _metrics.DigestsSent(sent);
+        if (sent > 0)
         {
-            try
-            {
-                // The running pass finishes its current Lead on shutdown (hard stop only after ShutdownTimeout).
-                var sent = await _dispatcher.RunDueAsync(_identity.Owner, _hardStop.Token).ConfigureAwait(false);
-                _metrics.DigestsSent(sent);
-                if (sent > 0)
-                {
-                    LogSent(_logger, sent);
-                }
-            }
-            catch (OperationCanceledException) when (_hardStop.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                _metrics.WorkerFailed("digest");
-                LogRunFailed(_logger, ex);
-            }
+            LogSent(_logger, sent);
         }
-        while (await TickAsync(timer, stoppingToken).ConfigureAwait(false));
     }
 
-    private static async Task<bool> TickAsync(PeriodicTimer timer, CancellationToken ct)
+    protected override void OnPassFailed(Exception exception)
     {
-        try
-        {
-            return await timer.WaitForNextTickAsync(ct).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
+        _metrics.WorkerFailed("digest");
+        LogRunFailed(_logger, exception);
     }
 
     private void OnDelivery(object? sender, DigestDeliveryEventArgs e)

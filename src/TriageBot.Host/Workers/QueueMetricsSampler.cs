@@ -11,40 +11,14 @@ internal sealed partial class QueueMetricsSampler(
     TriageBotMetrics metrics,
     TimeProvider time,
     IOptions<WorkerOptions> options,
-    ILogger<QueueMetricsSampler> logger) : BackgroundService
+    ILogger<QueueMetricsSampler> logger) : PeriodicWorker(time)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.MetricsInterval, time);
-        do
-        {
-            try
-            {
-                metrics.SetQueue(await queue.GetStatsAsync(stoppingToken).ConfigureAwait(false), time.GetUtcNow());
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                LogSampleFailed(logger, ex);
-            }
-        }
-        while (await WaitAsync(timer, stoppingToken).ConfigureAwait(false));
-    }
+    protected override TimeSpan Interval => options.Value.MetricsInterval;
 
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken ct)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(ct).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
+    protected override async Task RunPassAsync(CancellationToken ct) =>
+        metrics.SetQueue(await queue.GetStatsAsync(ct).ConfigureAwait(false), Time.GetUtcNow());
+
+    protected override void OnPassFailed(Exception exception) => LogSampleFailed(logger, exception);
 
     [LoggerMessage(1, LogLevel.Warning, "Sampling the work queue for metrics failed")]
     private static partial void LogSampleFailed(ILogger logger, Exception exception);

@@ -14,40 +14,21 @@ internal sealed partial class RetentionService(
     IWorkQueue queue,
     TimeProvider time,
     IOptions<WorkerOptions> options,
-    ILogger<RetentionService> logger) : BackgroundService
+    ILogger<RetentionService> logger) : PeriodicWorker(time)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var settings = options.Value;
-        if (!settings.Enabled)
-        {
-            // A web-only replica: the process that runs the workers does this.
-            return;
-        }
+    // A web-only replica (Workers:Enabled=false) leaves this to the process that runs the workers.
+    protected override bool Enabled => options.Value.Enabled;
 
-        using var timer = new PeriodicTimer(settings.RetentionInterval, time);
-        do
-        {
-            try
-            {
-                await PurgeOnceAsync(settings, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                // The next round tries again; nothing here is urgent.
-                LogPurgeFailed(logger, ex);
-            }
-        }
-        while (await WaitAsync(timer, stoppingToken).ConfigureAwait(false));
-    }
+    protected override TimeSpan Interval => options.Value.RetentionInterval;
+
+    protected override Task RunPassAsync(CancellationToken ct) => PurgeOnceAsync(options.Value, ct);
+
+    // The next round tries again; nothing here is urgent.
+    protected override void OnPassFailed(Exception exception) => LogPurgeFailed(logger, exception);
 
     internal async Task<(int Events, int WorkItems)> PurgeOnceAsync(WorkerOptions settings, CancellationToken ct)
     {
-        var now = time.GetUtcNow();
+        var now = Time.GetUtcNow();
         var eventsPurged = await events.PurgeAsync(now - settings.EventRetention, ct).ConfigureAwait(false);
         var itemsPurged = await queue.PurgeAsync(now - settings.CompletedWorkRetention, now - settings.DeadWorkRetention, ct).ConfigureAwait(false);
         if (eventsPurged + itemsPurged > 0)
@@ -56,18 +37,6 @@ internal sealed partial class RetentionService(
         }
 
         return (eventsPurged, itemsPurged);
-    }
-
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken ct)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(ct).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
     }
 
     [LoggerMessage(1, LogLevel.Information, "Retention: forgot {Events} processed event ids and {WorkItems} finished queue items")]

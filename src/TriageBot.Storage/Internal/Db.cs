@@ -96,6 +96,12 @@ internal abstract class Db : IAsyncDisposable
 #pragma warning disable CA2100 // SQL text is a constant of this assembly; values are always bound as parameters.
         cmd.CommandText = sql;
 #pragma warning restore CA2100
+        AddParameters(cmd, parameters);
+        return cmd;
+    }
+
+    private static void AddParameters(DbCommand cmd, (string Name, object? Value)[] parameters)
+    {
         foreach (var (name, value) in parameters)
         {
             var p = cmd.CreateParameter();
@@ -103,8 +109,6 @@ internal abstract class Db : IAsyncDisposable
             p.Value = value ?? DBNull.Value;
             cmd.Parameters.Add(p);
         }
-
-        return cmd;
     }
 
     public static async Task<int> ExecuteAsync(DbConnection connection, DbTransaction? tx, string sql, CancellationToken ct, params (string, object?)[] parameters)
@@ -164,14 +168,7 @@ internal abstract class Db : IAsyncDisposable
             var cmd = cache.Get(sql);
             cmd.Transaction = tx;
             cmd.Parameters.Clear();
-            foreach (var (name, value) in parameters)
-            {
-                var p = cmd.CreateParameter();
-                p.ParameterName = name;
-                p.Value = value ?? DBNull.Value;
-                cmd.Parameters.Add(p);
-            }
-
+            AddParameters(cmd, parameters);
             return cmd;
         }
 
