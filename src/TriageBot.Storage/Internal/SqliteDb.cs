@@ -35,7 +35,7 @@ internal sealed class SqliteDb : Db
     /// </summary>
     private static readonly string HandleSettings = string.Create(
         System.Globalization.CultureInfo.InvariantCulture,
-        $"PRAGMA busy_timeout = {BusyTimeoutMs}; PRAGMA synchronous = {SynchronousMode}; PRAGMA foreign_keys = ON;");
+        $"PRAGMA busy_timeout = {BusyTimeoutMs}; PRAGMA synchronous = {SynchronousMode}; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;");
 
     private static readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> ConfiguredHandles = new();
     private static readonly object Configured = new();
