@@ -21,6 +21,9 @@ internal abstract class Db : IAsyncDisposable
     /// <summary>Opens a pooled connection, ready to use.</summary>
     public abstract ValueTask<DbConnection> OpenAsync(CancellationToken ct);
 
+    /// <summary>A connection for reads; dispose the lease to give it back.</summary>
+    public virtual async ValueTask<ReadLease> OpenReadAsync(CancellationToken ct) => new(await OpenAsync(ct), null);
+
     /// <summary>
     /// Begins a transaction that will write. SQLite: <c>BEGIN IMMEDIATE</c>, so the write lock is taken up front and
     /// a concurrent writer waits on busy_timeout instead of failing on a read-to-write upgrade. PostgreSQL: READ COMMITTED.

@@ -32,7 +32,8 @@ internal sealed class InstallationStore(Db db, TimeProvider time) : IInstallatio
 
     public async Task<Installation?> GetAsync(string tenant, CancellationToken ct = default)
     {
-        await using var connection = await db.OpenAsync(ct);
+        await using var lease = await db.OpenReadAsync(ct);
+        var connection = lease.Connection;
         var rows = await Db.QueryAsync(connection, null, $"SELECT {Columns} FROM installations WHERE tenant = @tenant", Map, ct, ("tenant", tenant));
         return rows.Count == 0 ? null : rows[0];
     }
@@ -45,7 +46,8 @@ internal sealed class InstallationStore(Db db, TimeProvider time) : IInstallatio
 
     public async Task<IReadOnlyList<Installation>> ListAsync(CancellationToken ct = default)
     {
-        await using var connection = await db.OpenAsync(ct);
+        await using var lease = await db.OpenReadAsync(ct);
+        var connection = lease.Connection;
         return await Db.QueryAsync(connection, null, $"SELECT {Columns} FROM installations ORDER BY tenant", Map, ct);
     }
 
@@ -81,7 +83,8 @@ internal sealed class ConversationReferenceStore(Db db) : IConversationReference
 
     public async Task<ConversationReference?> GetAsync(string tenant, string userKey, CancellationToken ct = default)
     {
-        await using var connection = await db.OpenAsync(ct);
+        await using var lease = await db.OpenReadAsync(ct);
+        var connection = lease.Connection;
         var rows = await Db.QueryAsync(connection, null,
             $"SELECT {Columns} FROM conversation_refs WHERE tenant = @tenant AND user_key = @user_key", Map, ct,
             ("tenant", tenant), ("user_key", userKey));
@@ -90,7 +93,8 @@ internal sealed class ConversationReferenceStore(Db db) : IConversationReference
 
     public async Task<ConversationReference?> FindByPersonAsync(string tenant, string personId, CancellationToken ct = default)
     {
-        await using var connection = await db.OpenAsync(ct);
+        await using var lease = await db.OpenReadAsync(ct);
+        var connection = lease.Connection;
         // A person may have several platform keys; the most recently refreshed one wins.
         var rows = await Db.QueryAsync(connection, null,
             $"SELECT {Columns} FROM conversation_refs WHERE tenant = @tenant AND person_id = @person ORDER BY updated_at DESC, user_key LIMIT 1", Map, ct,
@@ -120,7 +124,8 @@ internal sealed class LeadSettingsStore(Db db) : ILeadSettingsStore
 
     public async Task<LeadSettings?> GetAsync(string tenant, string leadId, CancellationToken ct = default)
     {
-        await using var connection = await db.OpenAsync(ct);
+        await using var lease = await db.OpenReadAsync(ct);
+        var connection = lease.Connection;
         var rows = await Db.QueryAsync(connection, null,
             $"SELECT {Columns} FROM lead_settings WHERE tenant = @tenant AND lead_id = @lead", Map, ct, ("tenant", tenant), ("lead", leadId));
         return rows.Count == 0 ? null : rows[0];
@@ -188,7 +193,8 @@ internal sealed class DigestDeliveryStore(Db db) : IDigestDeliveryStore
 
     public async Task<DigestDeliveryStatus?> GetStatusAsync(string tenant, string leadId, string isoWeek, CancellationToken ct = default)
     {
-        await using var connection = await db.OpenAsync(ct);
+        await using var lease = await db.OpenReadAsync(ct);
+        var connection = lease.Connection;
         var status = (string?)await Db.ScalarAsync(connection, null,
             "SELECT status FROM digest_deliveries WHERE tenant = @tenant AND lead_id = @lead AND week = @week", ct,
             ("tenant", tenant), ("lead", leadId), ("week", isoWeek));
@@ -197,7 +203,8 @@ internal sealed class DigestDeliveryStore(Db db) : IDigestDeliveryStore
 
     public async Task<IReadOnlyList<string>> ListActiveTenantsAsync(CancellationToken ct = default)
     {
-        await using var connection = await db.OpenAsync(ct);
+        await using var lease = await db.OpenReadAsync(ct);
+        var connection = lease.Connection;
         // 'tenants' gets a row in the same transaction as a tenant's first request, time entry or installation,
         // so this is the distinct set across those tables without scanning them.
         return await Db.QueryAsync(connection, null, "SELECT tenant FROM tenants ORDER BY tenant", r => r.GetString(0), ct);

@@ -47,7 +47,8 @@ internal sealed class TimeLedger(Db db, TimeProvider time) : ITimeLedger
 
     public async Task<IReadOnlyList<TimeEntry>> ListForLeadAsync(string tenant, string leadId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken ct = default)
     {
-        await using var connection = await db.OpenAsync(ct);
+        await using var lease = await db.OpenReadAsync(ct);
+        var connection = lease.Connection;
         return await Db.QueryAsync(connection, null,
             $"SELECT {Columns} FROM time_entries WHERE tenant = @tenant AND lead_id = @lead AND at >= @from AND at < @to ORDER BY at, id",
             Map, ct, ("tenant", tenant), ("lead", leadId), ("from", db.Ts(fromUtc)), ("to", db.Ts(toUtc)));
@@ -55,7 +56,8 @@ internal sealed class TimeLedger(Db db, TimeProvider time) : ITimeLedger
 
     public async Task<IReadOnlyDictionary<string, int>> LoggedMinutesByLeadAsync(string tenant, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken ct = default)
     {
-        await using var connection = await db.OpenAsync(ct);
+        await using var lease = await db.OpenReadAsync(ct);
+        var connection = lease.Connection;
         var rows = await Db.QueryAsync(connection, null,
             "SELECT lead_id, SUM(minutes) FROM time_entries WHERE tenant = @tenant AND at >= @from AND at < @to AND is_estimate = @estimate GROUP BY lead_id",
             r => (Lead: r.GetString(0), Minutes: Db.ReadInt(r, 1)), ct,

@@ -68,7 +68,8 @@ internal sealed class RequestStore(Db db, TimeProvider time) : IRequestStore
 
     public async Task<RequestRecord?> GetAsync(string tenant, Guid requestId, CancellationToken ct = default)
     {
-        await using var connection = await db.OpenAsync(ct);
+        await using var lease = await db.OpenReadAsync(ct);
+        var connection = lease.Connection;
         var rows = await Db.QueryAsync(connection, null,
             $"SELECT {Columns} FROM requests WHERE tenant = @tenant AND id = @id", MapRequest, ct,
             ("tenant", tenant), ("id", db.Id(requestId)));
@@ -77,7 +78,8 @@ internal sealed class RequestStore(Db db, TimeProvider time) : IRequestStore
 
     public async Task<DecisionRecord?> GetLatestDecisionAsync(string tenant, Guid requestId, CancellationToken ct = default)
     {
-        await using var connection = await db.OpenAsync(ct);
+        await using var lease = await db.OpenReadAsync(ct);
+        var connection = lease.Connection;
         var rows = await Db.QueryAsync(connection, null,
             $"SELECT {DecisionColumns} FROM decisions WHERE tenant = @tenant AND request_id = @id ORDER BY version DESC LIMIT 1", MapDecision, ct,
             ("tenant", tenant), ("id", db.Id(requestId)));
@@ -86,7 +88,8 @@ internal sealed class RequestStore(Db db, TimeProvider time) : IRequestStore
 
     public async Task<IReadOnlyList<DecisionRecord>> GetDecisionsAsync(string tenant, Guid requestId, CancellationToken ct = default)
     {
-        await using var connection = await db.OpenAsync(ct);
+        await using var lease = await db.OpenReadAsync(ct);
+        var connection = lease.Connection;
         return await Db.QueryAsync(connection, null,
             $"SELECT {DecisionColumns} FROM decisions WHERE tenant = @tenant AND request_id = @id ORDER BY version", MapDecision, ct,
             ("tenant", tenant), ("id", db.Id(requestId)));
@@ -131,7 +134,8 @@ internal sealed class RequestStore(Db db, TimeProvider time) : IRequestStore
 
     public async Task<IReadOnlyList<RequestRecord>> ListForLeadAsync(string tenant, string leadId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken ct = default)
     {
-        await using var connection = await db.OpenAsync(ct);
+        await using var lease = await db.OpenReadAsync(ct);
+        var connection = lease.Connection;
         return await Db.QueryAsync(connection, null,
             $"SELECT {Columns} FROM requests WHERE tenant = @tenant AND lead_id = @lead AND received_at >= @from AND received_at < @to ORDER BY received_at, id",
             MapRequest, ct, ("tenant", tenant), ("lead", leadId), ("from", db.Ts(fromUtc)), ("to", db.Ts(toUtc)));
@@ -144,7 +148,8 @@ internal sealed class RequestStore(Db db, TimeProvider time) : IRequestStore
             return [];
         }
 
-        await using var connection = await db.OpenAsync(ct);
+        await using var lease = await db.OpenReadAsync(ct);
+        var connection = lease.Connection;
         return await Db.QueryAsync(connection, null,
             $"SELECT {Columns} FROM requests WHERE tenant = @tenant AND lead_id = @lead AND status = @status ORDER BY received_at DESC, id DESC LIMIT @limit",
             MapRequest, ct, ("tenant", tenant), ("lead", leadId), ("status", status.ToString()), ("limit", limit));
@@ -157,7 +162,8 @@ internal sealed class RequestStore(Db db, TimeProvider time) : IRequestStore
             return 0;
         }
 
-        await using var connection = await db.OpenAsync(ct);
+        await using var lease = await db.OpenReadAsync(ct);
+        var connection = lease.Connection;
         // The LIMIT inside bounds the index range scan (ix_requests_lead_topic_received) to atMost entries.
         var count = await Db.ScalarAsync(connection, null,
             "SELECT COUNT(*) FROM (SELECT 1 FROM requests WHERE tenant = @tenant AND lead_id = @lead AND topic_id = @topic " +
@@ -168,7 +174,8 @@ internal sealed class RequestStore(Db db, TimeProvider time) : IRequestStore
 
     public async Task<IReadOnlyDictionary<string, int>> CountRedirectsByOwnerAsync(string tenant, DateTimeOffset sinceUtc, CancellationToken ct = default)
     {
-        await using var connection = await db.OpenAsync(ct);
+        await using var lease = await db.OpenReadAsync(ct);
+        var connection = lease.Connection;
         // The redirect moment is the status change (updated_at).
         var rows = await Db.QueryAsync(connection, null,
             "SELECT owner_id, COUNT(*) FROM requests WHERE tenant = @tenant AND status = @status AND owner_type = @person AND owner_id IS NOT NULL AND updated_at >= @since GROUP BY owner_id",

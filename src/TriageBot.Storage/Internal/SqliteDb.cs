@@ -42,6 +42,7 @@ internal sealed class SqliteDb : Db
 
     private readonly string _connectionString;
     private readonly SqliteWriteBatcher _writer;
+    private readonly SqliteReadPool _readers;
 
     public SqliteDb(string connectionString)
     {
@@ -73,6 +74,7 @@ internal sealed class SqliteDb : Db
         FilePath = fullPath;
         _connectionString = builder.ToString();
         _writer = new SqliteWriteBatcher(OpenAsync, BeginWriteAsync);
+        _readers = new SqliteReadPool(OpenAsync);
     }
 
     /// <summary>The process's single writer (exposed for tests).</summary>
@@ -121,6 +123,8 @@ internal sealed class SqliteDb : Db
         }
     }
 
+    public override ValueTask<ReadLease> OpenReadAsync(CancellationToken ct) => _readers.RentAsync(ct);
+
     public override Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(work);
@@ -157,6 +161,7 @@ internal sealed class SqliteDb : Db
     {
         // Commit what callers already handed over, then close idle pooled handles so the file can be moved or deleted.
         await _writer.DisposeAsync();
+        await _readers.DisposeAsync();
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
     }

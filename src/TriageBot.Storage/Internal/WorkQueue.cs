@@ -80,7 +80,8 @@ internal sealed class WorkQueue(Db db, TimeProvider time) : IWorkQueue
 
     public async Task<QueueStats> GetStatsAsync(CancellationToken ct = default)
     {
-        await using var connection = await db.OpenAsync(ct);
+        await using var lease = await db.OpenReadAsync(ct);
+        var connection = lease.Connection;
         var pending = await Db.QueryAsync(connection, null,
             "SELECT COUNT(*), MIN(created_at) FROM work_items WHERE state = 'pending'",
             r => (Count: Db.ReadInt(r, 0), Oldest: db.ReadNullableTs(r, 1)), ct);

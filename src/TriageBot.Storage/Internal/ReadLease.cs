@@ -1,0 +1,23 @@
+using System.Data.Common;
+
+namespace TriageBot.Storage.Internal;
+
+/// <summary>
+/// A connection lent for reading. Disposing it gives the connection back: to SQLite's read pool (where it keeps its
+/// prepared statements), or, for a plain pooled connection, to the provider's pool by closing it.
+/// </summary>
+internal sealed class ReadLease(DbConnection connection, Action<DbConnection>? giveBack) : IAsyncDisposable
+{
+    public DbConnection Connection { get; } = connection;
+
+    public ValueTask DisposeAsync()
+    {
+        if (giveBack is not null && Connection.State == System.Data.ConnectionState.Open)
+        {
+            giveBack(Connection);
+            return ValueTask.CompletedTask;
+        }
+
+        return Connection.DisposeAsync();
+    }
+}
