@@ -163,7 +163,15 @@ public sealed class SlackEventsEndpoint
         if (ack.Json is not null)
         {
             http.Response.ContentType = "application/json; charset=utf-8";
-            await http.Response.WriteAsync(ack.Json.ToJsonString(), Encoding.UTF8, http.RequestAborted);
+            // UTF-8 straight from the node (no intermediate string), with a Content-Length.
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>(4096);
+            using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+            {
+                ack.Json.WriteTo(writer);
+            }
+
+            http.Response.ContentLength = buffer.WrittenCount;
+            await http.Response.Body.WriteAsync(buffer.WrittenMemory, http.RequestAborted);
         }
         else if (ack.Text is not null)
         {
