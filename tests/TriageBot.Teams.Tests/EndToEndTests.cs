@@ -97,6 +97,38 @@ public sealed class EndToEndTests : IClassFixture<TeamsAppFactory>
     }
 
     [Fact]
+    public async Task Message_DeliveredTwice_RepliedOnce()
+    {
+        _app.ConnectorAcceptsEverything();
+        var message = _app.Activity("message-personal.json");
+
+        Assert.Equal(HttpStatusCode.OK, (await _app.PostActivityAsync(_client, message)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _app.PostActivityAsync(_client, message)).StatusCode);
+
+        Assert.Single(_app.ConnectorCalls(), c => c.Path.EndsWith("/activities/" + (string?)message["id"], StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Message_ReplyFailedThenRedelivered_TheRedeliveryIsProcessed()
+    {
+        var message = _app.Activity("message-personal.json");
+        var path = $"/amer/v3/conversations/{PersonalConversation}/activities/{message["id"]}";
+        // The first reply is refused (not retried), the next one accepted.
+        _app.Fake.Given(Request.Create().UsingPost().WithPath(path)).InScenario("refuse-once").WillSetStateTo("open")
+            .RespondWith(Response.Create().WithStatusCode(403).WithBody("""{"error":{"code":"BotDisabledByAdmin"}}"""));
+        _app.Fake.Given(Request.Create().UsingPost().WithPath(path)).InScenario("refuse-once").WhenStateIs("open")
+            .RespondWith(Response.Create().WithStatusCode(201).WithBody("""{"id":"1:ok"}"""));
+
+        var first = await _app.PostActivityAsync(_client, message);
+        var again = await _app.PostActivityAsync(_client, message);
+
+        // The failed delivery did not mark the message processed: the redelivery replied.
+        Assert.NotEqual(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(2, _app.ConnectorCalls().Count(c => c.Path == path));
+    }
+
+    [Fact]
     public async Task Message_HelpAndUnknownWord_AnswerWithHelp()
     {
         _app.ConnectorAcceptsEverything();

@@ -97,14 +97,67 @@ public sealed class TeamsBot
     private async Task OnMessageAsync(Activity activity, CancellationToken ct)
     {
         var tenant = TenantKey(activity);
-        var dedup = _services.GetService<IEventDeduplicator>();
-        if (dedup is not null && !string.IsNullOrEmpty(activity.Id)
-            && !await dedup.TryMarkProcessedAsync(tenant, "msg:" + activity.Conversation!.Id + ":" + activity.Id, _time.GetUtcNow(), ct).ConfigureAwait(false))
+        if (string.IsNullOrEmpty(activity.Id))
         {
-            _logger.LogInformation("Duplicate Teams message {ActivityId} ignored", activity.Id);
+            await HandleMessageAsync(activity, tenant, ct).ConfigureAwait(false);
             return;
         }
 
+        if (!await OnceAsync(tenant, "msg:" + activity.Conversation!.Id + ":" + activity.Id, () => HandleMessageAsync(activity, tenant, ct), ct).ConfigureAwait(false))
+        {
+            _logger.LogInformation("Duplicate Teams message {ActivityId} ignored", activity.Id);
+        }
+    }
+
+    /// <summary>How long a claim on an activity blocks redeliveries of it.</summary>
+    internal static readonly TimeSpan ActivityClaimLease = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> once per <paramref name="key"/> across deliveries and replicas: claimed first, completed
+    /// after the work, released if it throws so a redelivery does it (a claim whose process died expires with its lease).
+    /// False when another delivery has it (done or in progress).
+    /// </summary>
+    private async Task<bool> OnceAsync(string tenant, string key, Func<Task> work, CancellationToken ct)
+    {
+        var dedup = _services.GetService<IEventDeduplicator>();
+        if (dedup is null)
+        {
+            await work().ConfigureAwait(false);
+            return true;
+        }
+
+        var now = _time.GetUtcNow();
+        if (await dedup.TryClaimAsync(tenant, key, now, now + ActivityClaimLease, ct).ConfigureAwait(false) != EventClaim.Claimed)
+        {
+            return false;
+        }
+
+        try
+        {
+            await work().ConfigureAwait(false);
+        }
+        catch
+        {
+            try
+            {
+                await dedup.ReleaseAsync(tenant, key, CancellationToken.None).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // Best effort: otherwise the lease runs out and a later delivery takes it over.
+            catch (Exception release)
+#pragma warning restore CA1031
+            {
+                _logger.LogWarning(release, "Could not release the claim {Key}; it is retried after its lease", key);
+            }
+
+            throw;
+        }
+
+        await dedup.CompleteAsync(tenant, key, _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+        return true;
+    }
+
+    private async Task HandleMessageAsync(Activity activity, string tenant, CancellationToken ct)
+    {
         var lead = await _users.MapSenderAsync(activity, ct).ConfigureAwait(false);
         if (IsPersonal(activity))
         {
@@ -539,15 +592,8 @@ public sealed class TeamsBot
 
         // Teams sends both conversationUpdate and installationUpdate on install: greet once per conversation.
         var tenant = TenantKey(activity);
-        var dedup = _services.GetService<IEventDeduplicator>();
         var key = "greet:" + ActivityText.BaseConversationId(activity.Conversation!.Id!);
-        if (dedup is not null && !await dedup.TryMarkProcessedAsync(tenant, key, _time.GetUtcNow(), ct).ConfigureAwait(false))
-        {
-            return;
-        }
-
-        var greeting = NewMessage(activity, Greeting, null);
-        await _connector.SendAsync(activity.ServiceUrl!, activity.Conversation!.Id!, greeting, ct).ConfigureAwait(false);
+        await OnceAsync(tenant, key, () => _connector.SendAsync(activity.ServiceUrl!, activity.Conversation!.Id!, NewMessage(activity, Greeting, null), ct), ct).ConfigureAwait(false);
     }
 
     private async Task SaveReferenceAsync(Activity activity, Person? person, bool onlyIfMissing, CancellationToken ct)
