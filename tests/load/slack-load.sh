@@ -62,12 +62,18 @@ before=$(count_stored)
 run() { # name port
   wrk -t2 -c"$conns" -d"${duration}s" --latency -s tests/load/signed-post.lua "http://127.0.0.1:$2/slack/events" | grep '^RESULT' | sed "s/^RESULT/$1/"
 }
-echo "warm-up…"; wrk -t2 -c"$conns" -d5s -s tests/load/signed-post.lua "http://127.0.0.1:$tb_port/slack/events" >/dev/null
+echo "warm-up…"; wrk -t2 -c"$conns" -d10s -s tests/load/signed-post.lua "http://127.0.0.1:$tb_port/slack/events" >/dev/null
 wrk -t2 -c"$conns" -d5s -s tests/load/signed-post.lua "http://127.0.0.1:$bolt_port/slack/events" >/dev/null
 tb=$(run triagebot $tb_port)
 bolt=$(run bolt $bolt_port)
+# For context: the same signed command with `/triage help`, which TriageBot answers without the engine or the store
+# (the cost of the HTTP pipeline, signature check, parsing and a Block Kit answer alone).
+help_body=$(printf '%s' "$body" | sed 's/&text=[^&]*&/\&text=help\&/')
+help_sig="v0=$(printf 'v0:%s:%s' "$ts" "$help_body" | openssl dgst -sha256 -hmac "$secret" -hex | sed 's/^.*= //')"
+help=$(LOAD_BODY="$help_body" LOAD_SIGNATURE="$help_sig" run triagebot-help $tb_port)
 echo "$tb"
 echo "$bolt"
+echo "$help"
 tb_rps=$(echo "$tb" | sed 's/.*rps=\([0-9.]*\).*/\1/'); bolt_rps=$(echo "$bolt" | sed 's/.*rps=\([0-9.]*\).*/\1/')
 echo "throughput ratio triagebot/bolt: $(awk -v a="$tb_rps" -v b="$bolt_rps" 'BEGIN{printf "%.1f", a/b}')x"
 echo "requests stored by TriageBot: $before before the runs, $(count_stored) after (warm-up + measured run)"
