@@ -34,10 +34,10 @@ public abstract partial class StorageContractTests
         Assert.False(await Storage.Events.TryMarkProcessedAsync("t1", "Ev1", T0.AddSeconds(5)));
         Assert.Equal(EventClaim.Claimed, await Storage.Events.TryClaimAsync("t2", "Ev1", T0, T0.AddSeconds(30)));
 
-        await Storage.Events.CompleteAsync("t1", "Ev1", T0.AddSeconds(6));
+        await Storage.Events.CompleteAsync("t1", "Ev1", T0.AddSeconds(30), T0.AddSeconds(6));
 
         Assert.Equal(EventClaim.Done, await Storage.Events.TryClaimAsync("t1", "Ev1", T0.AddMinutes(10), T0.AddMinutes(11)));
-        await Storage.Events.ReleaseAsync("t1", "Ev1"); // a done event is never released
+        await Storage.Events.ReleaseAsync("t1", "Ev1", T0.AddSeconds(30)); // a done event is never released
         Assert.Equal(EventClaim.Done, await Storage.Events.TryClaimAsync("t1", "Ev1", T0.AddMinutes(10), T0.AddMinutes(11)));
     }
 
@@ -50,8 +50,25 @@ public abstract partial class StorageContractTests
         Assert.Equal(EventClaim.Claimed, await Storage.Events.TryClaimAsync("t1", "died", T0.AddSeconds(30), T0.AddSeconds(60)));
 
         Assert.Equal(EventClaim.Claimed, await Storage.Events.TryClaimAsync("t1", "failed", T0, T0.AddSeconds(30)));
-        await Storage.Events.ReleaseAsync("t1", "failed");
+        await Storage.Events.ReleaseAsync("t1", "failed", T0.AddSeconds(30));
         Assert.Equal(EventClaim.Claimed, await Storage.Events.TryClaimAsync("t1", "failed", T0.AddSeconds(1), T0.AddSeconds(31)));
+    }
+
+    [ContractFact]
+    public async Task Events_LateCompleteOrRelease_LeavesTheTakeoverAlone()
+    {
+        // A's lease ran out while it was still working; B took the event over.
+        Assert.Equal(EventClaim.Claimed, await Storage.Events.TryClaimAsync("t1", "slow", T0, T0.AddSeconds(30)));
+        Assert.Equal(EventClaim.Claimed, await Storage.Events.TryClaimAsync("t1", "slow", T0.AddSeconds(60), T0.AddSeconds(90)));
+
+        // A finally fails and releases, or finishes and completes: neither touches B's claim.
+        await Storage.Events.ReleaseAsync("t1", "slow", T0.AddSeconds(30));
+        Assert.Equal(EventClaim.InProgress, await Storage.Events.TryClaimAsync("t1", "slow", T0.AddSeconds(61), T0.AddSeconds(91)));
+        await Storage.Events.CompleteAsync("t1", "slow", T0.AddSeconds(30), T0.AddSeconds(62));
+        Assert.Equal(EventClaim.InProgress, await Storage.Events.TryClaimAsync("t1", "slow", T0.AddSeconds(62), T0.AddSeconds(92)));
+
+        await Storage.Events.CompleteAsync("t1", "slow", T0.AddSeconds(90), T0.AddSeconds(63));
+        Assert.Equal(EventClaim.Done, await Storage.Events.TryClaimAsync("t1", "slow", T0.AddSeconds(200), T0.AddSeconds(230)));
     }
 
     [ContractFact]

@@ -126,6 +126,9 @@ public sealed class EndToEndTests : IClassFixture<TeamsAppFactory>
         Assert.NotEqual(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal(2, _app.ConnectorCalls().Count(c => c.Path == path));
+        // The first delivery stored the request before its reply failed; the redelivery answered from it.
+        var stored = await _app.Services.GetRequiredService<IRequestStore>().ListForLeadAsync(Tenant, "ana", DateTimeOffset.MinValue.AddYears(1), DateTimeOffset.MaxValue.AddYears(-1));
+        Assert.Single(stored, r => r.MessageRef == (string?)message["id"]);
     }
 
     [Fact]

@@ -103,7 +103,7 @@ internal static class TriageCommand
             var redirects = await storage.Requests.CountRedirectsByOwnerAsync(request.Tenant, since, ct);
             var analysis = engine.Analyze(request.Text);
             var repeats = analysis.TopTopic is { } top
-                ? await storage.Requests.CountTopicForLeadAsync(request.Tenant, request.LeadId, top.TopicId, since, request.At.AddTicks(1), RepeatCounting.Cap, ct)
+                ? await storage.Requests.CountTopicForLeadAsync(request.Tenant, request.LeadId, top.TopicId, since, request.At.AddMicroseconds(1), RepeatCounting.Cap, ct)
                 : 0;
 
             if (request.HoursSpent is null)

@@ -66,11 +66,15 @@ public interface IEventDeduplicator
     /// </summary>
     Task<EventClaim> TryClaimAsync(string tenant, string eventId, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct = default);
 
-    /// <summary>Marks a claimed event processed: every later claim gets <see cref="EventClaim.Done"/>.</summary>
-    Task CompleteAsync(string tenant, string eventId, DateTimeOffset at, CancellationToken ct = default);
+    /// <summary>
+    /// Marks a claimed event processed: every later claim gets <see cref="EventClaim.Done"/>. Only the claim made with
+    /// <paramref name="leaseUntil"/> is completed: if its lease ran out and another delivery took the event over, that
+    /// delivery's claim is left alone.
+    /// </summary>
+    Task CompleteAsync(string tenant, string eventId, DateTimeOffset leaseUntil, DateTimeOffset at, CancellationToken ct = default);
 
-    /// <summary>Gives up an unfinished claim so the next delivery of the event is processed.</summary>
-    Task ReleaseAsync(string tenant, string eventId, CancellationToken ct = default);
+    /// <summary>Gives up the unfinished claim made with <paramref name="leaseUntil"/> so the next delivery of the event is processed.</summary>
+    Task ReleaseAsync(string tenant, string eventId, DateTimeOffset leaseUntil, CancellationToken ct = default);
 
     /// <summary>Forgets ids older than <paramref name="olderThanUtc"/>.</summary>
     Task<int> PurgeAsync(DateTimeOffset olderThanUtc, CancellationToken ct = default);

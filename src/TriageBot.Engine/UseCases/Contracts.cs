@@ -23,7 +23,14 @@ public sealed record IncomingRequest(
     string RequesterId,
     string RequesterName,
     string LeadId,
-    string Text);
+    string Text)
+{
+    /// <summary>
+    /// Makes the triage idempotent: requests with the same key (per tenant) get the same id, so a platform's redelivery
+    /// of the same event returns the request stored the first time instead of storing a second one. Null: always new.
+    /// </summary>
+    public string? IdempotencyKey { get; init; }
+}
 
 /// <summary>An action a decision card offers.</summary>
 public enum CardAction

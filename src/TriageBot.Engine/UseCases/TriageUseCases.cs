@@ -58,6 +58,13 @@ public sealed class TriageUseCases : ITriageUseCases
         var org = _org.Directory;
         var lead = RequireLead(org, request.LeadId);
         var now = _time.GetUtcNow();
+        var requestId = request.IdempotencyKey is { Length: > 0 } key ? IdempotentId(request.Tenant, key) : Guid.CreateVersion7(now);
+        if (request.IdempotencyKey is { Length: > 0 } && await _requests.GetAsync(request.Tenant, requestId, ct) is not null)
+        {
+            // A redelivery of a request already triaged: the stored decision, not a second request.
+            return await GetAsync(request.Tenant, requestId, ct);
+        }
+
         var engine = Engine(org);
         var analysis = engine.Analyze(request.Text);
         var topicId = analysis.TopTopic?.TopicId;
@@ -65,7 +72,7 @@ public sealed class TriageUseCases : ITriageUseCases
         var context = await LoadContextAsync(request.Tenant, lead, now, ct);
         var priorRepeats = topicId is null
             ? 0
-            : await _requests.CountTopicForLeadAsync(request.Tenant, lead.Id, topicId, now.AddDays(-_policy.RepeatWindowDays), now.AddTicks(1), RepeatCounting.Cap, ct);
+            : await _requests.CountTopicForLeadAsync(request.Tenant, lead.Id, topicId, now.AddDays(-_policy.RepeatWindowDays), now.AddMicroseconds(1), RepeatCounting.Cap, ct);
 
         var input = new TriageInput(request.Text, lead.Id, request.RequesterId, now)
         {
@@ -83,7 +90,7 @@ public sealed class TriageUseCases : ITriageUseCases
             ?? (string.IsNullOrWhiteSpace(request.RequesterName) ? request.RequesterId : request.RequesterName.Trim());
 
         var record = new RequestRecord(
-            Guid.CreateVersion7(now),
+            requestId,
             request.Tenant,
             request.Platform,
             request.Channel ?? "",
@@ -100,7 +107,21 @@ public sealed class TriageUseCases : ITriageUseCases
             null,
             now);
         var version = new DecisionRecord(record.Id, 1, decision, new Dictionary<Question, AnswerValue>(), now);
-        await _requests.AddAsync(record, version, ct);
+        try
+        {
+            await _requests.AddAsync(record, version, ct);
+        }
+        catch (InvalidOperationException) when (request.IdempotencyKey is { Length: > 0 })
+        {
+            // Two deliveries raced (the store's conflict exception derives from InvalidOperationException): the other
+            // one stored it. Anything else is rethrown.
+            if (await _requests.GetAsync(request.Tenant, requestId, ct) is null)
+            {
+                throw;
+            }
+
+            return await GetAsync(request.Tenant, requestId, ct);
+        }
 
         var card = DecisionCardPresenter.Present(record, version, org, priorRepeats + (topicId is null ? 0 : 1), _policy);
         return new TriageResult(record, version, card);
@@ -317,7 +338,7 @@ public sealed class TriageUseCases : ITriageUseCases
         await _requests.UpdateStatusAsync(tenant, request.Id, RequestStatus.Done, request.OwnerType, request.OwnerId, now, ct);
         var updated = request with { Status = RequestStatus.Done, UpdatedAt = now };
 
-        var entries = await _ledger.ListForLeadAsync(tenant, lead.Id, request.ReceivedAt, now.AddTicks(1), ct);
+        var entries = await _ledger.ListForLeadAsync(tenant, lead.Id, request.ReceivedAt, now.AddMicroseconds(1), ct);
         var logged = entries.Where(e => e.RequestId == request.Id && !e.IsEstimate).Sum(e => e.Minutes);
         var label = Messages.RequestLabel(request.RequesterName, TopicNameOrNull(org, request.TopicId));
         return new DoneResult(updated, Messages.Done(label, logged));
@@ -468,7 +489,7 @@ public sealed class TriageUseCases : ITriageUseCases
 
         // This request plus up to Cap earlier ones, so a capped count still reads "more than 100".
         var count = await _requests.CountTopicForLeadAsync(
-            request.Tenant, request.LeadId, request.TopicId, request.ReceivedAt.AddDays(-_policy.RepeatWindowDays), request.ReceivedAt.AddTicks(1), RepeatCounting.Cap + 1, ct);
+            request.Tenant, request.LeadId, request.TopicId, request.ReceivedAt.AddDays(-_policy.RepeatWindowDays), request.ReceivedAt.AddMicroseconds(1), RepeatCounting.Cap + 1, ct);
         return Math.Max(1, count);
     }
 
@@ -527,6 +548,16 @@ public sealed class TriageUseCases : ITriageUseCases
 
         var shown = id.Length > 40 ? id[..40] + "…" : id;
         throw new TriageUserException($"I don't know \"{shown}\": redirect to a person or team id from the org file.");
+    }
+
+    /// <summary>A stable id for (tenant, key): SHA-256, first 16 bytes, marked as an RFC 9562 version 8 (custom) UUID.</summary>
+    internal static Guid IdempotentId(string tenant, string key)
+    {
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(tenant + "\n" + key));
+        var bytes = hash.AsSpan(0, 16).ToArray();
+        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x80);
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
+        return new Guid(bytes, bigEndian: true);
     }
 
     private TriageEngine Engine(OrgDirectory org)

@@ -93,7 +93,8 @@ public sealed partial class SlackDispatcher
         // fails or dies half-way is processed by Slack's next retry instead of being swallowed as a duplicate.
         var eventId = envelope.EventId!;
         var now = _time.GetUtcNow();
-        switch (await _dedup.TryClaimAsync(tenant, eventId, now, now + EventClaimLease, ct))
+        var leaseUntil = now + EventClaimLease;
+        switch (await _dedup.TryClaimAsync(tenant, eventId, now, leaseUntil, ct))
         {
             case EventClaim.Done:
                 _log.LogInformation("Duplicate Slack event {EventId} ignored", eventId);
@@ -132,7 +133,7 @@ public sealed partial class SlackDispatcher
         {
             // Not processed: give the claim back so Slack's retry (it retries a failed delivery up to three times)
             // processes the event. Shutdown (cancellation) takes the same path and answers 503.
-            await ReleaseClaimAsync(tenant, eventId);
+            await ReleaseClaimAsync(tenant, eventId, leaseUntil);
             if (ex is OperationCanceledException)
             {
                 throw;
@@ -142,15 +143,25 @@ public sealed partial class SlackDispatcher
             return new SlackAck(StatusCodes.Status500InternalServerError, Text: "The event could not be processed; please retry.");
         }
 
-        await _dedup.CompleteAsync(tenant, eventId, _time.GetUtcNow(), CancellationToken.None);
+        try
+        {
+            await _dedup.CompleteAsync(tenant, eventId, leaseUntil, _time.GetUtcNow(), CancellationToken.None);
+        }
+#pragma warning disable CA1031 // The work is done and its reply queued: still ack. A retry after the lease finds the stored request (idempotent).
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _log.LogWarning(ex, "Could not mark Slack event {EventId} processed; a retry after its lease is answered from the stored request", eventId);
+        }
+
         return SlackAck.Ok;
     }
 
-    private async Task ReleaseClaimAsync(string tenant, string eventId)
+    private async Task ReleaseClaimAsync(string tenant, string eventId, DateTimeOffset leaseUntil)
     {
         try
         {
-            await _dedup.ReleaseAsync(tenant, eventId, CancellationToken.None);
+            await _dedup.ReleaseAsync(tenant, eventId, leaseUntil, CancellationToken.None);
         }
 #pragma warning disable CA1031 // Best effort: if even this fails, the lease runs out and a later retry takes the event over.
         catch (Exception ex)
@@ -223,7 +234,11 @@ public sealed partial class SlackDispatcher
             : new SlackUserRef("pasted", null, shared?.AuthorName ?? "someone (pasted)");
         var result = await _useCases.TriageAsync(new IncomingRequest(
             tenant, Platform.Slack, ev.Channel!, ev.ThreadTs ?? ev.Ts, shared?.FromUrl,
-            requester.OrgOrPlatformId, requester.DisplayName, lead.Person!.Id, text), ct);
+            requester.OrgOrPlatformId, requester.DisplayName, lead.Person!.Id, text)
+        {
+            // A retry of this event (after a failure further on) returns the request stored the first time.
+            IdempotencyKey = dedupKey,
+        }, ct);
         var (fallback, blocks) = SlackRenderer.CardMessage(result.Card);
         await _outbox.PostAsync(tenant, new PostMessageWork { Channel = ev.Channel!, ThreadTs = threadTs, Text = fallback, Blocks = blocks }, dedupKey, ct);
     }

@@ -113,15 +113,16 @@ internal sealed class EventDeduplicator(Db db) : IEventDeduplicator
         }, ct);
     }
 
-    public Task CompleteAsync(string tenant, string eventId, DateTimeOffset at, CancellationToken ct = default) =>
+    // Both act only on the caller's own claim (its lease value), never on a later delivery's takeover.
+    public Task CompleteAsync(string tenant, string eventId, DateTimeOffset leaseUntil, DateTimeOffset at, CancellationToken ct = default) =>
         db.WriteStatementAsync((connection, tx, ct) => Db.ExecuteAsync(connection, tx,
-            "UPDATE processed_events SET lease_until = NULL, processed_at = @at WHERE tenant = @tenant AND event_id = @event", ct,
-            ("at", db.Ts(at)), ("tenant", tenant), ("event", eventId)), ct);
+            "UPDATE processed_events SET lease_until = NULL, processed_at = @at WHERE tenant = @tenant AND event_id = @event AND lease_until = @lease", ct,
+            ("at", db.Ts(at)), ("tenant", tenant), ("event", eventId), ("lease", db.Ts(leaseUntil))), ct);
 
-    public Task ReleaseAsync(string tenant, string eventId, CancellationToken ct = default) =>
+    public Task ReleaseAsync(string tenant, string eventId, DateTimeOffset leaseUntil, CancellationToken ct = default) =>
         db.WriteStatementAsync((connection, tx, ct) => Db.ExecuteAsync(connection, tx,
-            "DELETE FROM processed_events WHERE tenant = @tenant AND event_id = @event AND lease_until IS NOT NULL", ct,
-            ("tenant", tenant), ("event", eventId)), ct);
+            "DELETE FROM processed_events WHERE tenant = @tenant AND event_id = @event AND lease_until = @lease", ct,
+            ("tenant", tenant), ("event", eventId), ("lease", db.Ts(leaseUntil))), ct);
 
     public async Task<int> PurgeAsync(DateTimeOffset olderThanUtc, CancellationToken ct = default)
     {

@@ -127,33 +127,65 @@ public sealed class TeamsBot
         }
 
         var now = _time.GetUtcNow();
-        if (await dedup.TryClaimAsync(tenant, key, now, now + ActivityClaimLease, ct).ConfigureAwait(false) != EventClaim.Claimed)
+        var leaseUntil = now + ActivityClaimLease;
+        if (await dedup.TryClaimAsync(tenant, key, now, leaseUntil, ct).ConfigureAwait(false) != EventClaim.Claimed)
         {
             return false;
         }
 
+        var scope = new ClaimScope();
+        CurrentClaim.Value = scope;
         try
         {
             await work().ConfigureAwait(false);
         }
         catch
         {
-            try
-            {
-                await dedup.ReleaseAsync(tenant, key, CancellationToken.None).ConfigureAwait(false);
-            }
-#pragma warning disable CA1031 // Best effort: otherwise the lease runs out and a later delivery takes it over.
-            catch (Exception release)
-#pragma warning restore CA1031
-            {
-                _logger.LogWarning(release, "Could not release the claim {Key}; it is retried after its lease", key);
-            }
-
+            // Effects that must not happen twice (time logged, a request marked done) are committed: keep the claim
+            // (a redelivery is ignored; only the confirmation was lost). Otherwise give it back for the redelivery.
+            await SettleClaimAsync(dedup, tenant, key, leaseUntil, completed: scope.EffectsCommitted).ConfigureAwait(false);
             throw;
         }
 
-        await dedup.CompleteAsync(tenant, key, _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+        await SettleClaimAsync(dedup, tenant, key, leaseUntil, completed: true).ConfigureAwait(false);
         return true;
+    }
+
+    private async Task SettleClaimAsync(IEventDeduplicator dedup, string tenant, string key, DateTimeOffset leaseUntil, bool completed)
+    {
+        try
+        {
+            if (completed)
+            {
+                await dedup.CompleteAsync(tenant, key, leaseUntil, _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+            }
+            else
+            {
+                await dedup.ReleaseAsync(tenant, key, leaseUntil, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+#pragma warning disable CA1031 // Best effort: otherwise the lease runs out and a later delivery takes it over.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _logger.LogWarning(ex, "Could not settle the claim {Key}; it is retried after its lease", key);
+        }
+    }
+
+    /// <summary>Called after a use case whose effect must not be repeated has committed (see <see cref="OnceAsync"/>).</summary>
+    private static void EffectsCommitted()
+    {
+        if (CurrentClaim.Value is { } scope)
+        {
+            scope.EffectsCommitted = true;
+        }
+    }
+
+    private static readonly AsyncLocal<ClaimScope?> CurrentClaim = new();
+
+    private sealed class ClaimScope
+    {
+        public bool EffectsCommitted { get; set; }
     }
 
     private async Task HandleMessageAsync(Activity activity, string tenant, CancellationToken ct)
@@ -229,6 +261,7 @@ public sealed class TeamsBot
                     }
 
                     var result = await UseCases.LogTimeAsync(tenant, leadId, parts[0], null, parts.Length > 1 ? parts[1] : null, null, ct).ConfigureAwait(false);
+                    EffectsCommitted();
                     await ReplyAsync(activity, result.Confirmation, null, ct).ConfigureAwait(false);
                     break;
                 }
@@ -236,6 +269,7 @@ public sealed class TeamsBot
             case "done":
                 {
                     var result = await UseCases.MarkDoneAsync(tenant, leadId, null, ct).ConfigureAwait(false);
+                    EffectsCommitted();
                     await ReplyAsync(activity, result.Confirmation, null, ct).ConfigureAwait(false);
                     break;
                 }
@@ -293,7 +327,11 @@ public sealed class TeamsBot
             leadId,
             lead?.Name ?? activity.From?.Name ?? "someone",
             leadId,
-            text);
+            text)
+        {
+            // A redelivery of this message (after a failed reply) returns the request stored the first time.
+            IdempotencyKey = activity.Id is { Length: > 0 } id ? "msg:" + activity.Conversation!.Id + ":" + id : null,
+        };
         var result = await UseCases.TriageAsync(request, ct).ConfigureAwait(false);
         await ReplyAsync(activity, null, AdaptiveCards.Decision(result.Card, CardSurface.Conversation), ct).ConfigureAwait(false);
     }

@@ -43,6 +43,26 @@ public sealed class TriageUseCasesTests
     }
 
     [Fact]
+    public async Task TriageAsync_SameIdempotencyKeyTwice_ReturnsTheFirstRequestAndStoresOne()
+    {
+        var h = new UseCaseHarness();
+        var incoming = UseCaseHarness.Incoming(TeachCausal) with { IdempotencyKey = "evt:Ev1" };
+
+        var first = await h.UseCases.TriageAsync(incoming);
+        h.Time.Advance(TimeSpan.FromMinutes(1));
+        var again = await h.UseCases.TriageAsync(incoming);
+        var otherEvent = await h.UseCases.TriageAsync(incoming with { IdempotencyKey = "evt:Ev2" });
+        var noKey = await h.UseCases.TriageAsync(incoming with { IdempotencyKey = null });
+
+        Assert.Equal(first.Request.Id, again.Request.Id);
+        Assert.Equal(first.Request.ReceivedAt, again.Request.ReceivedAt);
+        Assert.NotEqual(first.Request.Id, otherEvent.Request.Id);
+        Assert.NotEqual(first.Request.Id, noKey.Request.Id);
+        var stored = await h.Requests.ListForLeadAsync(T, first.Request.LeadId, DateTimeOffset.MinValue.AddYears(1), DateTimeOffset.MaxValue.AddYears(-1));
+        Assert.Equal(3, stored.Count);
+    }
+
+    [Fact]
     public async Task TriageAsync_RequesterInOrg_UsesOrgName()
     {
         var h = new UseCaseHarness();
