@@ -47,6 +47,29 @@ public sealed class SqliteReadPoolTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Lease_DisposedTwice_GivesItsConnectionBackOnce()
+    {
+        var lease = await _db.OpenReadAsync(CancellationToken.None);
+        await lease.DisposeAsync();
+        await lease.DisposeAsync();
+
+        await using var a = await _db.OpenReadAsync(CancellationToken.None);
+        await using var b = await _db.OpenReadAsync(CancellationToken.None);
+        Assert.NotSame(a.Connection, b.Connection);
+    }
+
+    [Fact]
+    public async Task Dispose_WithALeaseOut_TheLeaseStillFinishesItsRead()
+    {
+        var lease = await _db.OpenReadAsync(CancellationToken.None);
+        await _db.DisposeAsync();
+
+        Assert.Equal(0L, await Db.ScalarAsync(lease.Connection, null, "SELECT COUNT(*) FROM items", CancellationToken.None));
+        await lease.DisposeAsync();
+        Assert.Equal(System.Data.ConnectionState.Closed, lease.Connection.State);
+    }
+
+    [Fact]
     public async Task KeptReaders_AfterReadsAndWrites_DoNotHoldTheWalBack()
     {
         for (var i = 0; i < 20; i++)

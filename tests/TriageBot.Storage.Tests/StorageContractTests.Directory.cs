@@ -84,6 +84,17 @@ public abstract partial class StorageContractTests
     }
 
     [ContractFact]
+    public async Task Events_PurgeMoreThanOneChunk_DeletesThemAll()
+    {
+        var count = Internal.Retention.ChunkSize * 2 + 500;
+        await Task.WhenAll(Enumerable.Range(0, count).Select(i => Storage.Events.TryMarkProcessedAsync("t1", "bulk-" + i, T0.AddDays(-10))));
+        await Storage.Events.TryMarkProcessedAsync("t1", "recent", T0);
+
+        Assert.Equal(count, await Storage.Events.PurgeAsync(T0.AddDays(-1)));
+        Assert.False(await Storage.Events.TryMarkProcessedAsync("t1", "recent", T0));
+    }
+
+    [ContractFact]
     public async Task Events_Purge_ForgetsOnlyOlderIds()
     {
         await Storage.Events.TryMarkProcessedAsync("t1", "old", T0.AddDays(-3));

@@ -124,9 +124,9 @@ internal sealed class EventDeduplicator(Db db) : IEventDeduplicator
             "DELETE FROM processed_events WHERE tenant = @tenant AND event_id = @event AND lease_until = @lease", ct,
             ("tenant", tenant), ("event", eventId), ("lease", db.Ts(leaseUntil))), ct);
 
-    public async Task<int> PurgeAsync(DateTimeOffset olderThanUtc, CancellationToken ct = default)
-    {
-        return await db.WriteStatementAsync((connection, tx, ct) => Db.ExecuteAsync(connection, tx,
-            "DELETE FROM processed_events WHERE processed_at < @before", ct, ("before", db.Ts(olderThanUtc))), ct);
-    }
+    public Task<int> PurgeAsync(DateTimeOffset olderThanUtc, CancellationToken ct = default) =>
+        Retention.DeleteInChunksAsync(db, (connection, tx, ct) => Db.ExecuteAsync(connection, tx,
+            "DELETE FROM processed_events WHERE (tenant, event_id) IN " +
+            "(SELECT tenant, event_id FROM processed_events WHERE processed_at < @before LIMIT @chunk)", ct,
+            ("before", db.Ts(olderThanUtc)), ("chunk", Retention.ChunkSize)), ct);
 }

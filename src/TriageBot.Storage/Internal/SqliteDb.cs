@@ -41,6 +41,7 @@ internal sealed class SqliteDb : Db
     private static readonly object Configured = new();
 
     private readonly string _connectionString;
+    private readonly string _writerConnectionString;
     private readonly SqliteWriteBatcher _writer;
     private readonly SqliteReadPool _readers;
 
@@ -73,7 +74,10 @@ internal sealed class SqliteDb : Db
         builder.DataSource = fullPath;
         FilePath = fullPath;
         _connectionString = builder.ToString();
-        _writer = new SqliteWriteBatcher(OpenAsync, BeginWriteAsync);
+        // The writer's connection lives for the process and is replaced after a failure: not pooled, so a broken
+        // handle is closed for good instead of going back to the pool (and to a reader).
+        _writerConnectionString = new SqliteConnectionStringBuilder(_connectionString) { Pooling = false }.ToString();
+        _writer = new SqliteWriteBatcher(OpenWriterAsync, BeginWriteAsync);
         _readers = new SqliteReadPool(OpenAsync);
     }
 
@@ -88,9 +92,13 @@ internal sealed class SqliteDb : Db
 
     public override string SkipLockedClause => string.Empty;
 
-    public override async ValueTask<DbConnection> OpenAsync(CancellationToken ct)
+    public override ValueTask<DbConnection> OpenAsync(CancellationToken ct) => OpenAsync(_connectionString, ct);
+
+    private ValueTask<DbConnection> OpenWriterAsync(CancellationToken ct) => OpenAsync(_writerConnectionString, ct);
+
+    private static async ValueTask<DbConnection> OpenAsync(string connectionString, CancellationToken ct)
     {
-        var connection = new SqliteConnection(_connectionString);
+        var connection = new SqliteConnection(connectionString);
         try
         {
             await connection.OpenAsync(ct);

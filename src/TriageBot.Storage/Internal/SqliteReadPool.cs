@@ -35,14 +35,16 @@ internal sealed class SqliteReadPool(Func<CancellationToken, ValueTask<DbConnect
     public async ValueTask DisposeAsync()
     {
         Interlocked.Exchange(ref _disposed, 1);
-        foreach (var (connection, cache) in _kept)
+        // Close the idle ones; a connection still lent out is closed when its lease gives it back (GiveBack).
+        while (_idle.TryTake(out var connection))
         {
-            cache.Dispose();
+            if (_kept.TryRemove(connection, out var cache))
+            {
+                cache.Dispose();
+            }
+
             await connection.DisposeAsync().ConfigureAwait(false);
         }
-
-        _kept.Clear();
-        _idle.Clear();
     }
 
     private void GiveBack(DbConnection connection)

@@ -99,8 +99,35 @@ internal sealed class SqliteWriteBatcher : IAsyncDisposable
 
     private async Task RunAsync()
     {
-        var reader = _channel.Reader;
         var batch = new List<WriteItem>(MaxBatch);
+        try
+        {
+            await LoopAsync(batch).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A bug here must not leave callers waiting forever: fail them and refuse new work.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _channel.Writer.TryComplete(ex);
+            foreach (var item in batch)
+            {
+                item.Fail(ex);
+            }
+
+            while (_channel.Reader.TryRead(out var queued))
+            {
+                queued.Fail(ex);
+            }
+        }
+        finally
+        {
+            await CloseConnectionQuietlyAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task LoopAsync(List<WriteItem> batch)
+    {
+        var reader = _channel.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             batch.Clear();
@@ -121,8 +148,6 @@ internal sealed class SqliteWriteBatcher : IAsyncDisposable
                 await CommitBatchAsync(batch).ConfigureAwait(false);
             }
         }
-
-        await CloseConnectionAsync().ConfigureAwait(false);
     }
 
     private async ValueTask<DbConnection> ConnectionAsync()
@@ -136,14 +161,25 @@ internal sealed class SqliteWriteBatcher : IAsyncDisposable
         return _connection;
     }
 
-    private async ValueTask CloseConnectionAsync()
+    private async ValueTask CloseConnectionQuietlyAsync()
     {
+        var connection = _connection;
+        _connection = null;
         _statements?.Dispose();
         _statements = null;
-        if (_connection is not null)
+        if (connection is null)
         {
-            await _connection.DisposeAsync().ConfigureAwait(false);
-            _connection = null;
+            return;
+        }
+
+        try
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Closing a broken connection may fail; the next batch opens a new one either way.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
         }
     }
 
@@ -187,8 +223,9 @@ internal sealed class SqliteWriteBatcher : IAsyncDisposable
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            // The connection may be unusable (I/O error, rolled-back transaction): the next batch opens a fresh one.
-            await CloseConnectionAsync().ConfigureAwait(false);
+            // The connection may be unusable (I/O error, rolled-back transaction): the next batch opens a fresh one
+            // (the writer's connections are not pooled, so this one is really closed, not handed to someone else).
+            await CloseConnectionQuietlyAsync().ConfigureAwait(false);
 
             // Nothing of this batch is committed. If the failure came before any work ran (open, BEGIN IMMEDIATE timed
             // out on another process's lock), every caller gets it. Otherwise retry each remaining item on its own.

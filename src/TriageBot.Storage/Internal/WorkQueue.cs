@@ -74,9 +74,10 @@ internal sealed class WorkQueue(Db db, TimeProvider time) : IWorkQueue
     }
 
     public Task<int> PurgeAsync(DateTimeOffset doneBefore, DateTimeOffset deadBefore, CancellationToken ct = default) =>
-        db.WriteStatementAsync((connection, tx, ct) => Db.ExecuteAsync(connection, tx,
-            "DELETE FROM work_items WHERE (state = 'done' AND updated_at < @done_before) OR (state = 'dead' AND updated_at < @dead_before)", ct,
-            ("done_before", db.Ts(doneBefore)), ("dead_before", db.Ts(deadBefore))), ct);
+        Retention.DeleteInChunksAsync(db, (connection, tx, ct) => Db.ExecuteAsync(connection, tx,
+            "DELETE FROM work_items WHERE id IN (SELECT id FROM work_items WHERE state IN ('done', 'dead') " +
+            "AND ((state = 'done' AND updated_at < @done_before) OR (state = 'dead' AND updated_at < @dead_before)) LIMIT @chunk)", ct,
+            ("done_before", db.Ts(doneBefore)), ("dead_before", db.Ts(deadBefore)), ("chunk", Retention.ChunkSize)), ct);
 
     public async Task<QueueStats> GetStatsAsync(CancellationToken ct = default)
     {
