@@ -254,9 +254,8 @@ public sealed partial class SlackDispatcher
     {
         var tenant = SlackTenants.For(command);
         var text = command.Text.Trim();
-        var space = text.IndexOfAny([' ', '\n', '\t']);
-        var verb = (space < 0 ? text : text[..space]).ToLowerInvariant();
-        var rest = space < 0 ? string.Empty : text[(space + 1)..].Trim();
+        var line = ChatCommandLine.Parse(text);
+        var (verb, rest) = (line.Verb, line.Rest);
 
         switch (verb)
         {
@@ -291,13 +290,12 @@ public sealed partial class SlackDispatcher
         {
             case "log":
                 {
-                    if (rest.Length == 0)
+                    if (line.LogArguments() is not { } log)
                     {
                         return Reply("How long?", SlackRenderer.Help("Say how long, e.g. `/triage log 45m pairing on the uplift model`."));
                     }
 
-                    var parts = rest.Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries);
-                    var logged = await _useCases.LogTimeAsync(tenant, leadId, parts[0], null, parts.Length > 1 ? parts[1] : null, null, ct);
+                    var logged = await _useCases.LogTimeAsync(tenant, leadId, log.Duration, null, log.Note, null, ct);
                     await RefreshHomeAsync(tenant, command.UserId, ct);
                     return Reply(logged.Confirmation);
                 }
@@ -314,7 +312,7 @@ public sealed partial class SlackDispatcher
                 return Reply("Building this week's digest — it arrives in your DM with TriageBot in a moment.");
             case "budget":
                 {
-                    if (!double.TryParse(rest.TrimEnd('h', 'H'), NumberStyles.Float, CultureInfo.InvariantCulture, out var hours))
+                    if (line.BudgetHours() is not { } hours)
                     {
                         return Reply("Budget in hours", SlackRenderer.Help("Give the weekly budget in hours, e.g. `/triage budget 6`."));
                     }

@@ -216,14 +216,13 @@ public sealed class TeamsBot
 
     private async Task RunCommandAsync(Activity activity, string tenant, Person? lead, string text, CancellationToken ct)
     {
-        var space = text.IndexOfAny([' ', '\n', '\t']);
-        var word = space < 0 ? text : text[..space];
-        var rest = space < 0 ? string.Empty : text[(space + 1)..].Trim();
+        var line = ChatCommandLine.Parse(text);
+        var (word, rest) = (line.Verb, line.Rest);
 
         if (!Commands.Contains(word))
         {
             // A single unknown word ("hi", "?") is not a request: answer with help rather than silence.
-            if (space < 0)
+            if (line.IsSingleWord)
             {
                 await ReplyAsync(activity, HelpText, null, ct).ConfigureAwait(false);
                 return;
@@ -234,7 +233,7 @@ public sealed class TeamsBot
         }
 
         var leadId = lead?.Id ?? activity.From?.AadObjectId ?? activity.From?.Id ?? "unknown";
-        switch (word.ToLowerInvariant())
+        switch (word)
         {
             case "help":
                 await ReplyAsync(activity, HelpText, null, ct).ConfigureAwait(false);
@@ -254,13 +253,12 @@ public sealed class TeamsBot
 
             case "log":
                 {
-                    var parts = rest.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-                    if (parts.Length == 0)
+                    if (line.LogArguments() is not { } log)
                     {
                         throw new TriageUserException("Say how long, e.g. \"log 45m pairing on the uplift model\".");
                     }
 
-                    var result = await UseCases.LogTimeAsync(tenant, leadId, parts[0], null, parts.Length > 1 ? parts[1] : null, null, ct).ConfigureAwait(false);
+                    var result = await UseCases.LogTimeAsync(tenant, leadId, log.Duration, null, log.Note, null, ct).ConfigureAwait(false);
                     EffectsCommitted();
                     await ReplyAsync(activity, result.Confirmation, null, ct).ConfigureAwait(false);
                     break;
@@ -276,7 +274,7 @@ public sealed class TeamsBot
 
             case "budget":
                 {
-                    if (!double.TryParse(rest.TrimEnd('h', 'H').Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var hours))
+                    if (line.BudgetHours() is not { } hours)
                     {
                         throw new TriageUserException("Say the weekly hours, e.g. \"budget 6\".");
                     }
