@@ -25,7 +25,7 @@ public sealed partial class SlackDispatcher
     /// <summary>How long a claim on an event blocks other deliveries of it (handling takes well under Slack's 3 s).</summary>
     internal static readonly TimeSpan EventClaimLease = TimeSpan.FromSeconds(30);
 
-    private readonly IEventDeduplicator _dedup;
+    private readonly EventOnce _eventOnce;
     private readonly SlackOutbox _outbox;
     private readonly SlackApiClient _api;
     private readonly SlackTokenProvider _tokens;
@@ -38,13 +38,14 @@ public sealed partial class SlackDispatcher
         SlackUserDirectory users, TimeProvider time, ILogger<SlackDispatcher> log)
     {
         _useCases = useCases;
-        _dedup = dedup;
         _outbox = outbox;
         _api = api;
         _tokens = tokens;
         _users = users;
         _time = time;
         _log = log;
+        _eventOnce = new EventOnce(dedup, time, EventClaimLease,
+            (eventId, ex) => _log.LogWarning(ex, "Could not settle the claim on Slack event {EventId}; its lease decides", eventId));
     }
 
     /// <summary>Handles one inbound request and returns the ack.</summary>
@@ -92,9 +93,20 @@ public sealed partial class SlackDispatcher
         // The claim is completed only once the reply is durably queued, and released on failure, so a delivery that
         // fails or dies half-way is processed by Slack's next retry instead of being swallowed as a duplicate.
         var eventId = envelope.EventId!;
-        var now = _time.GetUtcNow();
-        var leaseUntil = now + EventClaimLease;
-        switch (await _dedup.TryClaimAsync(tenant, eventId, now, leaseUntil, ct))
+        EventClaim outcome;
+        try
+        {
+            outcome = await _eventOnce.RunAsync(tenant, eventId, _ => HandleClaimedEventAsync(tenant, eventId, ev, ct), ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Not processed and the claim given back: answer 500 so Slack's retry (up to three) processes the event.
+            // Shutdown (cancellation) propagates and the endpoint answers 503.
+            _log.LogError(ex, "Handling Slack event {EventId} ({EventType}) failed; released for Slack's retry", eventId, ev.Type);
+            return new SlackAck(StatusCodes.Status500InternalServerError, Text: "The event could not be processed; please retry.");
+        }
+
+        switch (outcome)
         {
             case EventClaim.Done:
                 _log.LogInformation("Duplicate Slack event {EventId} ignored", eventId);
@@ -105,19 +117,22 @@ public sealed partial class SlackDispatcher
                 _log.LogInformation("Slack event {EventId} is already being handled; asking Slack to retry later", eventId);
                 return SlackAck.Client(StatusCodes.Status409Conflict, "This event is being processed.");
             default:
-                break;
+                return SlackAck.Ok;
         }
+    }
 
+    private async Task HandleClaimedEventAsync(string tenant, string eventId, SlackEvent ev, CancellationToken ct)
+    {
         try
         {
             switch (ev.Type)
             {
                 case "app_home_opened":
-                    await _outbox.PublishHomeAsync(tenant, ev.User!, "home:" + envelope.EventId, ct);
+                    await _outbox.PublishHomeAsync(tenant, ev.User!, "home:" + eventId, ct);
                     break;
                 case "message":
                 case "app_mention":
-                    await HandleMessageEventAsync(tenant, envelope, ev, ct);
+                    await HandleMessageEventAsync(tenant, eventId, ev, ct);
                     break;
                 default:
                     break;
@@ -128,46 +143,6 @@ public sealed partial class SlackDispatcher
             // The person's mistake (e.g. a request the engine cannot take): they get the explanation, once.
             var threadTs = ev.Type == "app_mention" ? ev.ThreadTs ?? ev.Ts : ev.ThreadTs;
             await _outbox.PostAsync(tenant, new PostMessageWork { Channel = ev.Channel, ThreadTs = threadTs, Text = SlackText.Escape(ex.Message) }, "evt:" + eventId, ct);
-        }
-        catch (Exception ex)
-        {
-            // Not processed: give the claim back so Slack's retry (it retries a failed delivery up to three times)
-            // processes the event. Shutdown (cancellation) takes the same path and answers 503.
-            await ReleaseClaimAsync(tenant, eventId, leaseUntil);
-            if (ex is OperationCanceledException)
-            {
-                throw;
-            }
-
-            _log.LogError(ex, "Handling Slack event {EventId} ({EventType}) failed; released for Slack's retry", eventId, ev.Type);
-            return new SlackAck(StatusCodes.Status500InternalServerError, Text: "The event could not be processed; please retry.");
-        }
-
-        try
-        {
-            await _dedup.CompleteAsync(tenant, eventId, leaseUntil, _time.GetUtcNow(), CancellationToken.None);
-        }
-#pragma warning disable CA1031 // The work is done and its reply queued: still ack. A retry after the lease finds the stored request (idempotent).
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            _log.LogWarning(ex, "Could not mark Slack event {EventId} processed; a retry after its lease is answered from the stored request", eventId);
-        }
-
-        return SlackAck.Ok;
-    }
-
-    private async Task ReleaseClaimAsync(string tenant, string eventId, DateTimeOffset leaseUntil)
-    {
-        try
-        {
-            await _dedup.ReleaseAsync(tenant, eventId, leaseUntil, CancellationToken.None);
-        }
-#pragma warning disable CA1031 // Best effort: if even this fails, the lease runs out and a later retry takes the event over.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            _log.LogWarning(ex, "Could not release the claim on Slack event {EventId}; it is retried after its lease", eventId);
         }
     }
 
@@ -203,13 +178,13 @@ public sealed partial class SlackDispatcher
         }
     }
 
-    private async Task HandleMessageEventAsync(string tenant, EventEnvelope envelope, SlackEvent ev, CancellationToken ct)
+    private async Task HandleMessageEventAsync(string tenant, string eventId, SlackEvent ev, CancellationToken ct)
     {
         var lead = await _users.ResolveAsync(tenant, ev.User!, ct);
         var shared = ev.Attachments?.FirstOrDefault(a => (a.IsShare == true || a.IsMsgUnfurl == true) && !string.IsNullOrWhiteSpace(a.Text));
         var text = shared?.Text ?? StripMentions(ev.Text ?? string.Empty);
         var threadTs = ev.Type == "app_mention" ? ev.ThreadTs ?? ev.Ts : ev.ThreadTs;
-        var dedupKey = "evt:" + envelope.EventId;
+        var dedupKey = "evt:" + eventId;
         if (string.IsNullOrWhiteSpace(text))
         {
             await _outbox.PostAsync(tenant, new PostMessageWork

@@ -126,67 +126,21 @@ public sealed class TeamsBot
             return true;
         }
 
-        var now = _time.GetUtcNow();
-        var leaseUntil = now + ActivityClaimLease;
-        if (await dedup.TryClaimAsync(tenant, key, now, leaseUntil, ct).ConfigureAwait(false) != EventClaim.Claimed)
+        var once = new EventOnce(dedup, _time, ActivityClaimLease,
+            (claimKey, ex) => _logger.LogWarning(ex, "Could not settle the claim {Key}; its lease decides", claimKey));
+        var outcome = await once.RunAsync(tenant, key, handle =>
         {
-            return false;
-        }
-
-        var scope = new ClaimScope();
-        CurrentClaim.Value = scope;
-        try
-        {
-            await work().ConfigureAwait(false);
-        }
-        catch
-        {
-            // Effects that must not happen twice (time logged, a request marked done) are committed: keep the claim
-            // (a redelivery is ignored; only the confirmation was lost). Otherwise give it back for the redelivery.
-            await SettleClaimAsync(dedup, tenant, key, leaseUntil, completed: scope.EffectsCommitted).ConfigureAwait(false);
-            throw;
-        }
-
-        await SettleClaimAsync(dedup, tenant, key, leaseUntil, completed: true).ConfigureAwait(false);
-        return true;
-    }
-
-    private async Task SettleClaimAsync(IEventDeduplicator dedup, string tenant, string key, DateTimeOffset leaseUntil, bool completed)
-    {
-        try
-        {
-            if (completed)
-            {
-                await dedup.CompleteAsync(tenant, key, leaseUntil, _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
-            }
-            else
-            {
-                await dedup.ReleaseAsync(tenant, key, leaseUntil, CancellationToken.None).ConfigureAwait(false);
-            }
-        }
-#pragma warning disable CA1031 // Best effort: otherwise the lease runs out and a later delivery takes it over.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            _logger.LogWarning(ex, "Could not settle the claim {Key}; it is retried after its lease", key);
-        }
+            // The commands below mark the claim once an effect that must not be repeated has committed.
+            CurrentClaim.Value = handle;
+            return work();
+        }, ct).ConfigureAwait(false);
+        return outcome == EventClaim.Claimed;
     }
 
     /// <summary>Called after a use case whose effect must not be repeated has committed (see <see cref="OnceAsync"/>).</summary>
-    private static void EffectsCommitted()
-    {
-        if (CurrentClaim.Value is { } scope)
-        {
-            scope.EffectsCommitted = true;
-        }
-    }
+    private static void EffectsCommitted() => CurrentClaim.Value?.EffectsCommitted();
 
-    private static readonly AsyncLocal<ClaimScope?> CurrentClaim = new();
-
-    private sealed class ClaimScope
-    {
-        public bool EffectsCommitted { get; set; }
-    }
+    private static readonly AsyncLocal<EventOnce.Handle?> CurrentClaim = new();
 
     private async Task HandleMessageAsync(Activity activity, string tenant, CancellationToken ct)
     {
