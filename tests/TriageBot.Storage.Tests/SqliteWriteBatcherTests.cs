@@ -9,25 +9,8 @@ namespace TriageBot.Storage.Tests;
 /// transaction falls back to one transaction per item, and disposal drains the queue. A "gate" item holds the writer
 /// busy so the following items are deterministically queued together into one batch.
 /// </summary>
-public sealed class SqliteWriteBatcherTests : IAsyncLifetime
+public sealed class SqliteWriteBatcherTests : SqliteItemsDatabase
 {
-    private readonly SqliteTestDatabase _database = new();
-    private SqliteDb _db = null!;
-
-    public async Task InitializeAsync()
-    {
-        _db = new SqliteDb(_database.Options.ConnectionString!);
-        await _db.EnableWalAsync(CancellationToken.None);
-        await using var connection = await _db.OpenAsync(CancellationToken.None);
-        await Db.ExecuteAsync(connection, null, "CREATE TABLE items (id INTEGER NOT NULL PRIMARY KEY, note TEXT NOT NULL)", CancellationToken.None);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _db.DisposeAsync();
-        await _database.DisposeAsync();
-    }
-
     [Fact]
     public async Task WriteAsync_ManyConcurrentCallers_AllCommittedInFewBatches()
     {
@@ -39,7 +22,7 @@ public sealed class SqliteWriteBatcherTests : IAsyncLifetime
 
         Assert.Equal(200, await CountAsync());
         // The gate's own batch, then the 200 queued items in one batch of at most MaxBatch (256).
-        Assert.InRange(_db.Writer.BatchesCommitted, 2, 3);
+        Assert.InRange(Sqlite.Writer.BatchesCommitted, 2, 3);
     }
 
     [Fact]
@@ -56,7 +39,7 @@ public sealed class SqliteWriteBatcherTests : IAsyncLifetime
     {
         var gate = await HoldWriterAsync();
         var first = InsertAsync(1);
-        var bad = _db.WriteAsync<int>(async (connection, tx, ct) =>
+        var bad = Sqlite.WriteAsync<int>(async (connection, tx, ct) =>
         {
             await Db.ExecuteAsync(connection, tx, "INSERT INTO items (id, note) VALUES (2, 'half-done')", ct);
             throw new InvalidOperationException("item 2 is broken");
@@ -81,7 +64,7 @@ public sealed class SqliteWriteBatcherTests : IAsyncLifetime
         var gate = await HoldWriterAsync();
         var first = InsertAsync(1);
         // Ends the shared transaction behind the batcher's back: the savepoint is gone, so the batch cannot commit.
-        var rogue = _db.WriteAsync<int>(async (connection, tx, ct) =>
+        var rogue = Sqlite.WriteAsync<int>(async (connection, tx, ct) =>
         {
             await Db.ExecuteAsync(connection, tx, "ROLLBACK", ct);
             throw new InvalidOperationException("rogue");
@@ -120,7 +103,7 @@ public sealed class SqliteWriteBatcherTests : IAsyncLifetime
         var gate = await HoldWriterAsync();
         var writes = Enumerable.Range(1, 50).Select(i => InsertAsync(i)).ToList();
 
-        var disposing = _db.Writer.DisposeAsync().AsTask();
+        var disposing = Sqlite.Writer.DisposeAsync().AsTask();
         gate.SetResult();
         await disposing;
 
@@ -134,7 +117,7 @@ public sealed class SqliteWriteBatcherTests : IAsyncLifetime
     public async Task WriteStatementAsync_OnSqlite_RunsThroughTheWriterWithATransaction()
     {
         DbTransaction? seen = null;
-        var changed = await _db.WriteStatementAsync((connection, tx, ct) =>
+        var changed = await Sqlite.WriteStatementAsync((connection, tx, ct) =>
         {
             seen = tx;
             return Db.ExecuteAsync(connection, tx, "INSERT INTO items (id, note) VALUES (1, 'x')", ct);
@@ -142,7 +125,7 @@ public sealed class SqliteWriteBatcherTests : IAsyncLifetime
 
         Assert.Equal(1, changed);
         Assert.NotNull(seen);
-        Assert.Equal(1, _db.Writer.BatchesCommitted);
+        Assert.Equal(1, Sqlite.Writer.BatchesCommitted);
     }
 
     /// <summary>Queues an item that blocks the writer until the returned source is completed.</summary>
@@ -150,7 +133,7 @@ public sealed class SqliteWriteBatcherTests : IAsyncLifetime
     {
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _ = _db.WriteAsync(async (connection, tx, ct) =>
+        _ = Sqlite.WriteAsync(async (connection, tx, ct) =>
         {
             started.SetResult();
             await release.Task;
@@ -161,18 +144,18 @@ public sealed class SqliteWriteBatcherTests : IAsyncLifetime
     }
 
     private Task<int> InsertAsync(int id, CancellationToken ct = default) =>
-        _db.WriteAsync((connection, tx, token) =>
+        Sqlite.WriteAsync((connection, tx, token) =>
             Db.ExecuteAsync(connection, tx, "INSERT INTO items (id, note) VALUES (@id, 'n')", token, ("id", id)), ct);
 
     private async Task<long> CountAsync()
     {
-        await using var connection = await _db.OpenAsync(CancellationToken.None);
+        await using var connection = await Sqlite.OpenAsync(CancellationToken.None);
         return (long)(await Db.ScalarAsync(connection, null, "SELECT COUNT(*) FROM items", CancellationToken.None))!;
     }
 
     private async Task<int[]> IdsAsync()
     {
-        await using var connection = await _db.OpenAsync(CancellationToken.None);
+        await using var connection = await Sqlite.OpenAsync(CancellationToken.None);
         var ids = await Db.QueryAsync(connection, null, "SELECT id FROM items ORDER BY id", r => r.GetInt32(0), CancellationToken.None);
         return [.. ids];
     }
