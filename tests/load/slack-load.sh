@@ -14,6 +14,7 @@ conns=${2:-32}
 secret="load-test-signing-secret"
 tb_port=5090
 bolt_port=5091
+bare_port=5092
 work=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
@@ -24,6 +25,7 @@ command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2
 
 echo "building TriageBot (Release)…"
 dotnet publish src/TriageBot.Host -c Release -o "$work/host" --nologo -v quiet >/dev/null
+dotnet publish tests/load/baseline -c Release -o "$work/baseline" --nologo -v quiet >/dev/null
 
 # TriageBot: HTTP mode, SQLite in a temp dir, sample org; Slack API pointed at a closed loopback port
 # (a slash command is answered in the HTTP response; nothing here needs the Web API).
@@ -41,10 +43,15 @@ dotnet publish src/TriageBot.Host -c Release -o "$work/host" --nologo -v quiet >
 pids+=($!)
 (cd tests/load/bolt && SLACK_SIGNING_SECRET=$secret PORT=$bolt_port exec node app.js >"$work/bolt.log" 2>&1) &
 pids+=($!)
+# The machine's ceiling: a bare ASP.NET Core endpoint that only verifies the signature and parses the form (TriageBot's
+# own protocol code), as in the issue's orientation figures. Whatever TriageBot does on top costs throughput from here.
+(SLACK_SIGNING_SECRET=$secret exec dotnet "$work/baseline/TriageBot.LoadBaseline.dll" --urls "http://127.0.0.1:$bare_port" >"$work/baseline.log" 2>&1) &
+pids+=($!)
 
 wait_up() { for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$1$2" && return 0; sleep 0.2; done; echo "server on :$1 did not start" >&2; cat "$work"/*.log >&2; exit 1; }
 wait_up $tb_port /healthz
 wait_up $bolt_port /
+for _ in $(seq 1 100); do curl -s -o /dev/null -X POST "http://127.0.0.1:$bare_port/slack/events" && break; sleep 0.2; done
 
 ts=$(date +%s)
 # Slack lead "ana" (see deploy/sample/org.yaml) asks about a causal-inference design: a full triage.
@@ -64,8 +71,10 @@ run() { # name port
 }
 echo "warm-up…"; wrk -t2 -c"$conns" -d10s -s tests/load/signed-post.lua "http://127.0.0.1:$tb_port/slack/events" >/dev/null
 wrk -t2 -c"$conns" -d5s -s tests/load/signed-post.lua "http://127.0.0.1:$bolt_port/slack/events" >/dev/null
+wrk -t2 -c"$conns" -d5s -s tests/load/signed-post.lua "http://127.0.0.1:$bare_port/slack/events" >/dev/null
 tb=$(run triagebot $tb_port)
 bolt=$(run bolt $bolt_port)
+bare=$(run bare-aspnetcore $bare_port)
 # For context: the same signed command with `/triage help`, which TriageBot answers without the engine or the store
 # (the cost of the HTTP pipeline, signature check, parsing and a Block Kit answer alone).
 help_body=$(printf '%s' "$body" | sed 's/&text=[^&]*&/\&text=help\&/')
@@ -74,6 +83,8 @@ help=$(LOAD_BODY="$help_body" LOAD_SIGNATURE="$help_sig" run triagebot-help $tb_
 echo "$tb"
 echo "$bolt"
 echo "$help"
-tb_rps=$(echo "$tb" | sed 's/.*rps=\([0-9.]*\).*/\1/'); bolt_rps=$(echo "$bolt" | sed 's/.*rps=\([0-9.]*\).*/\1/')
-echo "throughput ratio triagebot/bolt: $(awk -v a="$tb_rps" -v b="$bolt_rps" 'BEGIN{printf "%.1f", a/b}')x"
+echo "$bare"
+rps() { echo "$1" | sed 's/.*rps=\([0-9.]*\).*/\1/'; }
+ratio() { awk -v a="$(rps "$1")" -v b="$(rps "$bolt")" 'BEGIN{printf "%.1f", a/b}'; }
+echo "throughput ratio triagebot/bolt: $(ratio "$tb")x (help: $(ratio "$help")x; bare verify+parse endpoint, the ceiling: $(ratio "$bare")x)"
 echo "requests stored by TriageBot: $before before the runs, $(count_stored) after (warm-up + measured run)"
