@@ -97,6 +97,22 @@ public class BlockKitTests
     }
 
     [Fact]
+    public void Home_BuilderAllowsMoreThanAView_Keeps100AndSaysHowManyAreLeftOut()
+    {
+        var b = new BlockBuilder(maxBlocks: 500);
+        for (var i = 0; i < 150; i++)
+        {
+            b.Section(Md.Trusted($"block {i}"));
+        }
+
+        var blocks = (JsonArray)Views.Home(b)["blocks"]!;
+
+        Assert.Equal(BlockLimits.ViewBlocks, blocks.Count);
+        Assert.Equal("block 98", (string)blocks[98]!["text"]!["text"]!);
+        Assert.Equal("…51 more not shown.", (string)blocks[99]!["elements"]![0]!["text"]!);
+    }
+
+    [Fact]
     public void Modal_PrivateMetadataOverLimit_Refused()
     {
         Assert.Throws<ArgumentException>(() => Views.Modal("cb", "t", new BlockBuilder(), privateMetadata: new string('m', 3001)));

@@ -276,12 +276,11 @@ public static class Views
             return built;
         }
 
-        var copy = new BlockBuilder(BlockLimits.ViewBlocks);
         var result = new JsonArray([.. built.Take(BlockLimits.ViewBlocks - 1).Select(b => b!.DeepClone())]);
         result.Add(new JsonObject
         {
             ["type"] = "context",
-            ["elements"] = new JsonArray(Element.Mrkdwn(Md.Trusted($"…{built.Count - copy.MaxBlocks + 1} more not shown."), BlockLimits.SectionText)),
+            ["elements"] = new JsonArray(Element.Mrkdwn(Md.Trusted($"…{built.Count - BlockLimits.ViewBlocks + 1} more not shown."), BlockLimits.SectionText)),
         });
         return result;
     }
