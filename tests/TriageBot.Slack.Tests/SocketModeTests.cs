@@ -142,9 +142,17 @@ public sealed class SocketModeTests
     {
         public ConcurrentQueue<SlackInbound> Seen { get; } = new();
 
+        /// <summary>When set, decides the answer (the dispatcher's status) instead of the defaults below.</summary>
+        public Func<SlackInbound, SlackAck?>? Answer { get; set; }
+
         public Task<SlackAck> HandleAsync(SlackInbound inbound, CancellationToken ct)
         {
             Seen.Enqueue(inbound);
+            if (Answer?.Invoke(inbound) is { } answer)
+            {
+                return Task.FromResult(answer);
+            }
+
             return Task.FromResult(inbound is SlashCommandInbound
                 ? SlackAck.WithJson(new JsonObject { ["response_type"] = "ephemeral", ["text"] = "triaged" })
                 : SlackAck.Ok);
@@ -249,6 +257,40 @@ public sealed class SocketModeTests
         await service.StopAsync(CancellationToken.None);
         Assert.Equal(0, service.OpenConnections);
         await Until(() => fake.Connections[2].Closed, "clean close on shutdown");
+    }
+
+    [Theory]
+    [InlineData(500)]
+    [InlineData(409)]
+    public async Task SocketMode_HandlerAsksForRetry_EnvelopeLeftUnackedThenRedeliveryAcked(int status)
+    {
+        await using var fake = new FakeSocketSlack();
+        var (service, handler, provider) = Create(fake, connections: 1);
+        await using var _ = provider;
+        var failures = 0;
+        handler.Answer = inbound => inbound is EventCallbackInbound && Interlocked.Increment(ref failures) == 1 ? SlackAck.Client(status, "not now") : null;
+        await service.StartAsync(CancellationToken.None);
+        await Until(() => service.OpenConnections == 1, "one open connection");
+        var conn = fake.Connections[1];
+        const string Event = """
+            {"envelope_id":"ENV","type":"events_api","accepts_response_payload":false,"retry_attempt":RETRY,
+             "payload":{"type":"event_callback","team_id":"T1","event_id":"Ev9","event":{"type":"app_home_opened","user":"U1","tab":"home"}}}
+            """;
+
+        // First delivery: the handler fails (or the event is held elsewhere), so no ack goes back.
+        await conn.Send(Event.Replace("ENV", "env-a", StringComparison.Ordinal).Replace("RETRY", "0", StringComparison.Ordinal));
+        await Until(() => handler.Seen.Count == 1, "the first delivery handled");
+        // A later envelope on the same socket is acked, and the failed one still is not.
+        await conn.Send("""{"envelope_id":"env-b","type":"slash_commands","accepts_response_payload":true,"payload":{"team_id":"T1","channel_id":"C1","user_id":"U1","command":"/triage","text":"help","trigger_id":"1.2.3"}}""");
+        await Until(() => conn.Received.Any(m => m.Contains("env-b", StringComparison.Ordinal)), "the second envelope's ack");
+        await Task.Delay(100);
+        Assert.DoesNotContain(conn.Received, m => m.Contains("env-a", StringComparison.Ordinal));
+
+        // Slack's redelivery (same event, new envelope id) is handled and acked.
+        await conn.Send(Event.Replace("ENV", "env-a2", StringComparison.Ordinal).Replace("RETRY", "1", StringComparison.Ordinal));
+        await Until(() => conn.Received.Any(m => m.Contains("env-a2", StringComparison.Ordinal)), "the redelivery's ack");
+        Assert.Equal(2, handler.Seen.Count(i => i is EventCallbackInbound));
+        await service.StopAsync(CancellationToken.None);
     }
 
     [Fact]

@@ -286,6 +286,9 @@ public sealed class SocketModeService : BackgroundService
             _ = Task.Run(() => HandleEnvelopeAsync(message, ct), CancellationToken.None);
         }
 
+        // The statuses for which the HTTP endpoint asks Slack to retry: a failure (released claim) or an event still held by another delivery.
+        private static bool IsRetryable(int status) => status >= 500 || status == Microsoft.AspNetCore.Http.StatusCodes.Status409Conflict;
+
         private async Task HandleEnvelopeAsync(SocketMessage envelope, CancellationToken ct)
         {
             System.Text.Json.Nodes.JsonNode? payload = null;
@@ -295,6 +298,15 @@ public sealed class SocketModeService : BackgroundService
                 {
                     var inbound = SlackInboundParser.ParseSocketPayload(envelope.Type!, raw);
                     var ack = await owner._handler.HandleAsync(inbound, ct);
+                    if (IsRetryable(ack.Status))
+                    {
+                        // Over HTTP this status makes Slack retry; over a socket only an envelope left unacknowledged is
+                        // delivered again (with retry_attempt), so do not ack it.
+                        owner._log.LogWarning("Socket Mode envelope {EnvelopeId} ({Type}) not handled ({Status}); left unacknowledged so Slack delivers it again",
+                            envelope.EnvelopeId, envelope.Type, ack.Status);
+                        return;
+                    }
+
                     if (envelope.AcceptsResponsePayload && ack.Status == 200)
                     {
                         payload = ack.Json;
@@ -303,11 +315,13 @@ public sealed class SocketModeService : BackgroundService
             }
             catch (SlackPayloadException ex)
             {
+                // Malformed: a redelivery would be just as malformed, so it is acked (and dropped).
                 owner._log.LogInformation("Malformed Socket Mode payload: {Reason}", ex.Message);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                owner._log.LogError(ex, "Handling a Socket Mode envelope failed");
+                owner._log.LogError(ex, "Handling Socket Mode envelope {EnvelopeId} failed; left unacknowledged so Slack delivers it again", envelope.EnvelopeId);
+                return;
             }
 
             var bytes = JsonSerializer.SerializeToUtf8Bytes(new SocketAck { EnvelopeId = envelope.EnvelopeId!, Payload = payload }, SlackJsonContext.Default.SocketAck);
