@@ -43,7 +43,8 @@ public sealed class CardActionTests : IDisposable
              "message":{"type":"message","text":"hey, quick thing about the stuff from yesterday?","user":"U01DANI","ts":"1700000000.000300","thread_ts":"1700000000.000100"}}
             """;
         Assert.Equal(HttpStatusCode.OK, (await app.PostInteractionAsync(client, shortcut)).StatusCode);
-        var view = FakeSlack.Json(Assert.Single(_slack.Calls("views.open")))["view"]!;
+        Assert.Single(_slack.Calls("views.open"));
+        var view = FakeSlack.Json(Assert.Single(_slack.Calls("views.update")))["view"]!;
         var metadata = (string)view["private_metadata"]!;
         var requestId = Guid.Parse((string)JsonNode.Parse(metadata)!["request_id"]!);
         var selects = view["blocks"]!.AsArray().Where(b => b!["accessory"] is not null).Select(b => b!["accessory"]!).ToList();
@@ -54,7 +55,8 @@ public sealed class CardActionTests : IDisposable
         // Override an answer: the modal is updated in place with the recomputed decision (a new version).
         var overrideAction = "{\"type\":\"static_select\",\"action_id\":\"tb_override_skill\",\"block_id\":\"b1\",\"selected_option\":" + yes.ToJsonString() + ",\"action_ts\":\"1.1\"}";
         Assert.Equal(HttpStatusCode.OK, (await app.PostInteractionAsync(client, Action("{\"type\":\"view\",\"view_id\":\"V1\"}", ModalView(metadata), overrideAction))).StatusCode);
-        var update = FakeSlack.Json(Assert.Single(_slack.Calls("views.update")));
+        Assert.Equal(2, _slack.Calls("views.update").Count);
+        var update = FakeSlack.Json(_slack.Calls("views.update")[1]);
         Assert.Equal("V1", (string)update["view_id"]!);
         Assert.Equal("h1", (string)update["hash"]!);
         Assert.Contains("v2", update["view"]!.ToJsonString(), StringComparison.Ordinal);
@@ -72,7 +74,7 @@ public sealed class CardActionTests : IDisposable
         var state = """{"tb_estimate":{"estimate":{"type":"plain_text_input","value":"45m"}}}""";
         var take = "{\"type\":\"button\",\"action_id\":\"tb_take\",\"block_id\":\"tb_actions\",\"value\":\"" + requestId + "\",\"action_ts\":\"1.3\"}";
         Assert.Equal(HttpStatusCode.OK, (await app.PostInteractionAsync(client, Action("{\"type\":\"view\",\"view_id\":\"V1\"}", ModalView(metadata, state), take))).StatusCode);
-        Assert.Equal(3, _slack.Calls("views.update").Count);
+        Assert.Equal(4, _slack.Calls("views.update").Count);
         Assert.Equal(RequestStatus.Taken, (await app.Service<IRequestStore>().GetAsync(Tenant, requestId))!.Status);
         var entries = await app.Service<ITimeLedger>().ListForLeadAsync(Tenant, "ana", DateTimeOffset.MinValue.AddYears(1), DateTimeOffset.MaxValue.AddYears(-1));
         Assert.Contains(entries, e => e.IsEstimate && e.Minutes == 45 && e.RequestId == requestId);

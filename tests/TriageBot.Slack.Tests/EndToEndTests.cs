@@ -54,12 +54,17 @@ public sealed class EndToEndTests : IDisposable
         var response = await app.PostInteractionAsync(client, Shortcut("How do I deploy my churn model to production with the feature store?"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
-        // views.open happened inside the request, with the decision.
+        // Inside the request: views.open at once (trigger ids expire in 3 s) with a placeholder, then views.update of
+        // that view, with its hash, to the decision.
         var open = Assert.Single(_slack.Calls("views.open"));
         var openBody = FakeSlack.Json(open);
         Assert.Equal("Bearer xoxb-e2e", open.RequestMessage.Headers!["Authorization"].Single());
         Assert.Equal("111.222.trigger", (string)openBody["trigger_id"]!);
-        var view = openBody["view"]!.AsObject();
+        Assert.Contains("Triaging", openBody["view"]!.ToJsonString(), StringComparison.Ordinal);
+        var filled = FakeSlack.Json(Assert.Single(_slack.Calls("views.update")));
+        Assert.Equal("V1", (string)filled["view_id"]!);
+        Assert.Equal("h1", (string)filled["hash"]!);
+        var view = filled["view"]!.AsObject();
         Assert.Equal("tb_triage", (string)view["callback_id"]!);
         var blocks = view["blocks"]!.AsArray();
         Assert.Equal("header", (string)blocks.First(b => (string)b!["type"]! == "header")!["type"]!);
@@ -224,6 +229,25 @@ public sealed class EndToEndTests : IDisposable
         await WaitForQueueDrainAsync(second);
         Assert.Single(_slack.Posts("D0ANA"));
         Assert.Single(await second.Service<IRequestStore>().ListForLeadAsync(Tenant, "ana", DateTimeOffset.MinValue.AddYears(1), DateTimeOffset.MaxValue.AddYears(-1)), r => r.Id == requestId);
+    }
+
+    [Fact]
+    public async Task Shortcut_ByNonLeadOrOnEmptyMessage_ModalOpensAtOnceThenSaysWhoToAskOrWhy()
+    {
+        await using var app = Start();
+        using var client = app.CreateClient();
+
+        // Dani is not a Lead: the modal (opened first) is filled with who to ask; nothing is stored.
+        Assert.Equal(HttpStatusCode.OK, (await app.PostInteractionAsync(client, Shortcut("How do I get access to the events table?", requester: "U01ANA", lead: "U01DANI"))).StatusCode);
+        Assert.Single(_slack.Calls("views.open"));
+        var who = FakeSlack.Json(Assert.Single(_slack.Calls("views.update")))["view"]!.ToJsonString();
+        Assert.Contains("not set up as a Lead", who, StringComparison.Ordinal);
+        Assert.Empty(await app.Service<IRequestStore>().ListForLeadAsync(Tenant, "dani", DateTimeOffset.MinValue.AddYears(1), DateTimeOffset.MaxValue.AddYears(-1)));
+
+        // A message with no text (an image alone): said so in the modal.
+        Assert.Equal(HttpStatusCode.OK, (await app.PostInteractionAsync(client, Shortcut("  "))).StatusCode);
+        Assert.Equal(2, _slack.Calls("views.open").Count);
+        Assert.Contains("no text I can triage", FakeSlack.Json(_slack.Calls("views.update")[1])["view"]!.ToJsonString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -344,21 +344,53 @@ public sealed partial class SlackDispatcher
             return SlackAck.Client(400, "The shortcut payload has no trigger_id, message or channel.");
         }
 
-        var message = payload.Message;
-        var shared = message.Attachments?.FirstOrDefault(a => (a.IsShare == true || a.IsMsgUnfurl == true) && !string.IsNullOrWhiteSpace(a.Text));
-        var text = (string.IsNullOrWhiteSpace(message.Text) ? shared?.Text : message.Text) ?? string.Empty;
-        var lead = await _users.ResolveAsync(tenant, payload.User!.Id!, ct);
-        if (string.IsNullOrWhiteSpace(text))
+        // trigger_id expires 3 s after the click, and resolving users (users.info) or a rate-limited Web API can take
+        // longer: open the modal first with a placeholder, then fill it in with views.update (Slack's documented pattern).
+        var token = await RequireTokenAsync(tenant, ct);
+        var opened = await _api.OpenViewAsync(token, new ViewsOpenRequest
         {
-            await OpenViewAsync(tenant, payload.TriggerId, SlackRenderer.InfoModal("TriageBot", new BlockBuilder().Section(Md.Trusted("That message has no text I can triage."))), ct);
-            return SlackAck.Ok;
+            TriggerId = payload.TriggerId,
+            View = SlackRenderer.InfoModal("TriageBot", new BlockBuilder().Section(Md.Trusted(":hourglass_flowing_sand: Triaging this request…"))),
+        }, ct);
+
+        JsonObject view;
+        try
+        {
+            view = await ShortcutViewAsync(tenant, payload, payload.Message, payload.Channel.Id, ct);
+        }
+        catch (TriageUserException ex)
+        {
+            view = SlackRenderer.InfoModal("TriageBot", new BlockBuilder().Section(Md.Trusted(":warning: ") + Md.Text(ex.Message)));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _log.LogError(ex, "Triaging a message from the shortcut failed");
+            view = SlackRenderer.InfoModal("TriageBot", new BlockBuilder().Section(Md.Trusted(":warning: Something went wrong on my side. Please try again in a minute.")));
         }
 
+        if (opened.View?.Id is { } viewId)
+        {
+            await _api.UpdateViewAsync(token, new ViewsUpdateRequest { ViewId = viewId, Hash = opened.View.Hash, View = view }, ct);
+        }
+
+        return SlackAck.Ok;
+    }
+
+    /// <summary>What the shortcut's modal shows: the decision for a Lead, who to ask for anyone else.</summary>
+    private async Task<JsonObject> ShortcutViewAsync(string tenant, InteractionPayload payload, InteractionMessage message, string channel, CancellationToken ct)
+    {
+        var shared = message.Attachments?.FirstOrDefault(a => (a.IsShare == true || a.IsMsgUnfurl == true) && !string.IsNullOrWhiteSpace(a.Text));
+        var text = (string.IsNullOrWhiteSpace(message.Text) ? shared?.Text : message.Text) ?? string.Empty;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return SlackRenderer.InfoModal("TriageBot", new BlockBuilder().Section(Md.Trusted("That message has no text I can triage.")));
+        }
+
+        var lead = await _users.ResolveAsync(tenant, payload.User!.Id!, ct);
         if (!_users.IsLead(lead.Person))
         {
             var who = await _useCases.WhoAsync(tenant, lead.OrgOrPlatformId, text, ct);
-            await OpenViewAsync(tenant, payload.TriggerId, SlackRenderer.InfoModal("Who to ask", SlackRenderer.Who(who, "You're not set up as a Lead, so here is who to ask:")), ct);
-            return SlackAck.Ok;
+            return SlackRenderer.InfoModal("Who to ask", SlackRenderer.Who(who, "You're not set up as a Lead, so here is who to ask:"));
         }
 
         var requester = message.User is { Length: > 0 } author
@@ -366,11 +398,9 @@ public sealed partial class SlackDispatcher
             : new SlackUserRef("unknown", null, "someone");
         var threadTs = message.ThreadTs ?? message.Ts;
         var result = await _useCases.TriageAsync(new IncomingRequest(
-            tenant, Platform.Slack, payload.Channel.Id, threadTs, null, requester.OrgOrPlatformId, requester.DisplayName, lead.Person!.Id, text), ct);
-        var context = new ModalContext { RequestId = result.Request.Id, Channel = payload.Channel.Id, ThreadTs = threadTs, RequesterUserId = message.User };
-        // trigger_id expires in 3 s: the decision is already computed, so the modal opens with it straight away.
-        await OpenViewAsync(tenant, payload.TriggerId, SlackRenderer.CardModal(result.Card, context), ct);
-        return SlackAck.Ok;
+            tenant, Platform.Slack, channel, threadTs, null, requester.OrgOrPlatformId, requester.DisplayName, lead.Person!.Id, text), ct);
+        var context = new ModalContext { RequestId = result.Request.Id, Channel = channel, ThreadTs = threadTs, RequesterUserId = message.User };
+        return SlackRenderer.CardModal(result.Card, context);
     }
 
     private async Task<SlackAck> BlockActionsAsync(string tenant, InteractionPayload payload, CancellationToken ct)
