@@ -53,6 +53,10 @@ public class MetricsTests
         Assert.Contains("triagebot_queue_depth", metrics, StringComparison.Ordinal);
         Assert.Contains("triagebot_queue_oldest_age_seconds", metrics, StringComparison.Ordinal);
         Assert.Contains("triagebot_ack_duration", metrics, StringComparison.Ordinal);
+
+        // The single writer's histograms use buckets that fit seconds and item counts (the triage above was one batch).
+        Assert.Contains("triagebot_storage_write_batch_duration_seconds_bucket{otel_scope_name=\"TriageBot.Storage\",le=\"0.001\"}", metrics, StringComparison.Ordinal);
+        Assert.Contains("triagebot_storage_write_batch_size_bucket{otel_scope_name=\"TriageBot.Storage\",le=\"256\"}", metrics, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -39,10 +39,14 @@ internal sealed class SqliteWriteBatcher : IAsyncDisposable
     // Process-wide meter (the host exports every "TriageBot.*" meter): batch sizes and commit times tell an operator
     // whether the single writer is the bottleneck.
     private static readonly Meter Meter = new("TriageBot.Storage");
-    private static readonly Histogram<int> BatchSize = Meter.CreateHistogram<int>(
-        "triagebot.storage.write_batch.size", "{item}", "Items committed together by the SQLite single writer.");
-    private static readonly Histogram<double> BatchDuration = Meter.CreateHistogram<double>(
-        "triagebot.storage.write_batch.duration", "s", "Time from BEGIN IMMEDIATE to COMMIT of one SQLite write batch.");
+    // Buckets that fit the values: 1–256 items, and commits from 50 µs to seconds (the exporter's default buckets are
+    // meant for milliseconds and would put every commit in the first one).
+    private static readonly Histogram<int> BatchSize = Meter.CreateHistogram(
+        "triagebot.storage.write_batch.size", "{item}", "Items committed together by the SQLite single writer.", tags: null,
+        new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256] });
+    private static readonly Histogram<double> BatchDuration = Meter.CreateHistogram(
+        "triagebot.storage.write_batch.duration", "s", "Time from BEGIN IMMEDIATE to COMMIT of one SQLite write batch.", tags: null,
+        new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] });
 
     private readonly Func<CancellationToken, ValueTask<DbConnection>> _open;
     private readonly Func<DbConnection, CancellationToken, ValueTask<DbTransaction>> _begin;
