@@ -343,6 +343,24 @@ public sealed class EndToEndTests : IClassFixture<TeamsAppFactory>
         Assert.True(stored!.Blocked);
     }
 
+    [Fact]
+    public async Task InstallationRemove_FromATeam_DoesNotBlockTheRemoversOwnChat()
+    {
+        _app.ConnectorAcceptsEverything();
+        var add = _app.Activity("installationUpdate-add.json");
+        add["from"]!["aadObjectId"] = "00000000-0000-0000-0000-0000000000ab";
+        Assert.Equal(HttpStatusCode.OK, (await _app.PostActivityAsync(_client, add)).StatusCode);
+        var remove = _app.Activity("installationUpdate-remove.json");
+        remove["id"] = "f:remove-from-team";
+        remove["from"]!["aadObjectId"] = "00000000-0000-0000-0000-0000000000ab";
+        remove["conversation"]!["conversationType"] = "channel";
+        remove["conversation"]!["id"] = "19:4a8c3f0e2b7d4b6f9e1a@thread.tacv2";
+        Assert.Equal(HttpStatusCode.OK, (await _app.PostActivityAsync(_client, remove)).StatusCode);
+
+        var stored = await _app.Services.GetRequiredService<IConversationReferenceStore>().GetAsync(Tenant, "00000000-0000-0000-0000-0000000000ab");
+        Assert.False(stored!.Blocked);
+    }
+
     private async Task<DigestSendResult> SendDigestAsync(Person lead)
     {
         var digest = await _app.Services.GetRequiredService<ITriageUseCases>().BuildDigestAsync(Tenant, lead.Id);

@@ -556,8 +556,11 @@ public sealed class TeamsBot
         {
             await InstalledAsync(activity, ct).ConfigureAwait(false);
         }
-        else if (action.StartsWith("remove", StringComparison.OrdinalIgnoreCase))
+        else if (action.StartsWith("remove", StringComparison.OrdinalIgnoreCase)
+            && string.Equals(activity.Conversation?.ConversationType, "personal", StringComparison.OrdinalIgnoreCase))
         {
+            // Only removing the personal app ends the 1:1 chat the digest uses; removing the app from a team or a
+            // group chat (whoever did it) leaves that person's own chat with the bot working.
             var userKey = activity.From?.AadObjectId ?? activity.From?.Id;
             if (!string.IsNullOrEmpty(userKey))
             {
