@@ -33,6 +33,10 @@ public class PlaygroundApiTests : IAsyncLifetime
         Assert.Equal("taken", taken.GetProperty("card").GetProperty("status").GetString());
         Assert.Equal(30, taken.GetProperty("estimateMinutes").GetInt32());
 
+        // Take again (a double click): still taken, and the estimate is not counted twice (checked in the digest below).
+        var again = await _client.PostJsonAsync($"/playground/api/requests/{id}/take", new { leadId = "ana", estimate = "30m" });
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+
         var time = await _client.PostJsonAsync("/playground/api/time", new { leadId = "ana", duration = "1h15m", requestId = id, kind = "teach" });
         Assert.Equal(HttpStatusCode.OK, time.StatusCode);
         Assert.Equal(1.25, (await time.JsonAsync()).GetProperty("weekHours").GetDouble(), 3);
@@ -42,6 +46,7 @@ public class PlaygroundApiTests : IAsyncLifetime
         var json = await digest.JsonAsync();
         Assert.Equal(1, json.GetProperty("digest").GetProperty("received").GetInt32());
         Assert.Equal(1.25, json.GetProperty("digest").GetProperty("hoursSpent").GetDouble(), 3);
+        Assert.Equal(0.5, json.GetProperty("digest").GetProperty("estimatedHours").GetDouble(), 3);
         Assert.Contains("Ana", json.GetProperty("text").GetString(), StringComparison.Ordinal);
 
         var png = await _client.GetAsync("/playground/api/digest/ana.png");

@@ -211,14 +211,32 @@ public sealed class TriageUseCases : ITriageUseCases
         var updated = request with { Status = RequestStatus.Taken, OwnerType = null, OwnerId = null, UpdatedAt = now };
 
         TimeEntry? entry = null;
+        var confirmation = Messages.Taken(request.RequesterName, mode, minutes);
         if (minutes is { } m)
         {
-            entry = new TimeEntry(Guid.CreateVersion7(now), tenant, request.LeadId, request.Id, m, KindOf(mode), true, request.TopicId, request.RequesterId, now, "estimate at take");
-            await _ledger.AddAsync(entry, ct);
+            // One estimate per request, under an id derived from it: a second Take (a double click, two devices, a
+            // retried delivery) keeps the first estimate instead of counting the planned time twice.
+            var candidate = new TimeEntry(IdempotentId(tenant, "estimate-at-take\n" + request.Id.ToString("D")), tenant, request.LeadId, request.Id, m,
+                KindOf(mode), true, request.TopicId, request.RequesterId, now, "estimate at take");
+            try
+            {
+                await _ledger.AddAsync(candidate, ct);
+                entry = candidate;
+            }
+            catch (InvalidOperationException)
+            {
+                // The store's conflict exception derives from InvalidOperationException; anything else is rethrown.
+                if (!await HasEntryAsync(tenant, request, candidate.Id, now, ct))
+                {
+                    throw;
+                }
+
+                confirmation = Messages.Taken(request.RequesterName, mode, null) + " (Its first estimate is kept.)";
+            }
         }
 
         var card = await PresentAsync(updated, decision, ct);
-        return new TakeResult(updated, entry, Messages.Taken(request.RequesterName, mode, minutes), card);
+        return new TakeResult(updated, entry, confirmation, card);
     }
 
     /// <inheritdoc />
@@ -551,6 +569,12 @@ public sealed class TriageUseCases : ITriageUseCases
     }
 
     /// <summary>A stable id for (tenant, key): SHA-256, first 16 bytes, marked as an RFC 9562 version 8 (custom) UUID.</summary>
+    private async Task<bool> HasEntryAsync(string tenant, RequestRecord request, Guid entryId, DateTimeOffset now, CancellationToken ct)
+    {
+        var entries = await _ledger.ListForLeadAsync(tenant, request.LeadId, request.ReceivedAt, now.AddMicroseconds(1), ct);
+        return entries.Any(e => e.Id == entryId);
+    }
+
     internal static Guid IdempotentId(string tenant, string key)
     {
         var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(tenant + "\n" + key));

@@ -329,6 +329,22 @@ public sealed class TriageUseCasesTests
     }
 
     [Fact]
+    public async Task TakeAsync_TwiceWithEstimates_FirstEstimateKeptAndCountedOnce()
+    {
+        var h = new UseCaseHarness();
+        var first = await h.TriageAsync(TeachCausal);
+
+        await h.UseCases.TakeAsync(T, first.Request.Id, "ana", "45m");
+        var again = await h.UseCases.TakeAsync(T, first.Request.Id, "ana", "2h");
+
+        var estimate = Assert.Single(h.Ledger.All);
+        Assert.Equal(45, estimate.Minutes);
+        Assert.Null(again.Estimate);
+        Assert.Contains("first estimate is kept", again.Confirmation, StringComparison.Ordinal);
+        Assert.Equal(RequestStatus.Taken, again.Request.Status);
+    }
+
+    [Fact]
     public async Task TakeAsync_WithoutEstimate_NoEntry()
     {
         var h = new UseCaseHarness();
