@@ -82,6 +82,9 @@ public class PlaygroundApiTests : IAsyncLifetime
     [InlineData("/playground/api/requests/not-a-guid/take", "{\"leadId\":\"ana\"}", "is not a request id")]
     [InlineData("/playground/api/time", "{\"leadId\":\"ana\",\"duration\":\"soon\"}", "")]
     [InlineData("/playground/api/time", "{\"leadId\":\"ana\",\"duration\":\"30m\",\"kind\":\"sing\"}", "'kind' must be teach, do or review")]
+    [InlineData("/playground/api/triage", "{\"leadId\":5,\"text\":\"sql help\"}", "wrong type at $.leadId (line 1, column")]
+    [InlineData("/playground/api/triage", "[]", "must be a JSON object")]
+    [InlineData("/playground/api/triage", "", "empty")]
     public async Task Api_UserMistake_Returns400WithJsonError(string path, string body, string expected)
     {
         var response = await _client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
@@ -90,6 +93,25 @@ public class PlaygroundApiTests : IAsyncLifetime
         var error = (await response.JsonAsync()).GetProperty("error").GetString();
         Assert.False(string.IsNullOrWhiteSpace(error));
         Assert.Contains(expected, error, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Api_ChunkedBodyOverTheCap_Returns400TooLarge()
+    {
+        // No Content-Length: the cap is counted while reading, so a chunked upload cannot get past it.
+        var text = new string('a', 70 * 1024);
+        var pipe = new System.IO.Pipelines.Pipe(new System.IO.Pipelines.PipeOptions(pauseWriterThreshold: 0)); // no back-pressure: written before it is read
+        await pipe.Writer.WriteAsync(Encoding.UTF8.GetBytes("{\"leadId\":\"ana\",\"requesterId\":\"bia\",\"text\":\"" + text + "\"}"));
+        await pipe.Writer.CompleteAsync();
+        using var content = new StreamContent(pipe.Reader.AsStream()); // not seekable: sent without a Content-Length
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/playground/api/triage") { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+
+        var response = await _client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("too large", (await response.JsonAsync()).GetProperty("error").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -221,10 +221,12 @@ public static partial class PlaygroundEndpoints
         }
     }
 
+    private const int MaxBodyBytes = 64 * 1024;
+
     private static async Task<T> ReadAsync<T>(HttpRequest request, CancellationToken ct)
         where T : class
     {
-        if (request.ContentLength is > 64 * 1024)
+        if (request.ContentLength is > MaxBodyBytes)
         {
             throw new PlaygroundInputException("The request body is too large (64 KB at most).");
         }
@@ -234,18 +236,62 @@ public static partial class PlaygroundEndpoints
             throw new PlaygroundInputException("Send a JSON body with Content-Type: application/json.");
         }
 
+        byte[] body;
         try
         {
-            return await request.ReadFromJsonAsync<T>(Json, ct) ?? throw new PlaygroundInputException("The request body is empty; send a JSON object.");
-        }
-        catch (JsonException ex)
-        {
-            throw new PlaygroundInputException($"The request body is not valid JSON ({ex.Message.Split('.')[0]}).");
+            // Counted while read: a chunked body announces no length, and must not get past the cap either.
+            body = await ReadCappedAsync(request.Body, ct) ?? throw new PlaygroundInputException("The request body is too large (64 KB at most).");
         }
         catch (BadHttpRequestException ex)
         {
             throw new PlaygroundInputException($"The request body could not be read ({ex.Message}).");
         }
+
+        if (body.Length == 0)
+        {
+            throw new PlaygroundInputException("The request body is empty; send a JSON object.");
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<T>(body, Json) ?? throw new PlaygroundInputException("The request body is empty; send a JSON object.");
+        }
+        catch (JsonException ex)
+        {
+            throw new PlaygroundInputException(JsonProblem(ex));
+        }
+    }
+
+    private static async Task<byte[]?> ReadCappedAsync(Stream stream, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    // Where and what, without the serializer's type names: "at $.leadId (line 1, column 12): a value has the wrong type".
+    private static string JsonProblem(JsonException ex)
+    {
+        var where = $"line {(ex.LineNumber ?? 0) + 1}, column {(ex.BytePositionInLine ?? 0) + 1}";
+        if (ex.Message.Contains("could not be converted", StringComparison.Ordinal))
+        {
+            return ex.Path is null or "$"
+                ? $"The request body must be a JSON object ({where})."
+                : $"The request body has a value of the wrong type at {ex.Path} ({where}): text goes in quotes, numbers without.";
+        }
+
+        return $"The request body is not valid JSON ({where}).";
     }
 
     private static string Required(string? value, string name) =>
