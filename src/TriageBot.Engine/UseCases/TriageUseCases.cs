@@ -17,6 +17,12 @@ public sealed class TriageUseCases : ITriageUseCases
     private const int HomeListLimit = 10;
     private const int MaxVersionAttempts = 3;
 
+    /// <summary>
+    /// The longest request text triaged (and stored): Slack's limit for one message. Longer text is refused with a
+    /// message, so a pasted log file or a crafted request cannot fill the database.
+    /// </summary>
+    public const int MaxTextLength = 40_000;
+
     private readonly IOrgProvider _org;
     private readonly DecisionPolicy _policy;
     private readonly IRequestStore _requests;
@@ -53,6 +59,8 @@ public sealed class TriageUseCases : ITriageUseCases
         {
             throw new TriageUserException("The request is empty: paste or forward the message you want me to triage.");
         }
+
+        RequireReasonableLength(request.Text);
 
         RequireTenant(request.Tenant);
         var org = _org.Directory;
@@ -370,6 +378,7 @@ public sealed class TriageUseCases : ITriageUseCases
             throw new TriageUserException("Tell me what you need help with, e.g. \"who: how do I set up an A/B test for the new onboarding?\".");
         }
 
+        RequireReasonableLength(text);
         RequireTenant(tenant);
         var org = _org.Directory;
         var now = _time.GetUtcNow();
@@ -599,6 +608,15 @@ public sealed class TriageUseCases : ITriageUseCases
     }
 
     private sealed record EngineCache(OrgDirectory Directory, TriageEngine Engine);
+
+    private static void RequireReasonableLength(string text)
+    {
+        if (text.Length > MaxTextLength)
+        {
+            throw new TriageUserException(
+                $"That request is {text.Length:N0} characters long; I triage up to {MaxTextLength:N0} (the length of the longest Slack message). Paste the part that says what is needed.");
+        }
+    }
 
     private static Person RequireLead(OrgDirectory org, string? leadId)
     {

@@ -329,6 +329,21 @@ public sealed class TriageUseCasesTests
     }
 
     [Fact]
+    public async Task TriageAndWho_TextOverTheLimit_RefusedWithMessageAndNothingStored()
+    {
+        var h = new UseCaseHarness();
+        var huge = "sql window functions " + new string('x', TriageUseCases.MaxTextLength);
+
+        var triage = await Assert.ThrowsAsync<TriageUserException>(() => h.TriageAsync(huge));
+        var who = await Assert.ThrowsAsync<TriageUserException>(() => h.UseCases.WhoAsync(T, "bruno", huge));
+
+        Assert.Contains("40,000", triage.Message, StringComparison.Ordinal);
+        Assert.Contains("40,000", who.Message, StringComparison.Ordinal);
+        Assert.Empty(await h.Requests.ListForLeadAsync(T, "ana", DateTimeOffset.MinValue, DateTimeOffset.MaxValue));
+        Assert.Equal("ana", (await h.TriageAsync("sql window functions " + new string('x', TriageUseCases.MaxTextLength - 21))).Request.LeadId);
+    }
+
+    [Fact]
     public async Task TakeAsync_TwiceWithEstimates_FirstEstimateKeptAndCountedOnce()
     {
         var h = new UseCaseHarness();
