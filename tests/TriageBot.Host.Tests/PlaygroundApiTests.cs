@@ -95,6 +95,25 @@ public class PlaygroundApiTests : IAsyncLifetime
         Assert.Contains(expected, error, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Theory]
+    [InlineData("0001-W01")]
+    [InlineData("9999-W01")]
+    [InlineData("soon")]
+    public async Task Digest_WeekOutOfRange_Returns400WithTheRange(string week)
+    {
+        var response = await _client.GetAsync($"/playground/api/digest/ana?week={week}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("1900 to 9998", (await response.JsonAsync()).GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Digest_LastWeekOfTheRange_Answers()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/playground/api/digest/ana?week=9998-W52")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/playground/api/digest/ana?week=1900-W01")).StatusCode);
+    }
+
     [Fact]
     public async Task Api_ChunkedBodyOverTheCap_Returns400TooLarge()
     {

@@ -60,10 +60,19 @@ public readonly record struct IsoWeekId : IComparable<IsoWeekId>
         }
 
         var shown = text is null ? "" : text.Length > 20 ? text[..20] + "…" : text;
-        throw new TriageUserException($"\"{shown}\" is not an ISO week. Write it like 2026-W48 (year, then W and the week number 1–53).");
+        throw new TriageUserException($"\"{shown}\" is not an ISO week I can report on. Write it like 2026-W48 (a year from {FirstParsedYear} to {LastParsedYear}, then W and the week number 1–53).");
     }
 
-    /// <summary>Tries to parse "2026-W48".</summary>
+    /// <summary>
+    /// The years a typed week may name. A digest also reads the weeks and the repeat window before its week, and a week
+    /// near year 1 or 9999 would reach past the calendar's ends; no help was logged before 1900.
+    /// </summary>
+    public const int FirstParsedYear = 1900;
+
+    /// <summary>The last year a typed week may name (see <see cref="FirstParsedYear"/>).</summary>
+    public const int LastParsedYear = 9998;
+
+    /// <summary>Tries to parse "2026-W48" (years <see cref="FirstParsedYear"/>–<see cref="LastParsedYear"/>).</summary>
     public static bool TryParse([NotNullWhen(true)] string? text, out IsoWeekId week)
     {
         week = default;
@@ -97,7 +106,7 @@ public readonly record struct IsoWeekId : IComparable<IsoWeekId>
             return false;
         }
 
-        if (y is < 1 or > 9998 || w < 1 || w > ISOWeek.GetWeeksInYear(y))
+        if (y is < FirstParsedYear or > LastParsedYear || w < 1 || w > ISOWeek.GetWeeksInYear(y))
         {
             return false;
         }

@@ -31,6 +31,9 @@ public sealed class IsoWeekIdTests
     [InlineData("")]
     [InlineData(null)]
     [InlineData("2026-W4x")]
+    [InlineData("0001-W01")] // a digest also reads the weeks before: out of the calendar
+    [InlineData("1899-W52")]
+    [InlineData("9999-W01")]
     public void TryParse_Invalid_ReturnsFalse(string? text)
     {
         Assert.False(IsoWeekId.TryParse(text, out _));
@@ -41,6 +44,7 @@ public sealed class IsoWeekIdTests
     {
         var ex = Assert.Throws<TriageUserException>(() => IsoWeekId.Parse("last week"));
         Assert.Contains("2026-W48", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("1900 to 9998", Assert.Throws<TriageUserException>(() => IsoWeekId.Parse("0001-W01")).Message, StringComparison.Ordinal);
     }
 
     [Fact]
