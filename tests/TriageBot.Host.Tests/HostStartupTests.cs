@@ -51,6 +51,30 @@ public class HostStartupTests
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
     }
 
+    [Fact]
+    public async Task Readyz_OrgFileBrokenFromTheStart_Returns503NamingTheOrg()
+    {
+        var broken = Path.Combine(Path.GetTempPath(), "triagebot-broken-org-" + Guid.NewGuid().ToString("N") + ".yaml");
+        await File.WriteAllTextAsync(broken, "people:\n  - {id: ana, name: Ana, level: lead\n");
+        try
+        {
+            await using var app = new TestApp(new Dictionary<string, string?> { ["TriageBot:Org:Path"] = broken });
+            var client = app.CreateClient();
+
+            var ready = await client.GetAsync("/readyz");
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+            var org = (await ready.JsonAsync()).GetProperty("checks").GetProperty("org");
+            Assert.Equal("Unhealthy", org.GetProperty("status").GetString());
+            Assert.Contains("no org loaded", org.GetProperty("description").GetString(), StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
+        }
+        finally
+        {
+            File.Delete(broken);
+        }
+    }
+
     [Theory]
     [InlineData("TriageBot:Storage:Provider", "mysql", "TriageBot:Storage:Provider must be 'sqlite' or 'postgres'")]
     [InlineData("TriageBot:Digest:DefaultDay", "Fri", "TriageBot:Digest:DefaultDay must be a day of the week such as 'Friday'")]

@@ -34,13 +34,27 @@ internal sealed class StorageReadinessCheck(IStorageMigrator migrator) : IHealth
     }
 }
 
-/// <summary>Degraded (still ready) when the org file has problems: the bot answers, with the last valid org or an empty one.</summary>
+/// <summary>
+/// Degraded (still ready) when a reloaded org file has problems and the last valid org is still in use; not ready when
+/// there is no org at all (the file was broken from the start, or is empty): every triage would fail with "I don't know
+/// a Lead called …", which hides the real cause.
+/// </summary>
 internal sealed class OrgHealthCheck(IOrgProvider org) : IHealthCheck
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(org.Problems.Count == 0
-            ? HealthCheckResult.Healthy($"{org.Directory.People.Count} people, {org.Directory.Topics.Count} topics")
-            : HealthCheckResult.Degraded($"the org file has {org.Problems.Count} problem(s); see the log or the playground's Org tab"));
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var directory = org.Directory;
+        if (directory.People.Count == 0)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy(org.Problems.Count > 0
+                ? $"no org loaded: the org file has {org.Problems.Count} problem(s); see the log or the playground's Org tab"
+                : "the org is empty: add people, teams and topics to the org file"));
+        }
+
+        return Task.FromResult(org.Problems.Count == 0
+            ? HealthCheckResult.Healthy($"{directory.People.Count} people, {directory.Topics.Count} topics")
+            : HealthCheckResult.Degraded($"the org file has {org.Problems.Count} problem(s), the last valid org is in use; see the log or the playground's Org tab"));
+    }
 }
 
 /// <summary>Writes a short JSON health report without exception details.</summary>
