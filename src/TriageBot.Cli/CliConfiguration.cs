@@ -16,6 +16,7 @@ internal sealed class CliConfiguration
 {
     public const string OrgPathKey = "TriageBot:Org:Path";
     public const string DefaultOrgPath = "deploy/sample/org.yaml";
+    public const string DataDirectoryKey = "TriageBot:DataDirectory";
 
     private readonly CliContext _context;
 
@@ -107,8 +108,9 @@ internal sealed class CliConfiguration
         Configuration.GetSection("TriageBot:Storage").Bind(options);
         if (IsSqlite(options))
         {
+            // Like the host: without a connection string the database is triagebot.db in TriageBot:DataDirectory.
             var builder = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(options.ConnectionString)
-                ? StorageFactory.DefaultSqliteConnectionString
+                ? $"Data Source={Path.Combine(DataDirectory(), "triagebot.db")}"
                 : options.ConnectionString);
             if (!string.IsNullOrEmpty(builder.DataSource)
                 && builder.DataSource != ":memory:"
@@ -124,6 +126,10 @@ internal sealed class CliConfiguration
 
         return options;
     }
+
+    /// <summary><c>TriageBot:DataDirectory</c> (default "data"), as configured (relative paths are resolved by the caller).</summary>
+    private string DataDirectory() =>
+        Configuration[DataDirectoryKey] is { Length: > 0 } configured && !string.IsNullOrWhiteSpace(configured) ? configured.Trim() : "data";
 
     public static bool IsSqlite(StorageOptions options) =>
         string.IsNullOrWhiteSpace(options.Provider) || options.Provider.Trim().Equals("sqlite", StringComparison.OrdinalIgnoreCase);

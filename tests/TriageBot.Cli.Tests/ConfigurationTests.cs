@@ -29,6 +29,20 @@ public sealed class ConfigurationTests : IDisposable
     }
 
     [Fact]
+    public async Task NoConnectionString_DatabaseInTheConfiguredDataDirectory_AsTheHostDoes()
+    {
+        _cli.Environment.Clear();
+        _cli.Environment["TriageBot__Org__Path"] = CliHarness.SampleOrg;
+        _cli.Environment["TriageBot__DataDirectory"] = "state/fresh";
+
+        var migrate = await _cli.RunAsync("db", "migrate");
+
+        Assert.Equal(0, migrate.Code);
+        Assert.True(File.Exists(_cli.PathOf(Path.Combine("state", "fresh", "triagebot.db"))), migrate.Out + migrate.Err);
+        Assert.False(File.Exists(_cli.PathOf(Path.Combine("data", "triagebot.db"))));
+    }
+
+    [Fact]
     public async Task EnvironmentVariable_OverridesAppSettings()
     {
         _cli.Environment.Clear();
