@@ -84,6 +84,8 @@ public class HostStartupTests
     [InlineData("TriageBot:Workers:QueuePollInterval", "00:00:00", "TriageBot:Workers:QueuePollInterval must be a positive duration")]
     [InlineData("TriageBot:Workers:EventRetention", "00:10:00", "TriageBot:Workers:EventRetention must be a duration between one hour and ten years")]
     [InlineData("TriageBot:DataProtectionKeys", "vault", "TriageBot:DataProtectionKeys must be 'file' or 'database'")]
+    [InlineData("TriageBot:Workers:QueuePollInterval", "banana", "TriageBot:Workers:QueuePollInterval must be a duration such as 00:00:05")]
+    [InlineData("TriageBot:Playground:Enabled", "maybe", "TriageBot:Playground:Enabled must be true or false")]
     public void Start_BadSetting_FailsWithMessageNamingTheKey(string key, string value, string expected)
     {
         var failures = StartupFailures(new Dictionary<string, string?> { [key] = value });

@@ -13,12 +13,36 @@ public static class StartupErrors
         return failures.Distinct(StringComparer.Ordinal).ToList();
     }
 
+    // The configuration binder's "Failed to convert configuration value '…' at 'Key' to type 'System.TimeSpan'.", said as
+    // what to write there (without echoing the value).
+    private static string? ConversionFailure(string message)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(message, "^Failed to convert configuration value .* at '(?<key>[^']+)' to type '(?<type>[^']+)'");
+        if (!match.Success)
+        {
+            return null;
+        }
+
+        var expected = match.Groups["type"].Value switch
+        {
+            "System.TimeSpan" => "a duration such as 00:00:05 (hh:mm:ss) or 1.00:00:00 (one day)",
+            "System.Int32" or "System.Int64" => "a whole number",
+            "System.Double" or "System.Decimal" => "a number such as 6 or 7.5",
+            "System.Boolean" => "true or false",
+            var other => "a value of type " + other,
+        };
+        return $"{match.Groups["key"].Value} must be {expected}";
+    }
+
     private static void Collect(Exception? exception, List<string> failures)
     {
         switch (exception)
         {
             case OptionsValidationException options:
                 failures.AddRange(options.Failures);
+                break;
+            case InvalidOperationException conversion when ConversionFailure(conversion.Message) is { } message:
+                failures.Add(message);
                 break;
             case AggregateException aggregate:
                 foreach (var inner in aggregate.InnerExceptions)
