@@ -43,15 +43,14 @@ internal sealed class CliConfiguration
             builder.AddJsonFile(settingsFile, optional: false, reloadOnChange: false);
         }
 
-        if (context.Environment is null)
-        {
-            builder.AddEnvironmentVariables();
-        }
-        else
-        {
-            // Same key mapping as the environment-variable provider: "__" separates sections.
-            builder.AddInMemoryCollection(context.Environment.Select(kv => new KeyValuePair<string, string?>(kv.Key.Replace("__", ":", StringComparison.Ordinal), kv.Value)));
-        }
+        // Same key mapping as the environment-variable provider ("__" separates sections), and, as in the host, an empty
+        // value counts as not set (a key left empty in .env keeps the appsettings.json value).
+        var variables = context.Environment
+            ?? System.Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+                .ToDictionary(e => (string)e.Key, e => (string?)e.Value, StringComparer.Ordinal);
+        builder.AddInMemoryCollection(variables
+            .Where(kv => !string.IsNullOrEmpty(kv.Value))
+            .Select(kv => new KeyValuePair<string, string?>(kv.Key.Replace("__", ":", StringComparison.Ordinal), kv.Value)));
 
         IConfiguration configuration;
         try

@@ -16,6 +16,7 @@ try
         ContentRootPath = File.Exists(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json")) ? null : AppContext.BaseDirectory,
     });
 
+    builder.Configuration.TreatEmptyEnvironmentVariablesAsUnset();
     builder.Services.AddTriageBotCore(builder.Configuration);
     builder.Services.AddSlack(builder.Configuration);
     builder.Services.AddTeams(builder.Configuration);

@@ -43,6 +43,20 @@ public sealed class ConfigurationTests : IDisposable
     }
 
     [Fact]
+    public async Task EmptyEnvironmentVariable_KeepsTheAppSettingsValue()
+    {
+        _cli.Environment.Clear();
+        await File.WriteAllTextAsync(_cli.PathOf("appsettings.json"), Settings(CliHarness.SampleOrg, "./data/from-settings.db"));
+        _cli.Environment["TriageBot__Storage__ConnectionString"] = "";
+        _cli.Environment["TriageBot__Org__Path"] = "";
+
+        var migrate = await _cli.RunAsync("db", "migrate");
+
+        Assert.Equal(0, migrate.Code);
+        Assert.True(File.Exists(_cli.PathOf(Path.Combine("data", "from-settings.db"))), migrate.Out + migrate.Err);
+    }
+
+    [Fact]
     public async Task EnvironmentVariable_OverridesAppSettings()
     {
         _cli.Environment.Clear();
