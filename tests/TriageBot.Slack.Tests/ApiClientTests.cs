@@ -119,4 +119,42 @@ public sealed class ApiClientTests : IDisposable
         Assert.Equal(2, calls.Count);
         Assert.True(calls[1].RequestMessage.DateTime - calls[0].RequestMessage.DateTime >= TimeSpan.FromMilliseconds(9));
     }
+
+    [Theory]
+    [InlineData("https://evil.example.com/actions/T1/1/x")]
+    [InlineData("http://hooks.slack.com/actions/T1/1/x")] // not https
+    [InlineData("https://hooks.slack.com.evil.example/actions/T1/1/x")]
+    [InlineData("not a url")]
+    public async Task Respond_UntrustedResponseUrl_RefusedWithoutACall(string url)
+    {
+        var ex = await Assert.ThrowsAsync<SlackApiException>(() => _api.RespondAsync(url, new ResponseUrlMessage { Text = "hi" }));
+
+        Assert.Equal("untrusted_response_url", ex.Error);
+        Assert.Empty(_slack.Server.LogEntries);
+    }
+
+    [Fact]
+    public async Task Respond_ExpiredResponseUrl_PermanentFailure()
+    {
+        _slack.Server.Given(Request.Create().WithPath("/actions/T0E2E/gone").UsingPost()).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(404).WithBody("expired_url"));
+
+        var ex = await Assert.ThrowsAsync<SlackApiException>(() => _api.RespondAsync(_slack.ResponseUrl("gone"), new ResponseUrlMessage { Text = "hi" }));
+
+        Assert.Equal("http_404", ex.Error);
+        Assert.True(ex.IsPermanent);
+    }
+
+    [Fact]
+    public async Task Respond_TrustedUrl_PostsEphemeralJsonWithoutToken()
+    {
+        await _api.RespondAsync(_slack.ResponseUrl("ok1"), new ResponseUrlMessage { ReplaceOriginal = true, Text = "done" });
+
+        var call = Assert.Single(await _slack.WaitForResponsesAsync(1));
+        Assert.False(call.RequestMessage.Headers!.ContainsKey("Authorization"));
+        var body = FakeSlack.Json(call);
+        Assert.True((bool)body["replace_original"]!);
+        Assert.Equal("ephemeral", (string)body["response_type"]!);
+        Assert.Equal("done", (string)body["text"]!);
+    }
 }

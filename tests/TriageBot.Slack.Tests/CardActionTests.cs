@@ -116,4 +116,77 @@ public sealed class CardActionTests : IDisposable
         Assert.Equal("U01DANI", (string)note["user"]!);
         Assert.Empty(_slack.Calls("chat.update"));
     }
+
+    [Fact]
+    public async Task SlashCommandCard_TakeClicked_CardReplacedThroughResponseUrl()
+    {
+        await using var app = new SlackAppFactory(_slack.ApiBaseUrl, _dataDir);
+        using var client = app.CreateClient();
+        var command = "token=t&team_id=T0E2E&team_domain=e2e&channel_id=C0HELP&channel_name=help&user_id=U01ANA&user_name=ana&command=%2Ftriage"
+            + "&text=" + Uri.EscapeDataString("Could you review my uplift model experiment design?")
+            + "&response_url=" + Uri.EscapeDataString(_slack.ResponseUrl("cmd1")) + "&trigger_id=1.2.3&api_app_id=A1";
+        var ack = JsonNode.Parse(await (await app.PostFormAsync(client, command)).Content.ReadAsStringAsync())!;
+        var requestId = (string)ack["blocks"]!.AsArray().Where(b => (string)b!["type"]! == "actions").SelectMany(b => b!["elements"]!.AsArray())
+            .First(e => (string)e!["action_id"]! == "tb_take")!["value"]!;
+
+        // Take on the ephemeral card: chat.update cannot touch an ephemeral message, so the card is replaced through
+        // the click's response_url.
+        var click = Action("{\"type\":\"message\",\"message_ts\":\"1700000002.000100\",\"channel_id\":\"C0HELP\",\"is_ephemeral\":true}",
+            "\"channel\":{\"id\":\"C0HELP\"},\"response_url\":" + JsonValue.Create(_slack.ResponseUrl("click1")).ToJsonString() + ",",
+            "{\"type\":\"button\",\"action_id\":\"tb_take\",\"block_id\":\"tb_actions\",\"value\":\"" + requestId + "\",\"action_ts\":\"1.5\"}");
+        Assert.Equal(HttpStatusCode.OK, (await app.PostInteractionAsync(client, click)).StatusCode);
+
+        var response = Assert.Single(await _slack.WaitForResponsesAsync(1));
+        Assert.Equal("/actions/T0E2E/click1", response.RequestMessage.Path);
+        var body = FakeSlack.Json(response);
+        Assert.True((bool)body["replace_original"]!);
+        Assert.Equal("ephemeral", (string)body["response_type"]!);
+        Assert.Contains("tb_done", body["blocks"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Empty(_slack.Calls("chat.postEphemeral"));
+        Assert.Empty(_slack.Calls("chat.update"));
+    }
+
+    [Fact]
+    public async Task NonLead_ClickingTakeWithResponseUrl_NoteComesThroughResponseUrl()
+    {
+        await using var app = new SlackAppFactory(_slack.ApiBaseUrl, _dataDir);
+        using var client = app.CreateClient();
+        var click = Action("{\"type\":\"message\",\"message_ts\":\"1.1\",\"channel_id\":\"C0HELP\",\"is_ephemeral\":true}",
+            "\"response_url\":" + JsonValue.Create(_slack.ResponseUrl("note1")).ToJsonString() + ",",
+            "{\"type\":\"button\",\"action_id\":\"tb_take\",\"value\":\"" + Guid.NewGuid() + "\"}").Replace("U01ANA", "U01DANI", StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.OK, (await app.PostInteractionAsync(client, click)).StatusCode);
+
+        var body = FakeSlack.Json(Assert.Single(await _slack.WaitForResponsesAsync(1)));
+        Assert.False((bool)body["replace_original"]!);
+        Assert.Contains("Only a Lead", (string)body["text"]!, StringComparison.Ordinal);
+        Assert.Empty(_slack.Calls("chat.postEphemeral"));
+    }
+
+    [Fact]
+    public async Task AskForDetails_BotNotInThatChannel_LeadGetsTheTextByDm()
+    {
+        // Slack refuses posts to the private channel the bot was never invited to.
+        _slack.Server.Given(WireMock.RequestBuilders.Request.Create().WithPath("/api/chat.postMessage").UsingPost().WithBody(new WireMock.Matchers.WildcardMatcher("*C0PRIV*")))
+            .AtPriority(1)
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody("{\"ok\":false,\"error\":\"not_in_channel\"}"));
+        await using var app = new SlackAppFactory(_slack.ApiBaseUrl, _dataDir);
+        using var client = app.CreateClient();
+        var shortcut = """
+            {"type":"message_action","team":{"id":"T0E2E","domain":"e2e"},"user":{"id":"U01ANA","team_id":"T0E2E"},"channel":{"id":"C0PRIV","name":"secret"},
+             "callback_id":"triage_message","trigger_id":"111.222.trigger","message_ts":"1700000000.000300",
+             "message":{"type":"message","text":"hey, quick thing about the stuff from yesterday?","user":"U01DANI","ts":"1700000000.000300"}}
+            """;
+        Assert.Equal(HttpStatusCode.OK, (await app.PostInteractionAsync(client, shortcut)).StatusCode);
+        var metadata = (string)FakeSlack.Json(Assert.Single(_slack.Calls("views.update")))["view"]!["private_metadata"]!;
+        var requestId = (string)JsonNode.Parse(metadata)!["request_id"]!;
+
+        var clarify = "{\"type\":\"button\",\"action_id\":\"tb_clarify\",\"block_id\":\"tb_actions\",\"value\":\"" + requestId + "\",\"action_ts\":\"1.2\"}";
+        Assert.Equal(HttpStatusCode.OK, (await app.PostInteractionAsync(client, Action("{\"type\":\"view\",\"view_id\":\"V1\"}", ModalView(metadata), clarify))).StatusCode);
+
+        var dm = FakeSlack.Json(Assert.Single(await _slack.WaitForPostsAsync("U01ANA", 1)));
+        Assert.Contains("I'm not a member of <#C0PRIV>", (string)dm["text"]!, StringComparison.Ordinal);
+        Assert.Contains("<@U01DANI>", (string)dm["text"]!, StringComparison.Ordinal);
+        Assert.Single(_slack.Posts("C0PRIV"));
+    }
 }

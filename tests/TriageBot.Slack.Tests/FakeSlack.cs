@@ -28,6 +28,27 @@ internal sealed class FakeSlack : IDisposable
         Ok("files.getUploadURLExternal", $$"""{"ok":true,"upload_url":"{{BaseUrl}}upload/F123","file_id":"F123"}""");
         Ok("files.completeUploadExternal", """{"ok":true,"files":[{"id":"F123","title":"chart"}]}""");
         Server.Given(Request.Create().WithPath("/upload/*").UsingPost()).RespondWith(Response.Create().WithStatusCode(200).WithBody("OK - 123"));
+        // response_url (hooks.slack.com/actions/… in real life; here on this server's origin, which the client trusts).
+        Server.Given(Request.Create().WithPath("/actions/*").UsingPost()).AtPriority(10).RespondWith(Response.Create().WithStatusCode(200).WithBody("ok"));
+    }
+
+    /// <summary>A response_url on this server.</summary>
+    public string ResponseUrl(string id) => Server.Urls[0] + "/actions/T0E2E/" + id;
+
+    /// <summary>POSTs to response_urls, in order.</summary>
+    public async Task<IReadOnlyList<WireMock.Logging.ILogEntry>> WaitForResponsesAsync(int count)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var calls = Server.LogEntries.Where(e => e.RequestMessage.Path.StartsWith("/actions/", StringComparison.Ordinal)).OrderBy(e => e.RequestMessage.DateTime).ToList();
+            if (calls.Count >= count || clock.Elapsed > TimeSpan.FromSeconds(15))
+            {
+                return calls;
+            }
+
+            await Task.Delay(25);
+        }
     }
 
     public WireMockServer Server { get; }

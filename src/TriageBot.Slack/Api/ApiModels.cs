@@ -39,6 +39,15 @@ public sealed class ChatPostEphemeralRequest
     public string? ThreadTs { get; set; }
 }
 
+/// <summary>A message POSTed to an interaction's <c>response_url</c> (ephemeral; replaces the message the button was on when asked).</summary>
+public sealed class ResponseUrlMessage
+{
+    public bool ReplaceOriginal { get; set; }
+    public string ResponseType { get; set; } = "ephemeral";
+    public required string Text { get; set; }
+    public JsonArray? Blocks { get; set; }
+}
+
 public sealed class ChatPostEphemeralResponse : SlackResponse
 {
     public string? MessageTs { get; set; }

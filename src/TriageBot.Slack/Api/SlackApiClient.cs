@@ -79,6 +79,79 @@ public sealed class SlackApiClient
     public Task<ChatPostEphemeralResponse> PostEphemeralAsync(string token, ChatPostEphemeralRequest request, CancellationToken ct = default) =>
         CallJsonAsync("chat.postEphemeral", token, request, SlackJsonContext.Default.ChatPostEphemeralRequest, SlackJsonContext.Default.ChatPostEphemeralResponse, ct);
 
+    /// <summary>
+    /// POSTs to an interaction's <c>response_url</c>: the way to answer on an ephemeral message (which chat.update cannot
+    /// change) and in conversations the bot is not a member of. The URL is the credential (no token; 30 minutes, five
+    /// uses), so only Slack's hooks hosts, or the configured API's own origin (GovSlack, tests), are trusted with it.
+    /// </summary>
+    public async Task RespondAsync(string responseUrl, ResponseUrlMessage message, CancellationToken ct = default)
+    {
+        const string Method = "response_url";
+        if (!Uri.TryCreate(responseUrl, UriKind.Absolute, out var url) || !IsTrustedResponseUrl(url))
+        {
+            throw new SlackApiException(Method, "untrusted_response_url");
+        }
+
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(message, SlackJsonContext.Default.ResponseUrlMessage));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, ct);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutException or Polly.Timeout.TimeoutRejectedException)
+        {
+            _metrics.Outbound(Method, ex is HttpRequestException ? "network_error" : "timeout");
+            throw new SlackApiException(Method, ex is HttpRequestException ? "network_error" : "timeout", null, ex);
+        }
+
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                // 404 is how Slack answers an expired or used-up response_url: permanent, like the other 4xx.
+                var status = response.StatusCode == HttpStatusCode.TooManyRequests ? "ratelimited" : $"http_{(int)response.StatusCode}";
+                _metrics.Outbound(Method, status);
+                throw new SlackApiException(Method, status, SlackRetryPolicy.RetryAfter(response));
+            }
+
+            // Slack answers "ok", or JSON with ok:false and an error for a message it refuses.
+            var body = await response.Content.ReadAsStringAsync(ct);
+            if (body.TrimStart().StartsWith('{'))
+            {
+                SlackResponse? parsed = null;
+                try
+                {
+                    parsed = JsonSerializer.Deserialize(body, SlackJsonContext.Default.SlackResponse);
+                }
+                catch (JsonException)
+                {
+                    // Not Slack's JSON: a 2xx is success.
+                }
+
+                if (parsed is { Ok: false })
+                {
+                    _metrics.Outbound(Method, parsed.Error ?? "invalid_response");
+                    throw new SlackApiException(Method, parsed.Error ?? "invalid_response");
+                }
+            }
+
+            _metrics.Outbound(Method, "ok");
+        }
+    }
+
+    private bool IsTrustedResponseUrl(Uri url)
+    {
+        if (url.Scheme == Uri.UriSchemeHttps && url.IsDefaultPort && url.Host is "hooks.slack.com" or "hooks.slack-gov.com")
+        {
+            return true;
+        }
+
+        var api = _http.BaseAddress;
+        return api is not null && Uri.Compare(url, api, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
+    }
+
     /// <summary>chat.update.</summary>
     public Task<ChatUpdateResponse> UpdateMessageAsync(string token, ChatUpdateRequest request, CancellationToken ct = default) =>
         CallJsonAsync("chat.update", token, request, SlackJsonContext.Default.ChatUpdateRequest, SlackJsonContext.Default.ChatUpdateResponse, ct);

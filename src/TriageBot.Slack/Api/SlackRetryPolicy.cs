@@ -63,7 +63,10 @@ public static class SlackRetryPolicy
         var path = request?.RequestUri?.AbsolutePath;
         return path is not null && (path.EndsWith("/chat.postMessage", StringComparison.Ordinal)
             || path.EndsWith("/chat.postEphemeral", StringComparison.Ordinal)
-            || path.EndsWith("/files.completeUploadExternal", StringComparison.Ordinal));
+            || path.EndsWith("/files.completeUploadExternal", StringComparison.Ordinal)
+            // response_url (hooks.slack.com/actions/… and /commands/…): a notice POSTed twice shows twice.
+            || path.StartsWith("/actions/", StringComparison.Ordinal)
+            || path.StartsWith("/commands/", StringComparison.Ordinal));
     }
 
     /// <summary>The response's Retry-After (seconds or date), if any.</summary>

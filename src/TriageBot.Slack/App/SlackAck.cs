@@ -36,6 +36,10 @@ public sealed class SlackOutbox
         EnqueueAsync(tenant, work.User is null ? SlackWorkKinds.PostMessage : SlackWorkKinds.PostEphemeral,
             System.Text.Json.JsonSerializer.Serialize(work, Protocol.SlackJsonContext.Default.PostMessageWork), dedupKey, ct);
 
+    /// <summary>Enqueues a POST to an interaction's response_url.</summary>
+    public Task<bool> RespondAsync(string tenant, RespondWork work, CancellationToken ct = default) =>
+        EnqueueAsync(tenant, SlackWorkKinds.Respond, System.Text.Json.JsonSerializer.Serialize(work, Protocol.SlackJsonContext.Default.RespondWork), null, ct);
+
     /// <summary>Enqueues a message update.</summary>
     public Task<bool> UpdateAsync(string tenant, UpdateMessageWork work, CancellationToken ct = default) =>
         EnqueueAsync(tenant, SlackWorkKinds.UpdateMessage, System.Text.Json.JsonSerializer.Serialize(work, Protocol.SlackJsonContext.Default.UpdateMessageWork), null, ct);

@@ -67,7 +67,12 @@ public sealed partial class SlackDispatcher
             case SlashCommandInbound c:
                 return await GuardAsync(() => HandleCommandAsync(c.Command, ct), ephemeral: true);
             case InteractionInbound i:
-                return await GuardAsync(() => HandleInteractionAsync(i.Payload, ct), ephemeral: i.Payload.Type is not ("view_submission" or "view_closed"));
+                // Slack shows nothing from the ack body of a shortcut or a button click: problems go back through the
+                // payload's response_url instead (view submissions answer in the ack, with response_action).
+                return await GuardAsync(() => HandleInteractionAsync(i.Payload, ct), ephemeral: false,
+                    notify: i.Payload is { Type: "block_actions" or "message_action" or "shortcut", ResponseUrl: { Length: > 0 } responseUrl }
+                        ? message => _outbox.RespondAsync(SlackTenants.For(i.Payload), new RespondWork { ResponseUrl = responseUrl, ReplaceOriginal = false, Text = SlackText.Escape(message) }, ct)
+                        : null);
             default:
                 return SlackAck.Client(400, "Unsupported payload.");
         }
@@ -488,8 +493,8 @@ public sealed partial class SlackDispatcher
                 case SlackIds.Clarify:
                     {
                         var clarify = await _useCases.ClarifyAsync(tenant, requestId, leadId, null, ct);
-                        await PostToRequesterAsync(tenant, clarify.Request, context, clarify.Message, ct);
-                        await ShowCardAsync(tenant, payload, clarify.Card, context, "Asked for details in the thread.", ct);
+                        await PostToRequesterAsync(tenant, clarify.Request, context, clarify.Message, userId, ct);
+                        await ShowCardAsync(tenant, payload, clarify.Card, context, "Asking for details in the thread (if I can't post there, I'll DM you the text).", ct);
                         break;
                     }
 
@@ -581,8 +586,8 @@ public sealed partial class SlackDispatcher
         try
         {
             var result = await _useCases.RedirectAsync(tenant, context.RequestId, leadId, context.OwnerId, message, ct);
-            await PostToRequesterAsync(tenant, result.Request, context, result.Message, ct);
-            var updated = SlackRenderer.CardModal(result.Card, context, $"Redirect posted in the thread, pointing to {result.Owner.Name}.");
+            await PostToRequesterAsync(tenant, result.Request, context, result.Message, payload.User!.Id!, ct);
+            var updated = SlackRenderer.CardModal(result.Card, context, $"Redirect on its way to the thread, pointing to {result.Owner.Name} (if I can't post there, I'll DM you the text).");
             return SlackAck.WithJson(new JsonObject { ["response_action"] = "update", ["view"] = updated });
         }
         catch (TriageUserException ex)
@@ -695,7 +700,13 @@ public sealed partial class SlackDispatcher
             return;
         }
 
-        if (payload.Container?.IsEphemeral == true || payload.Container?.MessageTs is null)
+        if (payload.Container?.IsEphemeral == true && payload.ResponseUrl is { Length: > 0 } responseUrl)
+        {
+            // An ephemeral card (a /triage answer) cannot be changed with chat.update: replace it through response_url,
+            // which also works where the bot is not a member.
+            await _outbox.RespondAsync(tenant, new RespondWork { ResponseUrl = responseUrl, ReplaceOriginal = true, Text = text, Blocks = blocks }, ct);
+        }
+        else if (payload.Container?.IsEphemeral == true || payload.Container?.MessageTs is null)
         {
             await _outbox.PostAsync(tenant, new PostMessageWork { Channel = channel, User = payload.User!.Id!, Text = text, Blocks = blocks }, null, ct);
         }
@@ -706,7 +717,7 @@ public sealed partial class SlackDispatcher
     }
 
     /// <summary>Queues a reply to the requester in the original message's thread, mentioning them; the text is escaped.</summary>
-    private async Task PostToRequesterAsync(string tenant, RequestRecord request, ModalContext context, string message, CancellationToken ct)
+    private async Task PostToRequesterAsync(string tenant, RequestRecord request, ModalContext context, string message, string leadUserId, CancellationToken ct)
     {
         var channel = context.Channel ?? request.Channel;
         if (string.IsNullOrEmpty(channel))
@@ -721,6 +732,7 @@ public sealed partial class SlackDispatcher
             Channel = channel,
             ThreadTs = context.ThreadTs ?? request.MessageRef,
             Text = SlackText.TruncateMrkdwn(text.Value, BlockLimits.MessageText),
+            NotifyOnFailure = leadUserId,
         }, null, ct);
     }
 
@@ -735,6 +747,10 @@ public sealed partial class SlackDispatcher
                 ViewId = view.Id, Hash = view.Hash,
                 View = SlackRenderer.InfoModal("TriageBot", new BlockBuilder().Section(Md.Trusted(":warning: ") + Md.Text(message))),
             }, ct);
+        }
+        else if (payload.ResponseUrl is { Length: > 0 } responseUrl)
+        {
+            await _outbox.RespondAsync(tenant, new RespondWork { ResponseUrl = responseUrl, ReplaceOriginal = false, Text = SlackText.Escape(message) }, ct);
         }
         else if (channel is not null)
         {
@@ -763,7 +779,7 @@ public sealed partial class SlackDispatcher
     private async Task<string> RequireTokenAsync(string tenant, CancellationToken ct) =>
         await _tokens.GetBotTokenAsync(tenant, ct) ?? throw new SlackApiException("(token)", "not_installed");
 
-    private async Task<SlackAck> GuardAsync(Func<Task<SlackAck>> handler, bool ephemeral)
+    private async Task<SlackAck> GuardAsync(Func<Task<SlackAck>> handler, bool ephemeral, Func<string, Task<bool>>? notify = null)
     {
         try
         {
@@ -771,7 +787,7 @@ public sealed partial class SlackDispatcher
         }
         catch (TriageUserException ex)
         {
-            return ephemeral ? Reply(ex.Message, SlackRenderer.Help(ex.Message)) : SlackAck.Ok;
+            return await AnswerAsync(ex.Message, SlackRenderer.Help(ex.Message));
         }
         catch (SlackPayloadException ex)
         {
@@ -780,12 +796,34 @@ public sealed partial class SlackDispatcher
         catch (SlackApiException ex)
         {
             _log.LogWarning(ex, "A Slack Web API call made while answering failed: {Error}", ex.Error);
-            return ephemeral ? Reply("Slack didn't accept my answer in time. Please try again.") : SlackAck.Ok;
+            return await AnswerAsync("Slack didn't accept my answer in time. Please try again.");
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             _log.LogError(ex, "Handling a Slack request failed");
-            return ephemeral ? Reply("Something went wrong on my side. Please try again in a minute.") : SlackAck.Ok;
+            return await AnswerAsync("Something went wrong on my side. Please try again in a minute.");
+        }
+
+        async Task<SlackAck> AnswerAsync(string message, BlockBuilder? blocks = null)
+        {
+            if (ephemeral)
+            {
+                return Reply(message, blocks);
+            }
+
+            if (notify is not null)
+            {
+                try
+                {
+                    await notify(message);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    _log.LogWarning(ex, "Could not queue the answer for the interaction's response_url");
+                }
+            }
+
+            return SlackAck.Ok;
         }
     }
 }

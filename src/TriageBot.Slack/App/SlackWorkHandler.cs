@@ -8,6 +8,7 @@ using TriageBot.Engine.Ports;
 using TriageBot.Engine.Queue;
 using TriageBot.Engine.UseCases;
 using TriageBot.Slack.Api;
+using TriageBot.Slack.BlockKit;
 using TriageBot.Slack.Protocol;
 using TriageBot.Slack.Rendering;
 
@@ -45,10 +46,26 @@ public sealed class SlackWorkHandler : IWorkHandler
                 case SlackWorkKinds.PostMessage:
                     {
                         var work = Read(item, SlackJsonContext.Default.PostMessageWork);
-                        await _api.PostMessageAsync(token, new ChatPostMessageRequest
+                        try
                         {
-                            Channel = work.Channel, ThreadTs = work.ThreadTs, Text = work.Text, Blocks = work.Blocks, UnfurlLinks = false, UnfurlMedia = false,
-                        }, ct);
+                            await _api.PostMessageAsync(token, new ChatPostMessageRequest
+                            {
+                                Channel = work.Channel, ThreadTs = work.ThreadTs, Text = work.Text, Blocks = work.Blocks, UnfurlLinks = false, UnfurlMedia = false,
+                            }, ct);
+                        }
+                        catch (SlackApiException ex) when (ex.IsPermanent && work.NotifyOnFailure is { } lead)
+                        {
+                            await TellLeadPostFailedAsync(token, lead, work, ex, ct);
+                            throw;
+                        }
+
+                        break;
+                    }
+
+                case SlackWorkKinds.Respond:
+                    {
+                        var work = Read(item, SlackJsonContext.Default.RespondWork);
+                        await _api.RespondAsync(work.ResponseUrl, new ResponseUrlMessage { ReplaceOriginal = work.ReplaceOriginal, Text = work.Text, Blocks = work.Blocks }, ct);
                         break;
                     }
 
@@ -87,6 +104,33 @@ public sealed class SlackWorkHandler : IWorkHandler
         catch (TriageUserException ex)
         {
             throw new PermanentWorkException(ex.Message, ex);
+        }
+    }
+
+    // A reply to a requester (redirect, ask for details) that Slack refuses for good — the bot is not in that private
+    // channel or DM, the channel was archived — would otherwise vanish while the Lead believes it was sent: tell the Lead
+    // by DM, with the text to pass on themselves.
+    private async Task TellLeadPostFailedAsync(string token, string leadUserId, PostMessageWork work, SlackApiException failure, CancellationToken ct)
+    {
+        var why = failure.Error switch
+        {
+            "not_in_channel" or "channel_not_found" => $"I'm not a member of <#{work.Channel}> (invite me with `/invite @TriageBot`, or pass it on yourself)",
+            "is_archived" => $"<#{work.Channel}> is archived",
+            _ => $"Slack refused it ({failure.Error})",
+        };
+        try
+        {
+            await _api.PostMessageAsync(token, new ChatPostMessageRequest
+            {
+                Channel = leadUserId,
+                Text = SlackText.TruncateMrkdwn($":warning: I couldn't post your message: {why}. Here it is to send yourself:\n>>> {work.Text}", BlockKit.BlockLimits.MessageText),
+                UnfurlLinks = false,
+                UnfurlMedia = false,
+            }, ct);
+        }
+        catch (SlackApiException ex)
+        {
+            _log.LogWarning(ex, "Could not tell the Lead that a post to {Channel} failed", work.Channel);
         }
     }
 

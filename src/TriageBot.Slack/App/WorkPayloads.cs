@@ -15,6 +15,17 @@ public static class SlackWorkKinds
     public const string PublishHome = "slack.publish-home";
     /// <summary>Build and deliver a digest by DM, with the chart.</summary>
     public const string SendDigest = "slack.send-digest";
+    /// <summary>A POST to an interaction's response_url (ephemeral cards and notices).</summary>
+    public const string Respond = "slack.respond";
+}
+
+/// <summary>A message for an interaction's <c>response_url</c>.</summary>
+public sealed class RespondWork
+{
+    public required string ResponseUrl { get; set; }
+    public bool ReplaceOriginal { get; set; }
+    public required string Text { get; set; }
+    public JsonArray? Blocks { get; set; }
 }
 
 /// <summary>A message to post (or ephemeral, when <see cref="User"/> is set).</summary>
@@ -25,6 +36,9 @@ public sealed class PostMessageWork
     public string? User { get; set; }
     public required string Text { get; set; }
     public JsonArray? Blocks { get; set; }
+
+    /// <summary>Who to tell by DM when Slack refuses the post for good (the bot is not in a private channel…), or null.</summary>
+    public string? NotifyOnFailure { get; set; }
 }
 
 /// <summary>A message to replace.</summary>

@@ -20,6 +20,8 @@ namespace TriageBot.Slack.Protocol;
 [JsonSerializable(typeof(ChatPostMessageRequest))]
 [JsonSerializable(typeof(ChatPostMessageResponse))]
 [JsonSerializable(typeof(ChatPostEphemeralRequest))]
+[JsonSerializable(typeof(ResponseUrlMessage))]
+[JsonSerializable(typeof(RespondWork))]
 [JsonSerializable(typeof(ChatPostEphemeralResponse))]
 [JsonSerializable(typeof(ChatUpdateRequest))]
 [JsonSerializable(typeof(ChatUpdateResponse))]
