@@ -127,6 +127,30 @@ public sealed class ConnectorClientTests : IDisposable
     }
 
     [Fact]
+    public async Task SendAsync_CountedAsTeamsDoes_Utf16TextAndNotTheImages()
+    {
+        // 60,000 characters are 60 KB in UTF-8 but 120 KB as Teams counts them (UTF-16): refused before sending.
+        var ex = await Assert.ThrowsAsync<ConnectorException>(() => Client.SendAsync(_serviceUrl, "a:6", Message(new string('x', 60_000)), default));
+        Assert.Equal("MessageSizeTooBig", ex.Code);
+
+        // A large base64 image does not count: sent.
+        _server.Given(Request.Create().UsingPost().WithPath("/amer/v3/conversations/a:6/activities"))
+            .RespondWith(Response.Create().WithStatusCode(201).WithBody("""{"id":"1:6"}"""));
+        var withImage = Message("chart below");
+        withImage.Attachments = [new Attachment { ContentType = "image/png", ContentUrl = "data:image/png;base64," + Convert.ToBase64String(new byte[150_000]) }];
+        await Client.SendAsync(_serviceUrl, "a:6", withImage, default);
+        Assert.Single(_server.LogEntries, e => e.RequestMessage.Path.EndsWith("6/activities", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("{\"text\":\"ab\"}", 26)]
+    [InlineData("{\"u\":\"data:image/png;base64,QUJD\\u002B/w==\"}", 16)]
+    public void MessageSize_TwoBytesPerCharWithoutDataUris(string json, int expected)
+    {
+        Assert.Equal(expected, TeamsLimits.MessageSize(json));
+    }
+
+    [Fact]
     public async Task SendAsync_UntrustedServiceUrl_Refused()
     {
         await Assert.ThrowsAsync<InvalidOperationException>(() => Client.SendAsync(_server.Urls[0] + "/emea/", "a:5", Message("x"), default));

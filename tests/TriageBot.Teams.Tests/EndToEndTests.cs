@@ -132,6 +132,27 @@ public sealed class EndToEndTests : IClassFixture<TeamsAppFactory>
     }
 
     [Fact]
+    public async Task Message_ReplyTooLargeForTeams_ShortNoteInsteadAndNoServerError()
+    {
+        var message = _app.Activity("message-personal.json");
+        var path = $"/amer/v3/conversations/{PersonalConversation}/activities/{message["id"]}";
+        // Teams refuses the card (413 MessageSizeTooBig), then takes the short note.
+        _app.Fake.Given(Request.Create().UsingPost().WithPath(path)).InScenario("too-big").WillSetStateTo("noted")
+            .RespondWith(Response.Create().WithStatusCode(413).WithBody("""{"error":{"code":"MessageSizeTooBig","message":"Message size too big"}}"""));
+        _app.Fake.Given(Request.Create().UsingPost().WithPath(path)).InScenario("too-big").WhenStateIs("noted")
+            .RespondWith(Response.Create().WithStatusCode(201).WithBody("""{"id":"1:ok"}"""));
+
+        var response = await _app.PostActivityAsync(_client, message);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var calls = _app.ConnectorCalls().Where(c => c.Path == path).ToList();
+        Assert.Equal(2, calls.Count);
+        var note = JsonNode.Parse(calls[1].Body!)!;
+        Assert.Contains("too large for a Teams message", (string?)note["text"], StringComparison.Ordinal);
+        Assert.Null(note["attachments"]);
+    }
+
+    [Fact]
     public async Task Message_HelpAndUnknownWord_AnswerWithHelp()
     {
         _app.ConnectorAcceptsEverything();

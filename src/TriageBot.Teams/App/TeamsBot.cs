@@ -641,6 +641,13 @@ public sealed class TeamsBot
                 await _connector.SendAsync(activity.ServiceUrl!, conversationId, reply, ct).ConfigureAwait(false);
             }
         }
+        catch (ConnectorException ex) when (ex.Status == System.Net.HttpStatusCode.RequestEntityTooLarge && card is not null && !ct.IsCancellationRequested)
+        {
+            // Too large for a Teams message (a very long request quoted in the card). Sending it again would fail the
+            // same way, and failing the delivery would only bring Teams' redelivery: say so in a short message instead.
+            _logger.LogWarning(ex, "Reply too large for Teams ({ErrorCode}); sending a short note instead", ex.Code);
+            await ReplyAsync(activity, "My answer is too large for a Teams message. Shorten the request (the part that says what is needed) and send it again.", null, ct).ConfigureAwait(false);
+        }
         catch (Exception ex) when (ex is HttpRequestException or ConnectorException { IsBlocked: false, Status: not System.Net.HttpStatusCode.RequestEntityTooLarge and not System.Net.HttpStatusCode.BadRequest } && !ct.IsCancellationRequested)
         {
             // The reply failed after retries: hand it to the durable queue rather than lose it.

@@ -117,7 +117,7 @@ public sealed class TeamsDigestSender : IDigestSender
     internal static Activity DigestActivity(WeeklyDigest digest, byte[]? chart)
     {
         var activity = Build(digest, chart);
-        if (chart is not null && ConnectorClient.MeasureBytes(activity) > TeamsLimits.MaxMessageBytes)
+        if (chart is not null && ConnectorClient.MeasureBytes(activity) > TeamsLimits.RecommendedMessageBytes)
         {
             activity = Build(digest, null);
         }

@@ -11,11 +11,34 @@ namespace TriageBot.Teams.Connector;
 /// <summary>Size limits Teams enforces on what the bot sends.</summary>
 public static class TeamsLimits
 {
-    /// <summary>Largest message (activity) the connector accepts.</summary>
+    /// <summary>
+    /// Largest message Teams accepts (about 100 KB, answered 413 <c>MessageSizeTooBig</c> beyond), counted as Teams
+    /// counts it: the payload as UTF-16, base64 images (<c>data:</c> URIs) not included. See <see cref="MessageSize(string)"/>.
+    /// </summary>
     public const int MaxMessageBytes = 100 * 1024;
+
+    /// <summary>The size Microsoft recommends staying under (100 KB is approximate), used when choosing what to leave out.</summary>
+    public const int RecommendedMessageBytes = 80 * 1024;
 
     /// <summary>Largest card a message extension may return.</summary>
     public const int MaxMessageExtensionCardBytes = 28 * 1024;
+
+    private static readonly System.Text.RegularExpressions.Regex DataUri = new(
+        // The JSON writer escapes '+' and '=' (\u002B, \u003D) and may escape '/': those count as the image too.
+        @"data:[A-Za-z0-9.+/-]+;base64,(?:[A-Za-z0-9+/=]|\\u002[Bb]|\\u003[Dd]|\\/)*", System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+
+    /// <summary>A message's size as Teams counts it: two bytes per UTF-16 code unit of the JSON, base64 images left out.</summary>
+    public static int MessageSize(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        var images = 0;
+        foreach (System.Text.RegularExpressions.Match match in DataUri.Matches(json))
+        {
+            images += match.Length;
+        }
+
+        return (json.Length - images) * 2;
+    }
 }
 
 /// <summary>
@@ -66,17 +89,20 @@ public sealed class ConnectorClient
     public Task<ChannelAccount?> GetMemberAsync(string serviceUrl, string conversationId, string memberId, CancellationToken ct) =>
         CallAsync("member", HttpMethod.Get, serviceUrl, $"/v3/conversations/{Uri.EscapeDataString(conversationId)}/members/{Uri.EscapeDataString(memberId)}", null, null, TeamsJsonContext.Default.ChannelAccount, ct);
 
-    /// <summary>The serialized size of an activity in bytes.</summary>
-    public static int MeasureBytes(Activity activity) => JsonSerializer.SerializeToUtf8Bytes(activity, TeamsJsonContext.Default.Activity).Length;
+    /// <summary>An activity's size as Teams counts it (see <see cref="TeamsLimits.MessageSize(string)"/>).</summary>
+    public static int MeasureBytes(Activity activity) => TeamsLimits.MessageSize(JsonSerializer.Serialize(activity, TeamsJsonContext.Default.Activity));
 
     private async Task<ResourceResponse> SendActivityAsync(string method, HttpMethod verb, string serviceUrl, string conversationId, string suffix, Activity activity, CancellationToken ct)
     {
-        var body = JsonSerializer.SerializeToUtf8Bytes(activity, TeamsJsonContext.Default.Activity);
-        if (body.Length > TeamsLimits.MaxMessageBytes)
+        var json = JsonSerializer.Serialize(activity, TeamsJsonContext.Default.Activity);
+        var size = TeamsLimits.MessageSize(json);
+        if (size > TeamsLimits.MaxMessageBytes)
         {
             _metrics.OutboundCall(method, "too_large");
-            throw new ConnectorException(HttpStatusCode.RequestEntityTooLarge, "MessageSizeTooBig", $"The message is {body.Length} bytes; Teams accepts {TeamsLimits.MaxMessageBytes}.");
+            throw new ConnectorException(HttpStatusCode.RequestEntityTooLarge, "MessageSizeTooBig", $"The message counts {size} bytes; Teams accepts about {TeamsLimits.MaxMessageBytes}.");
         }
+
+        var body = System.Text.Encoding.UTF8.GetBytes(json);
 
         var path = $"/v3/conversations/{Uri.EscapeDataString(conversationId)}{suffix}";
         return await CallAsync(method, verb, serviceUrl, path, body, conversationId, TeamsJsonContext.Default.ResourceResponse, ct).ConfigureAwait(false)
