@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
@@ -167,6 +168,17 @@ public static class CoreServiceCollectionExtensions
     public static WebApplication MapTriageBotCore(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        if (app.Configuration.GetValue<bool>(TriageBotHostOptions.Section + ":" + nameof(TriageBotHostOptions.BehindProxy)))
+        {
+            var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost };
+
+            // The proxy's address is not known in advance (a container network, an ingress): accept its headers from
+            // any peer. Only scheme and host are taken, never the client address (see TriageBotHostOptions.BehindProxy).
+            forwarded.KnownIPNetworks.Clear();
+            forwarded.KnownProxies.Clear();
+            app.UseForwardedHeaders(forwarded);
+        }
+
         app.UseSerilogRequestLogging(o =>
         {
             // This host's logger (with its sinks and secret masking), not the process-wide static one.

@@ -117,4 +117,27 @@ public sealed class OAuthAndManifestTests : IDisposable
         Assert.Contains("home_tab_enabled: true", manifest, StringComparison.Ordinal);
         Assert.Contains("messages_tab_enabled: true", manifest, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("true", "https://bot.example.com/slack/oauth_redirect", true)]
+    [InlineData("false", "http://localhost/slack/oauth_redirect", false)]
+    public async Task Install_BehindProxy_RedirectUriAndCookieUseTheForwardedSchemeAndHost(string behindProxy, string expectedRedirect, bool secureCookie)
+    {
+        await using var app = new SlackAppFactory(_slack.ApiBaseUrl, _dataDir, extra: new Dictionary<string, string>
+        {
+            ["TriageBot:Slack:ClientId"] = "123.456",
+            ["TriageBot:Slack:ClientSecret"] = "client-s3cret",
+            ["TriageBot:BehindProxy"] = behindProxy,
+        });
+        using var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/slack/install");
+        request.Headers.Add("X-Forwarded-Proto", "https");
+        request.Headers.Add("X-Forwarded-Host", "bot.example.com");
+
+        var install = await client.SendAsync(request);
+
+        var query = Protocol.SlackFormParser.Parse(System.Text.Encoding.UTF8.GetBytes(install.Headers.Location!.Query.TrimStart('?')));
+        Assert.Equal(expectedRedirect, query["redirect_uri"]);
+        Assert.Equal(secureCookie, install.Headers.GetValues("Set-Cookie").Single().Contains("secure", StringComparison.OrdinalIgnoreCase));
+    }
 }

@@ -86,4 +86,12 @@ public sealed class TriageBotHostOptions
 
     /// <summary>Where Data Protection keys are kept: "file" (under the data directory, default with SQLite) or "database" (default with PostgreSQL, shared by replicas).</summary>
     public string? DataProtectionKeys { get; set; }
+
+    /// <summary>
+    /// True behind a TLS-terminating reverse proxy or ingress: the request's scheme and host are taken from
+    /// <c>X-Forwarded-Proto</c> / <c>X-Forwarded-Host</c>, so links the bot builds (the Slack OAuth redirect URI, secure
+    /// cookies) say https and the public host. <c>X-Forwarded-For</c> is never used: the loopback-only features (the
+    /// playground, Teams without an app id) keep judging the real peer address.
+    /// </summary>
+    public bool BehindProxy { get; set; }
 }
