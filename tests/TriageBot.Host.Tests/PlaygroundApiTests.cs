@@ -84,6 +84,7 @@ public class PlaygroundApiTests : IAsyncLifetime
     [InlineData("/playground/api/time", "{\"leadId\":\"ana\",\"duration\":\"30m\",\"kind\":\"sing\"}", "'kind' must be teach, do or review")]
     [InlineData("/playground/api/triage", "{\"leadId\":5,\"text\":\"sql help\"}", "wrong type at $.leadId (line 1, column")]
     [InlineData("/playground/api/triage", "[]", "must be a JSON object")]
+    [InlineData("/playground/api/triage", "{\"leadId\":\"bea\",\"requesterId\":\"dani\",\"text\":\"sql help\"}", "Beatriz Souza is not a Lead")]
     [InlineData("/playground/api/triage", "", "empty")]
     public async Task Api_UserMistake_Returns400WithJsonError(string path, string body, string expected)
     {

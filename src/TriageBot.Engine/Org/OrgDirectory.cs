@@ -91,7 +91,7 @@ public sealed class OrgDirectory
     public IReadOnlyList<Team> ServiceTeamsFor(string topicId) => _serviceTeamsByTopic.GetValueOrDefault(topicId) ?? NoTeams;
 
     /// <summary>People whose level is lead or above on the IC ladder (lead, staff, principal).</summary>
-    public IEnumerable<Person> Leads => People.Where(p => p.Level is Level.Lead or Level.Staff or Level.Principal);
+    public IEnumerable<Person> Leads => People.Where(p => p.IsLead);
 
     private static Dictionary<string, Person> Index(IEnumerable<Person> people, Func<Person, string?> key, StringComparer comparer)
     {

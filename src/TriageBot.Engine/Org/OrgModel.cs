@@ -71,6 +71,9 @@ public sealed record Person(
     /// <summary>Skill level on a topic, 0 when the person has none.</summary>
     public int SkillOn(string topicId) => Skills.TryGetValue(topicId, out var level) ? level : 0;
 
+    /// <summary>True for the levels that lead (lead, staff, principal): they get decisions, budgets and digests.</summary>
+    public bool IsLead => Level is Level.Lead or Level.Staff or Level.Principal;
+
     /// <summary>True when the person is away on <paramref name="day"/>.</summary>
     public bool IsAwayOn(DateOnly day)
     {

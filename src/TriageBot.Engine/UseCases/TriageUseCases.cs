@@ -626,6 +626,13 @@ public sealed class TriageUseCases : ITriageUseCases
             throw new TriageUserException($"I don't know a Lead called \"{shown}\" in the org file. Check the id (or your slack_id / teams_id / email mapping) in the org file.");
         }
 
+        if (!lead.IsLead)
+        {
+            // The chat adapters send non-Leads to "who to ask"; the CLI and the playground get the same rule here.
+            throw new TriageUserException(
+                $"{lead.Name} is not a Lead in the org file (level {lead.Level.ToString().ToLowerInvariant()}; Leads are lead, staff or principal). Use \"who\" to find who to ask, or change their level in the org file.");
+        }
+
         return lead;
     }
 

@@ -647,8 +647,23 @@ public sealed class TriageUseCasesTests
         Assert.Equal(new EffectiveLeadSettings(6, DayOfWeek.Friday, new TimeOnly(16, 0), "America/Sao_Paulo"), ana);
         var leo = await h.UseCases.GetSettingsAsync(T, "leo");
         Assert.Equal(new EffectiveLeadSettings(4, DayOfWeek.Friday, new TimeOnly(16, 0), "Europe/Berlin"), leo);
-        var custom = new TriageUseCases(new StaticOrgProvider(h.Org), DecisionPolicy.Default with { DefaultBudgetHours = 3 }, h.Requests, h.Ledger, h.Settings, h.Time, new DigestDefaults(DayOfWeek.Monday, new TimeOnly(9, 0)));
-        Assert.Equal(new EffectiveLeadSettings(3, DayOfWeek.Monday, new TimeOnly(9, 0), "UTC"), await custom.GetSettingsAsync(T, "carla"));
+        // A Lead the org file says nothing more about gets the policy's and the host's defaults.
+        var bare = TriageBot.Engine.Org.OrgParser.Parse("topics: [{id: sql, name: SQL}]\npeople: [{id: zoe, name: Zoe, level: lead}]\n").Directory!;
+        var custom = new TriageUseCases(new StaticOrgProvider(bare), DecisionPolicy.Default with { DefaultBudgetHours = 3 }, h.Requests, h.Ledger, h.Settings, h.Time, new DigestDefaults(DayOfWeek.Monday, new TimeOnly(9, 0)));
+        Assert.Equal(new EffectiveLeadSettings(3, DayOfWeek.Monday, new TimeOnly(9, 0), "UTC"), await custom.GetSettingsAsync(T, "zoe"));
+    }
+
+    [Fact]
+    public async Task LeadOnlyUseCases_PersonWhoIsNotALead_RefusedNamingTheLevel()
+    {
+        var h = new UseCaseHarness();
+
+        var triage = await Assert.ThrowsAsync<TriageUserException>(() => h.TriageAsync(TeachCausal, lead: "carla"));
+        await Assert.ThrowsAsync<TriageUserException>(() => h.UseCases.GetSettingsAsync(T, "carla"));
+
+        Assert.Contains("not a Lead", triage.Message, StringComparison.Ordinal);
+        Assert.Contains("level senior", triage.Message, StringComparison.Ordinal);
+        Assert.Empty(await h.Requests.ListForLeadAsync(T, "carla", DateTimeOffset.MinValue, DateTimeOffset.MaxValue));
     }
 
     [Fact]
