@@ -2,10 +2,9 @@ namespace TriageBot.Storage;
 
 /// <summary>
 /// A write clashed with existing data: a request id already stored, or a decision version that is not the next one
-/// (two overrides raced). Derives from <see cref="InvalidOperationException"/> so callers without a Storage reference
-/// (the engine) can catch it.
+/// (two overrides raced). Derives from the engine's <see cref="Engine.Ports.StoreConflictException"/>, which the use cases catch.
 /// </summary>
-public sealed class StorageConflictException : InvalidOperationException
+public sealed class StorageConflictException : Engine.Ports.StoreConflictException
 {
     public StorageConflictException(string message) : base(message) { }
 

@@ -75,6 +75,28 @@ public class HostStartupTests
         }
     }
 
+    [Fact]
+    public async Task Readyz_ValidButEmptyOrg_ReadyAndDegraded()
+    {
+        // A fresh deployment's placeholder org: still ready (Slack's URL check must reach the bot), flagged Degraded.
+        var empty = Path.Combine(Path.GetTempPath(), "triagebot-empty-org-" + Guid.NewGuid().ToString("N") + ".yaml");
+        await File.WriteAllTextAsync(empty, "topics: []\npeople: []\n");
+        try
+        {
+            await using var app = new TestApp(new Dictionary<string, string?> { ["TriageBot:Org:Path"] = empty });
+            var ready = await app.CreateClient().GetAsync("/readyz");
+
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+            var org = (await ready.JsonAsync()).GetProperty("checks").GetProperty("org");
+            Assert.Equal("Degraded", org.GetProperty("status").GetString());
+            Assert.Contains("the org is empty", org.GetProperty("description").GetString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(empty);
+        }
+    }
+
     [Theory]
     [InlineData("TriageBot:Storage:Provider", "mysql", "TriageBot:Storage:Provider must be 'sqlite' or 'postgres'")]
     [InlineData("TriageBot:Digest:DefaultDay", "Fri", "TriageBot:Digest:DefaultDay must be a day of the week such as 'Friday'")]

@@ -23,6 +23,30 @@ public abstract partial class StorageContractTests
     }
 
     [ContractFact]
+    public async Task Ledger_SameIdTwiceAtOnce_OneStoredOtherGetsTheEngineConflict()
+    {
+        // Two Takes of one request race with the same estimate id: exactly one row, and the loser sees the conflict type
+        // the engine catches (whether the two land in one batch or not).
+        var entry = Entry();
+        var results = await Task.WhenAll(Enumerable.Range(0, 2).Select(async _ =>
+        {
+            try
+            {
+                await Storage.Ledger.AddAsync(entry);
+                return null;
+            }
+            catch (Exception ex)
+            {
+                return ex;
+            }
+        }));
+
+        Assert.Single(results, r => r is null);
+        Assert.IsAssignableFrom<StoreConflictException>(Assert.Single(results, r => r is not null));
+        Assert.Single(await Storage.Ledger.ListForLeadAsync("t1", "lead-1", T0.AddDays(-1), T0.AddDays(1)));
+    }
+
+    [ContractFact]
     public async Task Ledger_LoggedMinutesByLead_SumsLoggedOnlyInRange()
     {
         await Storage.Ledger.AddAsync(Entry(minutes: 30));

@@ -153,6 +153,21 @@ public sealed class EndToEndTests : IClassFixture<TeamsAppFactory>
     }
 
     [Fact]
+    public async Task Message_FromSomeoneWhoIsNotALead_AnswersWhoToAskAndStoresNothing()
+    {
+        _app.ConnectorAcceptsEverything();
+        var message = _app.Activity("message-personal.json");
+        message["from"]!["aadObjectId"] = "00000000-0000-0000-0000-000000000005"; // Elena, a manager in the sample org
+        message["text"] = "Can someone help me design a difference in differences analysis for the pricing change?";
+
+        Assert.Equal(HttpStatusCode.OK, (await _app.PostActivityAsync(_client, message)).StatusCode);
+
+        var reply = JsonNode.Parse(_app.ConnectorCalls()[^1].Body!)!;
+        Assert.Contains("not set up as a Lead", (string?)reply["text"], StringComparison.Ordinal);
+        Assert.Empty(await _app.Services.GetRequiredService<IRequestStore>().ListForLeadAsync(Tenant, "elena", DateTimeOffset.MinValue.AddYears(1), DateTimeOffset.MaxValue.AddYears(-1)));
+    }
+
+    [Fact]
     public async Task Message_HelpAndUnknownWord_AnswerWithHelp()
     {
         _app.ConnectorAcceptsEverything();

@@ -119,10 +119,10 @@ public sealed class TriageUseCases : ITriageUseCases
         {
             await _requests.AddAsync(record, version, ct);
         }
-        catch (InvalidOperationException) when (request.IdempotencyKey is { Length: > 0 })
+        catch (StoreConflictException) when (request.IdempotencyKey is { Length: > 0 })
         {
-            // Two deliveries raced (the store's conflict exception derives from InvalidOperationException): the other
-            // one stored it. Anything else is rethrown.
+            // Two deliveries raced and the other one stored it (if it is not visible yet, the conflict is rethrown and
+            // the channel's retry answers from the stored request).
             if (await _requests.GetAsync(request.Tenant, requestId, ct) is null)
             {
                 throw;
@@ -231,14 +231,10 @@ public sealed class TriageUseCases : ITriageUseCases
                 await _ledger.AddAsync(candidate, ct);
                 entry = candidate;
             }
-            catch (InvalidOperationException)
+            catch (StoreConflictException)
             {
-                // The store's conflict exception derives from InvalidOperationException; anything else is rethrown.
-                if (!await HasEntryAsync(tenant, request, candidate.Id, now, ct))
-                {
-                    throw;
-                }
-
+                // The id exists (or is being committed with the other Take's batch): the first estimate stands. No
+                // re-read: a racing write may not be visible yet.
                 confirmation = Messages.Taken(request.RequesterName, mode, null) + " (Its first estimate is kept.)";
             }
         }
@@ -578,12 +574,6 @@ public sealed class TriageUseCases : ITriageUseCases
     }
 
     /// <summary>A stable id for (tenant, key): SHA-256, first 16 bytes, marked as an RFC 9562 version 8 (custom) UUID.</summary>
-    private async Task<bool> HasEntryAsync(string tenant, RequestRecord request, Guid entryId, DateTimeOffset now, CancellationToken ct)
-    {
-        var entries = await _ledger.ListForLeadAsync(tenant, request.LeadId, request.ReceivedAt, now.AddMicroseconds(1), ct);
-        return entries.Any(e => e.Id == entryId);
-    }
-
     internal static Guid IdempotentId(string tenant, string key)
     {
         var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(tenant + "\n" + key));

@@ -35,25 +35,27 @@ internal sealed class StorageReadinessCheck(IStorageMigrator migrator) : IHealth
 }
 
 /// <summary>
-/// Degraded (still ready) when a reloaded org file has problems and the last valid org is still in use; not ready when
-/// there is no org at all (the file was broken from the start, or is empty): every triage would fail with "I don't know
-/// a Lead called …", which hides the real cause.
+/// Not ready when the org file was broken from the start (no valid org at all: every triage would fail with "I don't
+/// know a Lead called …", hiding the real cause). Degraded, still ready, when a reload has problems and the last valid
+/// org is in use, or when the org is valid but empty (a fresh deployment's placeholder: Slack's URL check must still
+/// reach the bot while the org is being written).
 /// </summary>
 internal sealed class OrgHealthCheck(IOrgProvider org) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var directory = org.Directory;
+        var problems = org.Problems.Count;
         if (directory.People.Count == 0)
         {
-            return Task.FromResult(HealthCheckResult.Unhealthy(org.Problems.Count > 0
-                ? $"no org loaded: the org file has {org.Problems.Count} problem(s); see the log or the playground's Org tab"
-                : "the org is empty: add people, teams and topics to the org file"));
+            return Task.FromResult(problems > 0
+                ? HealthCheckResult.Unhealthy($"no org loaded: the org file has {problems} problem(s); see the log or the playground's Org tab")
+                : HealthCheckResult.Degraded("the org is empty: add people, teams and topics to the org file"));
         }
 
-        return Task.FromResult(org.Problems.Count == 0
+        return Task.FromResult(problems == 0
             ? HealthCheckResult.Healthy($"{directory.People.Count} people, {directory.Topics.Count} topics")
-            : HealthCheckResult.Degraded($"the org file has {org.Problems.Count} problem(s), the last valid org is in use; see the log or the playground's Org tab"));
+            : HealthCheckResult.Degraded($"the org file has {problems} problem(s), the last valid org is in use; see the log or the playground's Org tab"));
     }
 }
 

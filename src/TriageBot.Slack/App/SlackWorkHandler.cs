@@ -128,8 +128,9 @@ public sealed class SlackWorkHandler : IWorkHandler
                 UnfurlMedia = false,
             }, ct);
         }
-        catch (SlackApiException ex)
+        catch (Exception ex) when (ex is SlackApiException or OperationCanceledException)
         {
+            // Even on shutdown, the post's own (permanent) failure is what the caller rethrows: no retry, no second DM.
             _log.LogWarning(ex, "Could not tell the Lead that a post to {Channel} failed", work.Channel);
         }
     }

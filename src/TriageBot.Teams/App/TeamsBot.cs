@@ -269,7 +269,16 @@ public sealed class TeamsBot
 
     private async Task TriageTextAsync(Activity activity, string tenant, Person? lead, string text, CancellationToken ct)
     {
-        var leadId = lead?.Id ?? activity.From?.AadObjectId ?? activity.From?.Id ?? "unknown";
+        if (lead is not { IsLead: true })
+        {
+            // Someone who is not a Lead (or not in the org file) asking the bot: who to ask, as in Slack.
+            var asker = lead?.Id ?? activity.From?.AadObjectId ?? activity.From?.Id ?? "unknown";
+            var who = await UseCases.WhoAsync(tenant, asker, text, ct).ConfigureAwait(false);
+            await ReplyAsync(activity, "You're not set up as a Lead, so here is who to ask:\n\n" + FormatWho(who), null, ct).ConfigureAwait(false);
+            return;
+        }
+
+        var leadId = lead.Id;
         var request = new IncomingRequest(
             tenant,
             Platform.Teams,
@@ -359,7 +368,22 @@ public sealed class TeamsBot
         var requesterName = fromUser?.GetString("displayName") ?? "someone";
         var requester = _users.MapLocal(requesterAad, null);
         var lead = await _users.MapSenderAsync(activity, ct).ConfigureAwait(false);
-        var leadId = lead?.Id ?? activity.From?.AadObjectId ?? activity.From?.Id ?? "unknown";
+        if (lead is not { IsLead: true })
+        {
+            // Not a Lead: who to ask instead of a decision, as in Slack.
+            var asker = lead?.Id ?? activity.From?.AadObjectId ?? activity.From?.Id ?? "unknown";
+            try
+            {
+                var who = await UseCases.WhoAsync(tenant, asker, text, ct).ConfigureAwait(false);
+                return TaskMessage("You're not set up as a Lead, so here is who to ask:\n\n" + FormatWho(who));
+            }
+            catch (TriageUserException ex)
+            {
+                return TaskMessage(ex.Message);
+            }
+        }
+
+        var leadId = lead.Id;
 
         // Thread replies go to the root of the thread the message is in.
         var rootId = message.GetString("replyToId") is { Length: > 0 } parent ? parent : message.GetString("id");

@@ -28,10 +28,10 @@ public sealed class InMemoryTimeLedger : ITimeLedger
 
         lock (_gate)
         {
-            // Like the real stores: an id is unique per tenant (their conflict exception derives from this one).
+            // Like the real stores: an id is unique per tenant.
             if (_entries.Any(e => e.Tenant == entry.Tenant && e.Id == entry.Id))
             {
-                throw new InvalidOperationException($"Time entry {entry.Id} already exists.");
+                throw new StoreConflictException($"Time entry {entry.Id} already exists.");
             }
 
             _entries.Add(entry);
