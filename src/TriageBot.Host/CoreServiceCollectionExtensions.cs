@@ -176,6 +176,13 @@ public static class CoreServiceCollectionExtensions
             // any peer. Only scheme and host are taken, never the client address (see TriageBotHostOptions.BehindProxy).
             forwarded.KnownIPNetworks.Clear();
             forwarded.KnownProxies.Clear();
+
+            // With AllowedHosts set to the public host name(s), a forwarded host outside them is ignored.
+            if (app.Configuration["AllowedHosts"] is { Length: > 0 } allowed && allowed.Trim() != "*")
+            {
+                forwarded.AllowedHosts = allowed.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            }
+
             app.UseForwardedHeaders(forwarded);
         }
 

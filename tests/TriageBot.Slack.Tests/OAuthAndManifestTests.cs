@@ -140,4 +140,26 @@ public sealed class OAuthAndManifestTests : IDisposable
         Assert.Equal(expectedRedirect, query["redirect_uri"]);
         Assert.Equal(secureCookie, install.Headers.GetValues("Set-Cookie").Single().Contains("secure", StringComparison.OrdinalIgnoreCase));
     }
+
+    [Fact]
+    public async Task Install_BehindProxyWithAllowedHosts_ForwardedHostOutsideThemIgnored()
+    {
+        await using var app = new SlackAppFactory(_slack.ApiBaseUrl, _dataDir, extra: new Dictionary<string, string>
+        {
+            ["TriageBot:Slack:ClientId"] = "123.456",
+            ["TriageBot:Slack:ClientSecret"] = "client-s3cret",
+            ["TriageBot:BehindProxy"] = "true",
+            ["AllowedHosts"] = "bot.example.com",
+        });
+        using var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/slack/install");
+        request.Headers.Host = "bot.example.com";
+        request.Headers.Add("X-Forwarded-Proto", "https");
+        request.Headers.Add("X-Forwarded-Host", "evil.example.com");
+
+        var install = await client.SendAsync(request);
+
+        var query = Protocol.SlackFormParser.Parse(System.Text.Encoding.UTF8.GetBytes(install.Headers.Location!.Query.TrimStart('?')));
+        Assert.Equal("https://bot.example.com/slack/oauth_redirect", query["redirect_uri"]);
+    }
 }
