@@ -95,50 +95,30 @@ public sealed class SlackApiClient
         var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(message, SlackJsonContext.Default.ResponseUrlMessage));
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
-        HttpResponseMessage response;
-        try
-        {
-            response = await _http.SendAsync(request, ct);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TimeoutException or Polly.Timeout.TimeoutRejectedException)
-        {
-            _metrics.Outbound(Method, ex is HttpRequestException ? "network_error" : "timeout");
-            throw new SlackApiException(Method, ex is HttpRequestException ? "network_error" : "timeout", null, ex);
-        }
+        using var response = await TransmitAsync(Method, request, ct);
 
-        using (response)
+        // Slack answers "ok", or JSON with ok:false and an error for a message it refuses.
+        var body = await response.Content.ReadAsStringAsync(ct);
+        if (body.TrimStart().StartsWith('{'))
         {
-            if (!response.IsSuccessStatusCode)
+            SlackResponse? parsed = null;
+            try
             {
-                // 404 is how Slack answers an expired or used-up response_url: permanent, like the other 4xx.
-                var status = response.StatusCode == HttpStatusCode.TooManyRequests ? "ratelimited" : $"http_{(int)response.StatusCode}";
-                _metrics.Outbound(Method, status);
-                throw new SlackApiException(Method, status, SlackRetryPolicy.RetryAfter(response));
+                parsed = JsonSerializer.Deserialize(body, SlackJsonContext.Default.SlackResponse);
+            }
+            catch (JsonException)
+            {
+                // Not Slack's JSON: a 2xx is success.
             }
 
-            // Slack answers "ok", or JSON with ok:false and an error for a message it refuses.
-            var body = await response.Content.ReadAsStringAsync(ct);
-            if (body.TrimStart().StartsWith('{'))
+            if (parsed is { Ok: false })
             {
-                SlackResponse? parsed = null;
-                try
-                {
-                    parsed = JsonSerializer.Deserialize(body, SlackJsonContext.Default.SlackResponse);
-                }
-                catch (JsonException)
-                {
-                    // Not Slack's JSON: a 2xx is success.
-                }
-
-                if (parsed is { Ok: false })
-                {
-                    _metrics.Outbound(Method, parsed.Error ?? "invalid_response");
-                    throw new SlackApiException(Method, parsed.Error ?? "invalid_response");
-                }
+                _metrics.Outbound(Method, parsed.Error ?? "invalid_response");
+                throw new SlackApiException(Method, parsed.Error ?? "invalid_response");
             }
-
-            _metrics.Outbound(Method, "ok");
         }
+
+        _metrics.Outbound(Method, "ok");
     }
 
     private bool IsTrustedResponseUrl(Uri url)
@@ -283,57 +263,57 @@ public sealed class SlackApiClient
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, method) { Content = content };
         request.Headers.Authorization = auth;
+        using var response = await TransmitAsync(method, request, ct);
+        TResponse? body;
+        try
+        {
+            var bytes = await response.Content.ReadAsByteArrayAsync(ct);
+            body = JsonSerializer.Deserialize(bytes, responseInfo);
+        }
+        catch (JsonException ex)
+        {
+            _metrics.Outbound(method, "invalid_response");
+            throw new SlackApiException(method, "invalid_response", null, ex);
+        }
+
+        if (body is null || !body.Ok)
+        {
+            var error = body?.Error ?? "invalid_response";
+            _metrics.Outbound(method, error);
+            throw new SlackApiException(method, error);
+        }
+
+        _metrics.Outbound(method, "ok");
+        return body;
+    }
+
+    // Sends through the resilience pipeline; a network failure, a timeout or a non-2xx answer (after the pipeline's
+    // retries) becomes a SlackApiException with the outcome counted. The caller disposes the successful response.
+    private async Task<HttpResponseMessage> TransmitAsync(string method, HttpRequestMessage request, CancellationToken ct)
+    {
         HttpResponseMessage response;
         try
         {
             response = await _http.SendAsync(request, ct);
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutException or Polly.Timeout.TimeoutRejectedException)
         {
-            _metrics.Outbound(method, "network_error");
-            throw new SlackApiException(method, "network_error", null, ex);
-        }
-        catch (TimeoutException ex)
-        {
-            _metrics.Outbound(method, "timeout");
-            throw new SlackApiException(method, "timeout", null, ex);
-        }
-        catch (Polly.Timeout.TimeoutRejectedException ex)
-        {
-            _metrics.Outbound(method, "timeout");
-            throw new SlackApiException(method, "timeout", null, ex);
+            var error = ex is HttpRequestException ? "network_error" : "timeout";
+            _metrics.Outbound(method, error);
+            throw new SlackApiException(method, error, null, ex);
         }
 
-        using (response)
+        if (!response.IsSuccessStatusCode)
         {
-            if (!response.IsSuccessStatusCode)
+            using (response)
             {
+                // 404 is also how a response_url says it expired or was used up: permanent, like the other 4xx.
                 var status = response.StatusCode == HttpStatusCode.TooManyRequests ? "ratelimited" : $"http_{(int)response.StatusCode}";
                 _metrics.Outbound(method, status);
                 throw new SlackApiException(method, status, SlackRetryPolicy.RetryAfter(response));
             }
-
-            TResponse? body;
-            try
-            {
-                var bytes = await response.Content.ReadAsByteArrayAsync(ct);
-                body = JsonSerializer.Deserialize(bytes, responseInfo);
-            }
-            catch (JsonException ex)
-            {
-                _metrics.Outbound(method, "invalid_response");
-                throw new SlackApiException(method, "invalid_response", null, ex);
-            }
-
-            if (body is null || !body.Ok)
-            {
-                var error = body?.Error ?? "invalid_response";
-                _metrics.Outbound(method, error);
-                throw new SlackApiException(method, error);
-            }
-
-            _metrics.Outbound(method, "ok");
-            return body;
         }
+
+        return response;
     }
 }
