@@ -10,6 +10,9 @@ namespace TriageBot.Engine.UseCases;
 /// </summary>
 public static class Messages
 {
+    /// <summary>The lead-in above "who to ask" when someone who is not a Lead forwards or asks something.</summary>
+    public const string NotALeadWhoToAsk = "You're not set up as a Lead, so here is who to ask:";
+
     /// <summary>What a requester should include in any request, as bullet lines.</summary>
     public static IReadOnlyList<string> WhatToInclude { get; } =
     [

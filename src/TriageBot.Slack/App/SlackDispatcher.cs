@@ -262,7 +262,7 @@ public sealed partial class SlackDispatcher
             }
 
             var whoForYou = await _useCases.WhoAsync(tenant, user.OrgOrPlatformId, text, ct);
-            return Reply(whoForYou.Advice, SlackRenderer.Who(whoForYou, "You're not set up as a Lead, so here is who to ask:"));
+            return Reply(whoForYou.Advice, SlackRenderer.Who(whoForYou, Messages.NotALeadWhoToAsk));
         }
 
         var leadId = user.Person!.Id;
@@ -395,7 +395,7 @@ public sealed partial class SlackDispatcher
         if (!_users.IsLead(lead.Person))
         {
             var who = await _useCases.WhoAsync(tenant, lead.OrgOrPlatformId, text, ct);
-            return SlackRenderer.InfoModal("Who to ask", SlackRenderer.Who(who, "You're not set up as a Lead, so here is who to ask:"));
+            return SlackRenderer.InfoModal("Who to ask", SlackRenderer.Who(who, Messages.NotALeadWhoToAsk));
         }
 
         var requester = message.User is { Length: > 0 } author

@@ -76,8 +76,8 @@ public sealed class SlackUserDirectory
         return new SlackUserRef(slackUserId, person, person?.Name ?? info.Name);
     }
 
-    /// <summary>True when the person is a Lead (lead, staff, principal).</summary>
-    public bool IsLead(Person? person) => person is not null && _org.Directory.Leads.Any(p => p.Id == person.Id);
+    /// <summary>True when the person is a Lead (lead, staff, principal) in the current org (a cached lookup may predate a reload).</summary>
+    public bool IsLead(Person? person) => person is not null && _org.Directory.FindPerson(person.Id) is { IsLead: true };
 
     /// <summary>The Slack id of an org person (for mentions and DMs), or null.</summary>
     public string? SlackIdOf(string orgOrPlatformId)

@@ -274,7 +274,7 @@ public sealed class TeamsBot
             // Someone who is not a Lead (or not in the org file) asking the bot: who to ask, as in Slack.
             var asker = lead?.Id ?? activity.From?.AadObjectId ?? activity.From?.Id ?? "unknown";
             var who = await UseCases.WhoAsync(tenant, asker, text, ct).ConfigureAwait(false);
-            await ReplyAsync(activity, "You're not set up as a Lead, so here is who to ask:\n\n" + FormatWho(who), null, ct).ConfigureAwait(false);
+            await ReplyAsync(activity, Messages.NotALeadWhoToAsk + "\n\n" + FormatWho(who), null, ct).ConfigureAwait(false);
             return;
         }
 
@@ -375,7 +375,7 @@ public sealed class TeamsBot
             try
             {
                 var who = await UseCases.WhoAsync(tenant, asker, text, ct).ConfigureAwait(false);
-                return TaskMessage("You're not set up as a Lead, so here is who to ask:\n\n" + FormatWho(who));
+                return TaskMessage(Messages.NotALeadWhoToAsk + "\n\n" + FormatWho(who));
             }
             catch (TriageUserException ex)
             {
