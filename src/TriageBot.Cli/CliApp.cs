@@ -62,6 +62,7 @@ internal static class CliApp
         root.Subcommands.Add(OrgCommand.Create(output));
         root.Subcommands.Add(DigestCommand.Create(context, output));
         root.Subcommands.Add(DbCommand.Create(context, output));
+        root.Subcommands.Add(EvalCommand.Create(context, output));
         return root;
     }
 

@@ -65,6 +65,22 @@ internal sealed class CliConfiguration
         return new CliConfiguration(context, configuration, settingsFile);
     }
 
+    /// <summary>The understanding weights and switches (<c>TriageBot:Understanding</c>), as the host binds them.</summary>
+    public static Engine.Understanding.UnderstandingOptions Understanding(CliContext context)
+    {
+        var options = new Engine.Understanding.UnderstandingOptions();
+        try
+        {
+            Load(context).Configuration.GetSection("TriageBot:Understanding").Bind(options);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new CliUsageException($"TriageBot:Understanding: {ex.Message}");
+        }
+
+        return options;
+    }
+
     /// <summary>Finds a file given on the command line or in configuration: absolute, or relative to the current directory, then the executable's folder.</summary>
     public string? FindFile(string path)
     {

@@ -1,3 +1,4 @@
+using TriageBot.Host.Understanding;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
@@ -109,7 +110,10 @@ public static class CoreServiceCollectionExtensions
             sp.GetRequiredService<ITimeLedger>(),
             sp.GetRequiredService<ILeadSettingsStore>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<DigestDefaults>()));
+            sp.GetRequiredService<DigestDefaults>(),
+            sp.GetRequiredService<Engine.Understanding.UnderstandingSetup>(),
+            sp.GetRequiredService<Engine.Understanding.LearnedExamples>()));
+        services.AddUnderstanding(configuration);
         services.TryAddSingleton<ITriageUseCases>(sp => new MeteredTriageUseCases(sp.GetRequiredService<TriageUseCases>(), sp.GetRequiredService<TriageBotMetrics>()));
         services.TryAddSingleton<IDigestChartRenderer>(_ => new ScottPlotDigestChartRenderer());
 

@@ -15,6 +15,7 @@ public interface IStorage : IAsyncDisposable
     IInstallationStore Installations { get; }
     IConversationReferenceStore Conversations { get; }
     ILeadSettingsStore LeadSettings { get; }
+    TriageBot.Engine.Understanding.ILearnedExampleStore LearnedExamples { get; }
     IDigestDeliveryStore Digests { get; }
     IStorageMigrator Migrator { get; }
 }

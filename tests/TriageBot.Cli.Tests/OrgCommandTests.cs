@@ -14,8 +14,28 @@ public sealed class OrgCommandTests : IDisposable
         var run = await _cli.RunAsync("org", "validate", CliHarness.SampleOrg);
 
         Assert.Equal(0, run.Code);
-        Assert.Matches(new Regex(@"^OK: \d+ topics, \d+ people, \d+ teams\r?\n$"), run.Out);
+        Assert.Matches(new Regex(@"^OK: \d+ topics, \d+ people, \d+ teams\r?\n"), run.Out);
+        Assert.Contains("causal-inference: built-in vocabulary causal-inference (linked by name and keywords)", run.Out, StringComparison.Ordinal);
         Assert.Equal(string.Empty, run.Err);
+    }
+
+    [Fact]
+    public async Task OrgValidate_UnknownVocabularyFamily_ProblemWithLineAndExit1()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"org-vocab-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(path, "topics:\n  - id: ab\n    name: A/B tests\n    vocabulary: [experimentation, no-such-family]\npeople:\n  - {id: ana, name: Ana, level: lead}\n");
+        try
+        {
+            var run = await _cli.RunAsync("org", "validate", path);
+
+            Assert.Equal(1, run.Code);
+            Assert.Contains(":4:", run.Out, StringComparison.Ordinal);
+            Assert.Contains("'no-such-family'", run.Out, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]

@@ -32,6 +32,8 @@ public sealed class TestApp : WebApplicationFactory<Program>
         _settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
             ["TriageBot:DataDirectory"] = DataDirectory,
+            // The sentence model takes ~2 s and ~150 MB to load: on only in the tests about understanding.
+            ["TriageBot:Understanding:Embeddings"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -109,6 +109,7 @@ public sealed class ScaleOutCluster : IAsyncLifetime
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["TriageBot__Storage__Provider"] = "postgres",
+            ["TriageBot__Understanding__Embeddings"] = "false",
             ["TriageBot__Storage__ConnectionString"] = ConnectionString,
             ["TriageBot__DataProtectionKeys"] = "database",
             ["TriageBot__Slack__SigningSecret"] = Secret,

@@ -36,6 +36,7 @@ internal sealed class SlackAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("TriageBot:Slack:ApiBaseUrl", _apiBaseUrl);
         builder.UseSetting("TriageBot:Slack:PostMessageInterval", "00:00:00.010");
         builder.UseSetting("TriageBot:Storage:Provider", "sqlite");
+        builder.UseSetting("TriageBot:Understanding:Embeddings", "false");
         builder.UseSetting("TriageBot:Storage:ConnectionString", $"Data Source={Path.Combine(_dataDir, "triagebot.db")}");
         builder.UseSetting("TriageBot:DataDirectory", _dataDir);
         builder.UseSetting("TriageBot:Org:Path", Path.Combine(RepoRoot, "deploy", "sample", "org.yaml"));

@@ -34,6 +34,7 @@ public sealed class UnauthenticatedModeTests : IDisposable
     private WebApplicationFactory<Program> Factory(string? localIp) => new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
     {
         b.UseSetting("TriageBot:Storage:Provider", "sqlite");
+        b.UseSetting("TriageBot:Understanding:Embeddings", "false");
         b.UseSetting("TriageBot:Storage:ConnectionString", $"Data Source={_db}");
         b.UseSetting("TriageBot:DataDirectory", Path.Combine(Path.GetTempPath(), "triagebot-teams-noauth-data"));
         b.UseSetting("TriageBot:Org:Path", Path.Combine(Fixtures.RepoRoot(), "deploy", "sample", "org.yaml"));

@@ -22,6 +22,16 @@ internal static class OrgCommand
             if (result.IsValid && result.Directory is { } org)
             {
                 await output.WriteLineAsync($"OK: {org.Topics.Count} topics, {org.People.Count} people, {org.Teams.Count} teams");
+                var analyzer = new TriageBot.Engine.Analysis.RequestAnalyzer(org);
+                foreach (var topic in org.Topics)
+                {
+                    var families = analyzer.VocabularyOf(topic.Id);
+                    var how = topic.Vocabulary.Count > 0 ? "linked in the org file" : "linked by name and keywords";
+                    await output.WriteLineAsync(families.Count == 0
+                        ? $"  {topic.Id}: no built-in vocabulary (add `vocabulary: [...]` to link one)"
+                        : $"  {topic.Id}: built-in vocabulary {string.Join(", ", families.Select(f => f.Id))} ({how})");
+                }
+
                 return CliApp.Ok;
             }
 

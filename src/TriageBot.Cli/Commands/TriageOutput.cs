@@ -28,7 +28,7 @@ internal static class TriageOutput
         (Question.Horizon, "horizon", "How long will it guide them?"),
     ];
 
-    internal sealed record TopicJson(string Id, string Name, double Score, IReadOnlyList<string> Matched);
+    internal sealed record TopicJson(string Id, string Name, double Score, IReadOnlyList<string> Matched, double Confidence, IReadOnlyList<string> Evidence);
 
     internal sealed record AnswerJson(string Answer, string Why, IReadOnlyList<string> Evidence);
 
@@ -47,6 +47,7 @@ internal static class TriageOutput
         string Rule,
         string RuleText,
         IReadOnlyList<TopicJson> Topics,
+        IReadOnlyList<TopicJson> Guesses,
         string Kind,
         IReadOnlyDictionary<string, AnswerJson> Answers,
         IReadOnlyList<OwnerJson> Owners,
@@ -76,7 +77,8 @@ internal static class TriageOutput
             Mode: d.Mode is { } mode ? Lower(mode) : null,
             Rule: d.Rule,
             RuleText: d.RuleText,
-            Topics: d.Analysis.Topics.Select(t => new TopicJson(t.TopicId, run.Org.FindTopic(t.TopicId)?.Name ?? t.TopicId, Math.Round(t.Score, 3), t.Matched)).ToList(),
+            Topics: d.Analysis.Topics.Select(t => Topic(run, t)).ToList(),
+            Guesses: d.Analysis.Guesses.Select(t => Topic(run, t)).ToList(),
             Kind: Lower(d.Analysis.Kind),
             Answers: answers,
             Owners: d.Owners.Select(o => new OwnerJson(Lower(o.Type), o.Id, o.Name, o.Intake, o.Why)).ToList(),
@@ -90,6 +92,9 @@ internal static class TriageOutput
             PolicyVersion: d.PolicyVersion);
         return JsonSerializer.Serialize(dto, JsonOptions);
     }
+
+    private static TopicJson Topic(TriageRun run, TriageBot.Engine.Analysis.TopicMatch t) =>
+        new(t.TopicId, run.Org.FindTopic(t.TopicId)?.Name ?? t.TopicId, Math.Round(t.Score, 3), t.Matched, Math.Round(t.Confidence, 3), [.. t.Evidence.Select(e => e.Describe())]);
 
     public static string Text(TriageRun run)
     {

@@ -30,7 +30,14 @@ public enum Horizon
 /// <param name="TopicId">The topic's id.</param>
 /// <param name="Score">Match strength (higher is stronger); comparable between topics of one request.</param>
 /// <param name="Matched">The words or phrases of the text that matched, as evidence.</param>
-public sealed record TopicMatch(string TopicId, double Score, IReadOnlyList<string> Matched);
+public sealed record TopicMatch(string TopicId, double Score, IReadOnlyList<string> Matched)
+{
+    /// <summary>The combined confidence (0..1) that the request is about this topic, over all evidence layers.</summary>
+    public double Confidence { get; init; }
+
+    /// <summary>Every reason the topic was found, with where it came from (org file, vocabulary, meaning, learned).</summary>
+    public IReadOnlyList<Understanding.TopicEvidence> Evidence { get; init; } = [];
+}
 
 /// <summary>What the engine understood from a request's text.</summary>
 /// <param name="Topics">Topics found, best first; empty when none (the decision is then <c>clarify</c>).</param>
@@ -47,6 +54,15 @@ public sealed record RequestAnalysis(
     Horizon Horizon,
     IReadOnlyList<string> HorizonEvidence)
 {
+    /// <summary>
+    /// When no topic was confident enough (the decision is clarify): the best guesses, at most two, offered to the
+    /// Lead as buttons. Empty otherwise.
+    /// </summary>
+    public IReadOnlyList<TopicMatch> Guesses { get; init; } = [];
+
+    /// <summary>True when the text contains shapes of errors or alerts (a stack trace, an alert name).</summary>
+    public bool LooksLikeError { get; init; }
+
     /// <summary>The best topic, or null when none matched.</summary>
     public TopicMatch? TopTopic => Topics.Count > 0 ? Topics[0] : null;
 }

@@ -6,131 +6,137 @@ namespace TriageBot.Engine.Analysis;
 /// Understands a request's text against an org directory: the topics it is about (by topic names and keywords,
 /// robust to case, punctuation, plurals, inflections, multi-word phrases, emoji and URLs), the kind of ask, its horizon
 /// and whether the need recurs. The topic index (a phrase trie over stemmed words) is built once in the constructor,
-/// so <see cref="Analyze"/> costs time proportional to the text, not to the number of topics. Thread-safe; never throws
+/// so <see cref="Analyze(string)"/> costs time proportional to the text, not to the number of topics. Thread-safe; never throws
 /// on any input string.
 /// </summary>
 public sealed class RequestAnalyzer
 {
     private static readonly IReadOnlyList<string> None = [];
 
-    private readonly PhraseTrie<TopicTerm> _topicTrie = new();
-    private readonly Topic[] _topics;
+    private readonly Understanding.TopicMatcher _matcher;
+    private readonly Understanding.UnderstandingOptions _options;
 
-    /// <summary>Builds the topic index for <paramref name="org"/>.</summary>
+    /// <summary>Builds the topic index for <paramref name="org"/> with the built-in vocabulary and no sentence model.</summary>
     /// <param name="org">The org directory whose topics are matched.</param>
     public RequestAnalyzer(OrgDirectory org)
+        : this(org, null)
     {
-        ArgumentNullException.ThrowIfNull(org);
-        _topics = [.. org.Topics];
-
-        // One term per (phrase, topic): a keyword repeating the topic's name keeps the stronger name weight.
-        var terms = new Dictionary<(string Phrase, int Topic), (string[] Stems, TopicTerm Term)>();
-        for (var i = 0; i < _topics.Length; i++)
-        {
-            var topic = _topics[i];
-            AddTerm(terms, i, topic.Name, isName: true);
-            AddTerm(terms, i, topic.Id.Replace('-', ' '), isName: true);
-            foreach (var keyword in topic.Keywords)
-            {
-                AddTerm(terms, i, keyword, isName: false);
-            }
-        }
-
-        foreach (var (stems, term) in terms.Values)
-        {
-            _topicTrie.Add(stems, term);
-        }
     }
 
-    /// <summary>Number of indexed (stemmed phrase, topic) pairs.</summary>
-    internal int IndexedTerms => _topicTrie.Count;
+    /// <summary>Builds the topic index for <paramref name="org"/> with the given understanding layers.</summary>
+    /// <param name="org">The org directory whose topics are matched.</param>
+    /// <param name="setup">Vocabulary, sentence model and weights; the built-in vocabulary only when null.</param>
+    public RequestAnalyzer(OrgDirectory org, Understanding.UnderstandingSetup? setup)
+    {
+        ArgumentNullException.ThrowIfNull(org);
+        setup ??= Understanding.UnderstandingSetup.Lexical;
+        _options = setup.Options;
+        _matcher = new Understanding.TopicMatcher(org, setup.Vocabulary, setup.Embedder, setup.Options);
+    }
+
+    /// <summary>Number of indexed (stemmed phrase, topic) pairs from the org file.</summary>
+    internal int IndexedTerms => _matcher.OrgTermCount;
+
+    /// <summary>True when a sentence model compares requests with topics by meaning.</summary>
+    public bool UsesEmbeddings => _matcher.HasEmbedder;
+
+    /// <summary>The vocabulary families linked to a topic (explicitly in the org file or by its name and keywords).</summary>
+    /// <param name="topicId">The topic id.</param>
+    public IReadOnlyList<Understanding.VocabularyFamily> VocabularyOf(string topicId) => _matcher.FamiliesOf(topicId);
 
     /// <summary>Analyses a request text. Never throws; empty or unreadable text gives no topics and unknown kind/horizon.</summary>
     /// <param name="text">The request text (any length, any characters).</param>
-    public RequestAnalysis Analyze(string text)
+    public RequestAnalysis Analyze(string text) => Analyze(text, null);
+
+    /// <summary>Analyses a request text with what the Leads of its tenant taught. Never throws for any input string.</summary>
+    /// <param name="text">The request text (any length, any characters).</param>
+    /// <param name="learned">The tenant's learned examples, or null.</param>
+    /// <param name="ct">Cancellation (the sentence model may take a few milliseconds).</param>
+    public RequestAnalysis Analyze(string text, Understanding.LearnedSet? learned, CancellationToken ct = default)
     {
+        text ??= string.Empty;
         var tokens = TextTokenizer.Tokenize(text);
-        var topics = MatchTopics(text ?? string.Empty, tokens);
-        var signals = MatchSignals(text ?? string.Empty, tokens);
-        return BuildAnalysis(topics, signals);
+        var reading = _matcher.Read(text, tokens, learned, ct);
+        var signals = MatchSignals(text, tokens);
+        return BuildAnalysis(reading, signals);
     }
 
-    private static void AddTerm(Dictionary<(string Phrase, int Topic), (string[] Stems, TopicTerm Term)> terms, int topicIndex, string? phrase, bool isName)
+    /// <summary>The vector stored with a learned example (null without a sentence model).</summary>
+    /// <param name="text">The request text.</param>
+    public float[]? EmbedForExample(string text) => _matcher.EmbedForExample(text ?? string.Empty);
+
+    /// <summary>The sentence model's id, or null without one.</summary>
+    public string? EmbedderModel => _matcher.Embedder?.ModelId;
+
+    private (List<TopicMatch> Topics, List<TopicMatch> Guesses) SelectTopics(Understanding.TopicReading reading)
     {
-        if (string.IsNullOrWhiteSpace(phrase))
+        var topics = new List<TopicMatch>();
+        var guesses = new List<TopicMatch>();
+        var candidates = reading.Candidates;
+        if (candidates.Count == 0)
         {
-            return;
+            return (topics, guesses);
         }
 
-        var stems = TextTokenizer.StemsOf(phrase);
-        if (stems.Length == 0 || (stems.Length == 1 && StopWords.Contains(stems[0])))
+        if (candidates[0].Confidence < _options.ClarifyBelow)
         {
-            // A one-word term that is a stop word or a single letter would match almost anything.
-            return;
-        }
-
-        var key = (string.Join(' ', stems), topicIndex);
-        if (!terms.TryGetValue(key, out var existing) || (isName && !existing.Term.IsName))
-        {
-            terms[key] = (stems, new TopicTerm(topicIndex, stems.Length, isName));
-        }
-    }
-
-    private List<TopicMatch> MatchTopics(string text, List<TextToken> tokens)
-    {
-        // Few topics match one request, so a small list beats a dictionary here.
-        var hits = new List<TopicHit>(4);
-        var i = 0;
-        while (i < tokens.Count)
-        {
-            var length = _topicTrie.LongestMatch(tokens, i, out var terms);
-            if (length == 0 || terms is null)
+            foreach (var c in candidates.Take(2))
             {
-                i++;
+                guesses.Add(ToMatch(c));
+            }
+
+            return (topics, guesses);
+        }
+
+        // The main topic first; then the topics mentioned along the way: confident ones, or ones the org file's own words
+        // name (a dashboard mentioned inside a causal question), at most three.
+        topics.Add(ToMatch(candidates[0]));
+        foreach (var c in candidates.Skip(1))
+        {
+            if (topics.Count > 3)
+            {
+                break;
+            }
+
+            if (c.Confidence >= _options.MentionAtLeast || c.Matched.Count > 0)
+            {
+                topics.Add(ToMatch(c));
+            }
+        }
+
+        return (topics, guesses);
+    }
+
+    private const double AskFloor = 0.30;
+    private const double AskMargin = 0.03;
+
+    private static (string Key, string Example)? Closest(Dictionary<string, (double Score, string Example)> asks, string[] keys)
+    {
+        (string Key, double Score, string Example)? best = null;
+        var second = double.NegativeInfinity;
+        foreach (var key in keys)
+        {
+            if (!asks.TryGetValue(key, out var a))
+            {
                 continue;
             }
 
-            var evidence = TextTokenizer.Evidence(text, tokens[i], tokens[i + length - 1]);
-            foreach (var term in terms)
+            if (best is null || a.Score > best.Value.Score)
             {
-                var hit = hits.Find(h => h.TopicIndex == term.TopicIndex);
-                if (hit is null)
-                {
-                    hit = new TopicHit(term.TopicIndex);
-                    hits.Add(hit);
-                }
-
-                hit.Add(evidence, term);
+                second = best?.Score ?? double.NegativeInfinity;
+                best = (key, a.Score, a.Example);
             }
-
-            i += length;
-        }
-
-        if (hits.Count == 0)
-        {
-            return [];
-        }
-
-        hits.Sort((a, b) =>
-        {
-            var byScore = b.Score.CompareTo(a.Score);
-            if (byScore != 0)
+            else if (a.Score > second)
             {
-                return byScore;
+                second = a.Score;
             }
-
-            var byCount = b.Matched.Count.CompareTo(a.Matched.Count);
-            return byCount != 0 ? byCount : a.TopicIndex.CompareTo(b.TopicIndex);
-        });
-
-        var result = new List<TopicMatch>(hits.Count);
-        foreach (var hit in hits)
-        {
-            result.Add(new TopicMatch(_topics[hit.TopicIndex].Id, Math.Round(hit.Score, 2), hit.Matched));
         }
 
-        return result;
+        return best is { } b && b.Score >= AskFloor && b.Score - second >= AskMargin ? (b.Key, b.Example) : null;
     }
+
+    private static TopicMatch ToMatch(Understanding.TopicCandidate c) =>
+        new(c.TopicId, c.LexicalScore, c.Matched) { Confidence = Math.Round(c.Confidence, 3), Evidence = c.Evidence };
 
     private static SignalTally MatchSignals(string text, List<TextToken> tokens)
     {
@@ -158,8 +164,9 @@ public sealed class RequestAnalyzer
         return tally;
     }
 
-    private static RequestAnalysis BuildAnalysis(List<TopicMatch> topics, SignalTally s)
+    private RequestAnalysis BuildAnalysis(Understanding.TopicReading reading, SignalTally s)
     {
+        var (topics, guesses) = SelectTopics(reading);
         // Kind: the strongest signal wins; ties go to learn, then review, access, task (the reading most useful to the Lead).
         var reviewScore = s.Score(SignalKind.Review) + s.Score(SignalKind.Decide);
         var candidates = new (AskKind Kind, double Score, IReadOnlyList<string> Evidence)[]
@@ -205,45 +212,43 @@ public sealed class RequestAnalyzer
             horizonEvidence = longScore > 0 ? s.Evidence(SignalKind.Long, SignalKind.Recurs, SignalKind.Short) : None;
         }
 
-        return new RequestAnalysis(topics, kind, kindEvidence, recurs, horizon, horizonEvidence);
-    }
-
-    /// <summary>Words too common to identify a topic on their own.</summary>
-    private static readonly HashSet<string> StopWords = new(StringComparer.Ordinal)
-    {
-        "a", "an", "the", "and", "or", "of", "to", "in", "on", "for", "with", "by", "at", "is", "it", "be", "as", "do", "i", "we", "you",
-        "my", "our", "me", "us", "this", "that", "can", "how", "what", "why", "help", "need", "please", "hi", "hey", "thank", "thanks",
-    };
-
-    private readonly record struct TopicTerm(int TopicIndex, int Words, bool IsName);
-
-    private sealed class TopicHit(int topicIndex)
-    {
-        public int TopicIndex { get; } = topicIndex;
-
-        public double Score { get; private set; }
-
-        public List<string> Matched { get; } = new(2);
-
-        private const int MaxEvidence = 8;
-
-        public void Add(string evidence, TopicTerm term)
+        // By meaning, when the words gave no cue: the closest prototype request, if it stands out.
+        if (reading.Asks is { } asks)
         {
-            if (Matched.Contains(evidence))
+            if (kind == AskKind.Unknown && Closest(asks, ["learn", "review", "task", "access"]) is { } k)
             {
-                // Repeating the same word adds a little, never as much as a new one.
-                Score += 0.25;
-                return;
+                kind = k.Key switch { "learn" => AskKind.Learn, "review" => AskKind.Review, "access" => AskKind.Access, _ => AskKind.Task };
+                kindEvidence = [$"close in meaning to \"{k.Example}\""];
             }
 
-            if (Matched.Count < MaxEvidence)
+            if (horizon == Horizon.Unknown && longScore == 0 && shortScore == 0 && Closest(asks, ["long", "short"]) is { } h)
             {
-                Matched.Add(evidence);
+                horizon = h.Key == "long" ? Horizon.Long : Horizon.Short;
+                horizonEvidence = [$"close in meaning to \"{h.Example}\""];
             }
-
-            // Multi-word phrases are more specific than single words; the topic's own name is a strong signal.
-            Score += 1 + (0.75 * (term.Words - 1)) + (term.IsName ? 0.5 : 0);
         }
+
+        // The understanding, not only cue words: a pasted error or alert asks for something to be fixed now.
+        if (reading.ErrorShapes)
+        {
+            if (kind == AskKind.Unknown)
+            {
+                kind = AskKind.Task;
+                kindEvidence = ["an error or alert pasted in the request"];
+            }
+
+            if (horizon == Horizon.Unknown)
+            {
+                horizon = Horizon.Short;
+                horizonEvidence = ["an error or alert pasted in the request"];
+            }
+        }
+
+        return new RequestAnalysis(topics, kind, kindEvidence, recurs, horizon, horizonEvidence)
+        {
+            Guesses = guesses,
+            LooksLikeError = reading.ErrorShapes,
+        };
     }
 
     private sealed class SignalTally

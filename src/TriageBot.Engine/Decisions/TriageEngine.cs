@@ -20,11 +20,20 @@ public sealed class TriageEngine
     /// <param name="org">The org directory.</param>
     /// <param name="policy">The decision policy; <see cref="DecisionPolicy.Default"/> when null.</param>
     public TriageEngine(OrgDirectory org, DecisionPolicy? policy = null)
+        : this(org, policy, null)
+    {
+    }
+
+    /// <summary>Creates the engine with the given understanding layers (vocabulary, sentence model, weights).</summary>
+    /// <param name="org">The org directory.</param>
+    /// <param name="policy">The decision policy; <see cref="DecisionPolicy.Default"/> when null.</param>
+    /// <param name="understanding">The understanding layers; the built-in vocabulary without a sentence model when null.</param>
+    public TriageEngine(OrgDirectory org, DecisionPolicy? policy, Understanding.UnderstandingSetup? understanding)
     {
         ArgumentNullException.ThrowIfNull(org);
         _org = org;
         _policy = policy ?? DecisionPolicy.Default;
-        _analyzer = new RequestAnalyzer(org);
+        _analyzer = new RequestAnalyzer(org, understanding);
         _ranker = new OwnerRanker(org, _policy);
     }
 
@@ -34,6 +43,16 @@ public sealed class TriageEngine
     /// <summary>Analyses a request text (topics, kind, horizon). Never throws.</summary>
     /// <param name="text">The request text.</param>
     public RequestAnalysis Analyze(string text) => _analyzer.Analyze(text ?? string.Empty);
+
+    /// <summary>Analyses a request text with the tenant's learned examples. Never throws for any text.</summary>
+    /// <param name="text">The request text.</param>
+    /// <param name="learned">What the tenant's Leads taught, or null.</param>
+    /// <param name="ct">Cancellation.</param>
+    public RequestAnalysis Analyze(string text, Understanding.LearnedSet? learned, CancellationToken ct = default) =>
+        _analyzer.Analyze(text ?? string.Empty, learned, ct);
+
+    /// <summary>The analyser (vocabulary links, the sentence model for learned examples).</summary>
+    public RequestAnalyzer Analyzer => _analyzer;
 
     /// <summary>Decides one request.</summary>
     /// <param name="input">The request, the Lead, the requester and the context figures.</param>

@@ -25,7 +25,23 @@ public enum Level
 /// <param name="Id">Stable id: lowercase letters, digits and '-'.</param>
 /// <param name="Name">Display name.</param>
 /// <param name="Keywords">Words and phrases that signal the topic (matched case-insensitively, robust to inflections).</param>
-public sealed record Topic(string Id, string Name, IReadOnlyList<string> Keywords);
+public sealed record Topic(string Id, string Name, IReadOnlyList<string> Keywords)
+{
+    /// <summary>One sentence saying what the topic covers (optional); compared with requests by meaning.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>Other names of the topic (optional); matched like the name.</summary>
+    public IReadOnlyList<string> Aliases { get; init; } = [];
+
+    /// <summary>A few real-looking requests about the topic (optional); requests are compared with them by meaning and words.</summary>
+    public IReadOnlyList<string> Examples { get; init; } = [];
+
+    /// <summary>
+    /// Built-in vocabulary families linked explicitly (optional). When empty, families are linked by a confident
+    /// match of the topic's name, aliases or keywords.
+    /// </summary>
+    public IReadOnlyList<string> Vocabulary { get; init; } = [];
+}
 
 /// <summary>An inclusive range of calendar dates when a person is away.</summary>
 /// <param name="From">First day away.</param>

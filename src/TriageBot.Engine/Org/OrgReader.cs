@@ -7,7 +7,7 @@ namespace TriageBot.Engine.Org;
 internal sealed class OrgReader(ProblemList problems)
 {
     private static readonly string[] RootKeys = ["topics", "people", "teams"];
-    private static readonly string[] TopicKeys = ["id", "name", "keywords"];
+    private static readonly string[] TopicKeys = ["id", "name", "keywords", "description", "aliases", "examples", "vocabulary"];
     private static readonly string[] PersonKeys = ["id", "name", "level", "team", "skills", "help_budget_hours", "timezone", "digest", "away", "slack_id", "teams_id", "email"];
     private static readonly string[] TeamKeys = ["id", "name", "service", "topics", "intake", "members"];
     private static readonly string[] DigestKeys = ["day", "time"];
@@ -120,10 +120,78 @@ internal sealed class OrgReader(ProblemList problems)
             }
         }
 
+        var description = OptionalTopicText(f, "description", id);
+        var aliases = TopicStrings(f, "aliases", id, 200);
+        var examples = TopicStrings(f, "examples", id, 2_000);
+        var vocabulary = TopicStrings(f, "vocabulary", id, 100);
+        foreach (var family in vocabulary)
+        {
+            if (!Understanding.BuiltInVocabulary.Instance.Contains(family))
+            {
+                problems.Add(f["vocabulary"].Value.Start,
+                    $"topic '{id}' links to vocabulary '{family}', which is not built in (known: {string.Join(", ", Understanding.BuiltInVocabulary.Instance.Families.Select(x => x.Id))}).");
+            }
+        }
+
         if (id is not null && name is not null)
         {
-            _topics.Add(new Topic(id, name, keywords));
+            _topics.Add(new Topic(id, name, keywords)
+            {
+                Description = description,
+                Aliases = aliases,
+                Examples = examples,
+                Vocabulary = vocabulary,
+            });
         }
+    }
+
+    private string? OptionalTopicText(Dictionary<string, (YScalar Key, YNode Value)> f, string key, string? id)
+    {
+        if (!f.TryGetValue(key, out var field) || IsNull(field.Value))
+        {
+            return null;
+        }
+
+        if (field.Value is not YScalar { Value: { } text })
+        {
+            problems.Add(field.Value.Start, $"topic '{id}': '{key}' must be a sentence (a string).");
+            return null;
+        }
+
+        if (text.Length > 2_000)
+        {
+            problems.Add(field.Value.Start, $"topic '{id}': '{key}' is longer than 2000 characters.");
+            return null;
+        }
+
+        return string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+    }
+
+    private List<string> TopicStrings(Dictionary<string, (YScalar Key, YNode Value)> f, string key, string? id, int maxLength)
+    {
+        var list = new List<string>();
+        if (!f.TryGetValue(key, out var field) || IsNull(field.Value))
+        {
+            return list;
+        }
+
+        foreach (var (value, mark) in StringList(field.Value, key))
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                problems.Add(mark, $"topic '{id}' has an empty entry in '{key}'.");
+            }
+            else if (value.Length > maxLength)
+            {
+                problems.Add(mark, $"topic '{id}': an entry of '{key}' is longer than {maxLength} characters.");
+            }
+            else
+            {
+                list.Add(value.Trim());
+            }
+        }
+
+        return list;
     }
 
     private void ReadPerson(YMap map)

@@ -173,6 +173,12 @@ public interface ITriageUseCases
     /// <summary>The Lead overrides one answer; the decision is recomputed and stored as a new version (both kept).</summary>
     Task<TriageResult> OverrideAsync(string tenant, Guid requestId, string leadId, Question question, AnswerValue value, CancellationToken ct = default);
 
+    /// <summary>
+    /// The Lead corrects the topic (or picks one of the guesses offered with clarify): the decision is recomputed on
+    /// that topic as a new version, and the request becomes a learned example for the tenant, used at once.
+    /// </summary>
+    Task<TriageResult> CorrectTopicAsync(string tenant, Guid requestId, string leadId, string topicId, CancellationToken ct = default);
+
     /// <summary>The Lead takes the request, optionally with an estimate ("30m", "1h15m", "1.5h").</summary>
     Task<TakeResult> TakeAsync(string tenant, Guid requestId, string leadId, string? estimate = null, CancellationToken ct = default);
 

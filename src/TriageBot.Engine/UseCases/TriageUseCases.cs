@@ -30,6 +30,8 @@ public sealed class TriageUseCases : ITriageUseCases
     private readonly ILeadSettingsStore _settings;
     private readonly TimeProvider _time;
     private readonly DigestDefaults _defaults;
+    private readonly Understanding.UnderstandingSetup _understanding;
+    private readonly Understanding.LearnedExamples? _learned;
     private EngineCache? _engine;
 
     /// <summary>Creates the use cases.</summary>
@@ -40,8 +42,13 @@ public sealed class TriageUseCases : ITriageUseCases
     /// <param name="settings">Leads' own settings.</param>
     /// <param name="time">Clock.</param>
     /// <param name="defaults">Default digest day and time; Friday 16:00 when null.</param>
-    public TriageUseCases(IOrgProvider org, DecisionPolicy policy, IRequestStore requests, ITimeLedger ledger, ILeadSettingsStore settings, TimeProvider time, DigestDefaults? defaults = null)
+    /// <param name="understanding">Vocabulary, sentence model and weights; the built-in vocabulary alone when null.</param>
+    /// <param name="learned">The Leads' learned examples; nothing is learned when null.</param>
+    public TriageUseCases(IOrgProvider org, DecisionPolicy policy, IRequestStore requests, ITimeLedger ledger, ILeadSettingsStore settings, TimeProvider time, DigestDefaults? defaults = null,
+        Understanding.UnderstandingSetup? understanding = null, Understanding.LearnedExamples? learned = null)
     {
+        _understanding = understanding ?? Understanding.UnderstandingSetup.Lexical;
+        _learned = learned;
         _org = org ?? throw new ArgumentNullException(nameof(org));
         _policy = policy ?? throw new ArgumentNullException(nameof(policy));
         _requests = requests ?? throw new ArgumentNullException(nameof(requests));
@@ -74,7 +81,8 @@ public sealed class TriageUseCases : ITriageUseCases
         }
 
         var engine = Engine(org);
-        var analysis = engine.Analyze(request.Text);
+        var learned = await LearnedAsync(request.Tenant, engine, ct);
+        var analysis = engine.Analyze(request.Text, learned, ct);
         var topicId = analysis.TopTopic?.TopicId;
 
         var context = await LoadContextAsync(request.Tenant, lead, now, ct);
@@ -133,6 +141,16 @@ public sealed class TriageUseCases : ITriageUseCases
 
         var card = DecisionCardPresenter.Present(record, version, org, priorRepeats + (topicId is null ? 0 : 1), _policy);
         return new TriageResult(record, version, card);
+    }
+
+    /// <summary>
+    /// Builds the engine for the current org (topic index, vocabulary links, topic vectors) and reads one request, so
+    /// the first real request does not pay for it. Call at start-up.
+    /// </summary>
+    public void WarmUp()
+    {
+        var engine = Engine(_org.Directory);
+        engine.Analyze("warm-up: how should we set this up for next quarter?", null);
     }
 
     /// <inheritdoc />
@@ -204,6 +222,70 @@ public sealed class TriageUseCases : ITriageUseCases
     }
 
     /// <inheritdoc />
+    public async Task<TriageResult> CorrectTopicAsync(string tenant, Guid requestId, string leadId, string topicId, CancellationToken ct = default)
+    {
+        var org = _org.Directory;
+        var chosen = string.IsNullOrWhiteSpace(topicId) ? null : org.FindTopic(topicId.Trim());
+        if (chosen is null)
+        {
+            var shown = topicId is null ? "" : topicId.Length > 40 ? topicId[..40] + "…" : topicId;
+            throw new TriageUserException($"I don't know the topic \"{shown}\": pick one of the topics in the list.");
+        }
+
+        var request = await RequireRequestAsync(tenant, requestId, ct);
+        RequireOwnLead(request, leadId);
+        var lead = RequireLead(org, request.LeadId);
+        var repeats = await RepeatCountAtAsync(request, ct);
+        for (var attempt = 1; ; attempt++)
+        {
+            var latest = await RequireDecisionAsync(tenant, requestId, ct);
+            var now = _time.GetUtcNow();
+            var before = latest.Decision.Analysis;
+            var wasClarify = before.TopTopic is null;
+            var corrected = new Analysis.TopicMatch(chosen.Id, before.Topics.FirstOrDefault(t => t.TopicId == chosen.Id)?.Score ?? 0, [])
+            {
+                Confidence = 1,
+                Evidence = [new Understanding.TopicEvidence(Understanding.EvidenceSource.Lead, chosen.Name, $"{lead.Name} chose {chosen.Name}")],
+            };
+            var analysis = before with
+            {
+                Topics = [corrected, .. before.Topics.Where(t => t.TopicId != chosen.Id)],
+                Guesses = [],
+            };
+            var context = await LoadContextAsync(tenant, lead, now, ct);
+            var input = new TriageInput(request.Text, lead.Id, request.RequesterId, now)
+            {
+                Analysis = analysis,
+                Overrides = latest.Overrides,
+                LeadHoursSpentThisWeek = context.LeadHours,
+                LeadBudgetHours = context.Stored?.BudgetHours,
+                HoursSpentByPerson = context.HoursByPerson,
+                RecentRedirectsByPerson = context.RecentRedirects,
+                TopicRepeatCount = Math.Max(0, repeats - 1),
+            };
+            var decision = Engine(org).Decide(input);
+            var next = new DecisionRecord(request.Id, latest.Version + 1, decision, latest.Overrides, now);
+            try
+            {
+                await _requests.AddDecisionAsync(tenant, next, ct);
+            }
+            catch (Exception) when (attempt < MaxVersionAttempts && !ct.IsCancellationRequested)
+            {
+                if (await LatestVersionAsync(tenant, requestId) > latest.Version)
+                {
+                    continue;
+                }
+
+                throw;
+            }
+
+            await LearnAsync(request, chosen.Id, wasClarify ? Understanding.ExampleSource.ClarifyPick : Understanding.ExampleSource.Correction, ct);
+            var card = DecisionCardPresenter.Present(request, next, org, repeats, _policy);
+            return new TriageResult(request, next, card);
+        }
+    }
+
+    /// <inheritdoc />
     public async Task<TakeResult> TakeAsync(string tenant, Guid requestId, string leadId, string? estimate = null, CancellationToken ct = default)
     {
         // Parse first: a bad estimate changes nothing.
@@ -239,6 +321,7 @@ public sealed class TriageUseCases : ITriageUseCases
             }
         }
 
+        await LearnFromActionAsync(request, decision, Understanding.ExampleSource.Take, ct);
         var card = await PresentAsync(updated, decision, ct);
         return new TakeResult(updated, entry, confirmation, card);
     }
@@ -269,6 +352,7 @@ public sealed class TriageUseCases : ITriageUseCases
 
         await _requests.UpdateStatusAsync(tenant, requestId, RequestStatus.Redirected, owner.Type, owner.Id, now, ct);
         var updated = request with { Status = RequestStatus.Redirected, OwnerType = owner.Type, OwnerId = owner.Id, UpdatedAt = now };
+        await LearnFromActionAsync(request, decision, Understanding.ExampleSource.Redirect, ct);
         return new RedirectResult(updated, owner, text, await PresentAsync(updated, decision, ct));
     }
 
@@ -573,6 +657,28 @@ public sealed class TriageUseCases : ITriageUseCases
         throw new TriageUserException($"I don't know \"{shown}\": redirect to a person or team id from the org file.");
     }
 
+    private async Task<Understanding.LearnedSet?> LearnedAsync(string tenant, TriageEngine engine, CancellationToken ct) =>
+        _learned is null ? null : await _learned.GetAsync(tenant, _understanding.Options.Embeddings ? _understanding.Embedder : null, ct);
+
+    // Taking or redirecting confirms the topic the card showed: that request becomes an example for the tenant.
+    private Task LearnFromActionAsync(RequestRecord request, DecisionRecord decision, Understanding.ExampleSource source, CancellationToken ct) =>
+        decision.Decision.Analysis.TopTopic is { } top ? LearnAsync(request, top.TopicId, source, ct) : Task.CompletedTask;
+
+    private async Task LearnAsync(RequestRecord request, string topicId, Understanding.ExampleSource source, CancellationToken ct)
+    {
+        if (_learned is null)
+        {
+            return;
+        }
+
+        var engine = Engine(_org.Directory);
+        var text = request.Text.Length > Understanding.LearnedExamples.MaxTextLength ? request.Text[..Understanding.LearnedExamples.MaxTextLength] : request.Text;
+        var vector = engine.Analyzer.EmbedForExample(text);
+        await _learned.LearnAsync(
+            new Understanding.LearnedExample(request.Tenant, request.Id, request.LeadId, topicId, text, source, _time.GetUtcNow(), vector, engine.Analyzer.EmbedderModel),
+            ct);
+    }
+
     /// <summary>A stable id for (tenant, key): SHA-256, first 16 bytes, marked as an RFC 9562 version 8 (custom) UUID.</summary>
     internal static Guid IdempotentId(string tenant, string key)
     {
@@ -592,7 +698,7 @@ public sealed class TriageUseCases : ITriageUseCases
             return cached.Engine;
         }
 
-        var fresh = new EngineCache(org, new TriageEngine(org, _policy));
+        var fresh = new EngineCache(org, new TriageEngine(org, _policy, _understanding));
         Volatile.Write(ref _engine, fresh);
         return fresh.Engine;
     }

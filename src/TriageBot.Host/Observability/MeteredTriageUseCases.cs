@@ -24,6 +24,14 @@ internal sealed class MeteredTriageUseCases(ITriageUseCases inner, TriageBotMetr
         return result;
     }
 
+    public async Task<TriageResult> CorrectTopicAsync(string tenant, Guid requestId, string leadId, string topicId, CancellationToken ct = default)
+    {
+        var result = await inner.CorrectTopicAsync(tenant, requestId, leadId, topicId, ct).ConfigureAwait(false);
+        metrics.Action("correct-topic", tenant);
+        metrics.TopicCorrected(result.Decision.Decision.Analysis.TopTopic?.TopicId ?? topicId);
+        return result;
+    }
+
     public async Task<TakeResult> TakeAsync(string tenant, Guid requestId, string leadId, string? estimate = null, CancellationToken ct = default)
     {
         var result = await inner.TakeAsync(tenant, requestId, leadId, estimate, ct).ConfigureAwait(false);

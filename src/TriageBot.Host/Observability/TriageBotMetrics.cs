@@ -15,6 +15,7 @@ public sealed class TriageBotMetrics
     private readonly Counter<long> _triaged;
     private readonly Counter<long> _actions;
     private readonly Counter<long> _digests;
+    private readonly Counter<long> _corrections;
     private readonly Counter<long> _workItems;
     private readonly Counter<long> _workerFailures;
     private volatile QueueSample _queue = new(0, 0, 0);
@@ -25,6 +26,7 @@ public sealed class TriageBotMetrics
         var meter = meterFactory.Create(MeterName);
         _triaged = meter.CreateCounter<long>("triagebot.requests.triaged", "{request}", "Requests triaged, by decision and platform.");
         _actions = meter.CreateCounter<long>("triagebot.requests.actions", "{action}", "Lead actions on decision cards (take, redirect, clarify, override, done), by platform.");
+        _corrections = meter.CreateCounter<long>("triagebot.topics.corrected", "{correction}", "Topics the Leads corrected on decision cards (or picked after clarify), by the topic chosen.");
         _digests = meter.CreateCounter<long>("triagebot.digests.sent", "{digest}", "Weekly digests delivered by this instance.");
         _workItems = meter.CreateCounter<long>("triagebot.queue.processed", "{item}", "Queued work items processed by this instance.");
         _workerFailures = meter.CreateCounter<long>("triagebot.worker.failures", "{failure}", "Background loop failures (queue worker, digest scheduler), by worker.");
@@ -46,6 +48,8 @@ public sealed class TriageBotMetrics
         new KeyValuePair<string, object?>("platform", PlatformOfTenant(tenant)));
 
     /// <summary>Counts digests sent.</summary>
+    public void TopicCorrected(string topicId) => _corrections.Add(1, new KeyValuePair<string, object?>("topic", topicId));
+
     public void DigestsSent(int count)
     {
         if (count > 0)

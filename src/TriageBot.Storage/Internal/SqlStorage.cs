@@ -18,6 +18,7 @@ internal sealed class SqlStorage : IStorage
         Installations = new InstallationStore(db, time);
         Conversations = new ConversationReferenceStore(db);
         LeadSettings = new LeadSettingsStore(db);
+        LearnedExamples = new LearnedExampleStore(db);
         Digests = new DigestDeliveryStore(db);
         MigratorImpl = new Migrator(db, time);
     }
@@ -41,6 +42,8 @@ internal sealed class SqlStorage : IStorage
     public IConversationReferenceStore Conversations { get; }
 
     public ILeadSettingsStore LeadSettings { get; }
+
+    public TriageBot.Engine.Understanding.ILearnedExampleStore LearnedExamples { get; }
 
     public IDigestDeliveryStore Digests { get; }
 

@@ -18,7 +18,7 @@ public class RequestAnalyzerTests
     [InlineData("how do I size an A/B test", "experimentation", "a/b test")]
     [InlineData("we ran two A/B tests last week", "experimentation", "a/b tests")]
     [InlineData("feature store freshness is off", "feature-store", "feature store")]
-    [InlineData("Our Airflow DAGs keep failing", "data-pipelines", "airflow")]
+    [InlineData("Our Airflow DAGs keep failing", "data-pipelines", "airflow dags")]
     public void Analyze_MultiWordPhrasesAndCase_MatchTheirTopic(string text, string topic, string matched)
     {
         var analysis = Analyze(text);

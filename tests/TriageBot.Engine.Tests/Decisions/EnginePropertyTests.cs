@@ -68,7 +68,8 @@ public class EnginePropertyTests
             var a = Engine.Analyze(text);
             var b = Engine.Analyze(text);
             Assert.Equal(JsonSerializer.Serialize(a, Json), JsonSerializer.Serialize(b, Json));
-            Assert.All(a.Topics, t => Assert.True(t.Score > 0 && t.Matched.Count > 0));
+            // Every topic found says why, from whichever layer found it, with a confidence in [0, 1].
+            Assert.All(a.Topics, t => Assert.True(t.Evidence.Count > 0 && t.Confidence >= 0 && t.Confidence <= 1));
         }, iter: 300);
 
     [Fact]

@@ -97,6 +97,7 @@ public sealed class TeamsAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("TriageBot:Teams:TokenEndpoint", Fake.Urls[0] + "/token");
         builder.UseSetting("TriageBot:Teams:RetryBaseDelay", "00:00:00.010");
         builder.UseSetting("TriageBot:Storage:Provider", "sqlite");
+        builder.UseSetting("TriageBot:Understanding:Embeddings", "false");
         builder.UseSetting("TriageBot:Storage:ConnectionString", $"Data Source={_dbPath}");
         builder.UseSetting("TriageBot:DataDirectory", _dataDir);
         builder.UseSetting("TriageBot:Org:Path", Path.Combine(Fixtures.RepoRoot(), "deploy", "sample", "org.yaml"));

@@ -1,0 +1,218 @@
+using TriageBot.Engine.Analysis;
+
+namespace TriageBot.Engine.Understanding;
+
+/// <summary>
+/// A tenant's learned examples prepared for matching (stems and vectors computed once). Immutable; built by
+/// <see cref="LearnedExamples"/> and passed to the analyser with each request of that tenant.
+/// </summary>
+public sealed class LearnedSet
+{
+    /// <summary>An empty set (nothing learned yet).</summary>
+    public static readonly LearnedSet Empty = new([], null);
+
+    internal LearnedSet(IReadOnlyList<Entry> entries, string? vectorModel)
+    {
+        Entries = entries;
+        VectorModel = vectorModel;
+    }
+
+    /// <summary>Number of examples.</summary>
+    public int Count => Entries.Count;
+
+    internal IReadOnlyList<Entry> Entries { get; }
+
+    /// <summary>The embedder model of the vectors (null when no vectors).</summary>
+    internal string? VectorModel { get; }
+
+    /// <summary>Prepares examples; vectors whose model is not <paramref name="embedder"/>'s are recomputed in one batch.</summary>
+    /// <param name="examples">The examples, newest first.</param>
+    /// <param name="embedder">The embedder in use, or null for lexical matching only.</param>
+    /// <param name="maxChars">How much of each text the model reads.</param>
+    public static LearnedSet Prepare(IReadOnlyList<LearnedExample> examples, ITextEmbedder? embedder, int maxChars = 1_000)
+    {
+        ArgumentNullException.ThrowIfNull(examples);
+        if (examples.Count == 0)
+        {
+            return Empty;
+        }
+
+        var vectors = new float[]?[examples.Count];
+        if (embedder is not null)
+        {
+            var missing = new List<int>();
+            for (var i = 0; i < examples.Count; i++)
+            {
+                var e = examples[i];
+                if (e.Vector is { } v && e.VectorModel == embedder.ModelId && v.Length == embedder.Dimensions)
+                {
+                    vectors[i] = v;
+                }
+                else
+                {
+                    missing.Add(i);
+                }
+            }
+
+            if (missing.Count > 0)
+            {
+                var computed = embedder.Embed([.. missing.Select(i => ModelText.Prepare(examples[i].Text, maxChars))]);
+                for (var j = 0; j < missing.Count; j++)
+                {
+                    vectors[missing[j]] = computed[j];
+                }
+            }
+        }
+
+        var entries = new Entry[examples.Count];
+        for (var i = 0; i < examples.Count; i++)
+        {
+            var e = examples[i];
+            entries[i] = new Entry(e.TopicId, e.Text, ContentStems.Of(e.Text), vectors[i], e.Source);
+        }
+
+        return new LearnedSet(entries, embedder?.ModelId);
+    }
+
+    internal sealed record Entry(string TopicId, string Text, HashSet<string> Stems, float[]? Vector, ExampleSource Source);
+}
+
+/// <summary>Content words of a text (stems without stop words), for lexical similarity between requests.</summary>
+internal static class ContentStems
+{
+    private static readonly HashSet<string> Stop = new(StringComparer.Ordinal)
+    {
+        "a", "an", "the", "and", "or", "of", "to", "in", "on", "for", "with", "by", "at", "is", "it", "be", "as", "do", "i", "we", "you",
+        "my", "our", "me", "us", "this", "that", "can", "how", "what", "why", "help", "need", "please", "hi", "hey", "thank", "thanks",
+        "are", "was", "were", "has", "have", "had", "not", "no", "but", "if", "so", "from", "any", "some", "just", "get", "got", "there",
+        "they", "them", "their", "your", "its", "im", "dont", "doesnt", "would", "could", "should", "will", "about", "into", "up", "out",
+        "when", "which", "who", "all", "one", "also", "still", "now", "then", "than", "too", "very", "really", "quick", "q", "pl", "pls",
+        "know", "anyone", "someone", "look", "like", "want", "make", "sure", "does", "did", "been", "being", "here", "again",
+    };
+
+    public static HashSet<string> Of(string text)
+    {
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var t in TextTokenizer.Tokenize(text))
+        {
+            if (t.Stem.Length > 1 && !Stop.Contains(t.Stem) && !IsNumber(t.Stem))
+            {
+                set.Add(t.Stem);
+            }
+        }
+
+        return set;
+    }
+
+    /// <summary>Overlap of two word sets (Dice coefficient), 0..1.</summary>
+    public static double Similarity(HashSet<string> a, HashSet<string> b)
+    {
+        if (a.Count == 0 || b.Count == 0)
+        {
+            return 0;
+        }
+
+        var (small, large) = a.Count <= b.Count ? (a, b) : (b, a);
+        var shared = 0;
+        foreach (var s in small)
+        {
+            if (large.Contains(s))
+            {
+                shared++;
+            }
+        }
+
+        return 2.0 * shared / (a.Count + b.Count);
+    }
+
+    private static bool IsNumber(string s)
+    {
+        foreach (var c in s)
+        {
+            if (!char.IsDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
+
+/// <summary>What the sentence model reads: Slack/Teams markup and URLs removed, whitespace collapsed, truncated.</summary>
+internal static class ModelText
+{
+    public static string Prepare(string? text, int maxChars)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return string.Empty;
+        }
+
+        var sb = new System.Text.StringBuilder(Math.Min(text.Length, maxChars));
+        var i = 0;
+        var space = false;
+        while (i < text.Length && sb.Length < maxChars)
+        {
+            var c = text[i];
+            if (c == '<')
+            {
+                // Slack markup: <@U123>, <#C1|name>, <https://x|label>: keep a label, drop the rest. One pass, no regex.
+                var close = text.IndexOf('>', i + 1, Math.Min(text.Length - i - 1, 512));
+                if (close > i)
+                {
+                    var bar = text.IndexOf('|', i + 1, close - i - 1);
+                    if (bar > i)
+                    {
+                        AppendWord(sb, text.AsSpan(bar + 1, close - bar - 1), ref space);
+                    }
+
+                    i = close + 1;
+                    space = true;
+                    continue;
+                }
+            }
+
+            if (char.IsWhiteSpace(c) || char.IsControl(c))
+            {
+                space = true;
+                i++;
+                continue;
+            }
+
+            if (char.IsSurrogate(c))
+            {
+                // Emoji and broken pairs say nothing the model needs.
+                i++;
+                continue;
+            }
+
+            if (space && sb.Length > 0)
+            {
+                sb.Append(' ');
+            }
+
+            space = false;
+            sb.Append(c);
+            i++;
+        }
+
+        return sb.ToString();
+    }
+
+    private static void AppendWord(System.Text.StringBuilder sb, ReadOnlySpan<char> word, ref bool space)
+    {
+        if (word.IsWhiteSpace())
+        {
+            return;
+        }
+
+        if (sb.Length > 0)
+        {
+            sb.Append(' ');
+        }
+
+        sb.Append(word.Trim());
+        space = false;
+    }
+}

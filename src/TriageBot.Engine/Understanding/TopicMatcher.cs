@@ -1,0 +1,650 @@
+using TriageBot.Engine.Analysis;
+using TriageBot.Engine.Org;
+
+namespace TriageBot.Engine.Understanding;
+
+/// <summary>
+/// Finds the topics of a request from four layers of evidence and combines them into one confidence per topic:
+/// the org file's names, aliases and keywords; the built-in vocabulary linked to each topic; closeness in meaning to
+/// the topic's description and examples (when a sentence model is wired); and the examples the Leads taught.
+/// Scores are combined as a softmax over topics plus a "none of them" score, so a weak reading becomes clarify.
+/// Built once per org; thread-safe.
+/// </summary>
+internal sealed class TopicMatcher
+{
+    private readonly Topic[] _topics;
+    private readonly Dictionary<string, int> _topicIndex;
+    private readonly PhraseTrie<OrgTerm> _orgTrie = new();
+    private readonly PhraseTrie<VocabTerm> _vocabTrie = new();
+    private readonly List<Prototype> _prototypes = [];
+    private readonly List<(string Key, string Text, float[] Vector)> _askPrototypes = [];
+    private readonly ITextEmbedder? _embedder;
+    private readonly UnderstandingOptions _options;
+
+    public TopicMatcher(OrgDirectory org, BuiltInVocabulary? vocabulary, ITextEmbedder? embedder, UnderstandingOptions options)
+    {
+        _topics = [.. org.Topics];
+        _topicIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < _topics.Length; i++)
+        {
+            _topicIndex[_topics[i].Id] = i;
+        }
+
+        _options = options;
+        _embedder = options.Embeddings ? embedder : null;
+        LinkedFamilies = new VocabularyFamily[_topics.Length][];
+        BuildOrgIndex();
+        BuildVocabularyIndex(options.Vocabulary ? vocabulary : null);
+        BuildPrototypes();
+        BuildAskPrototypes(vocabulary ?? BuiltInVocabulary.Instance);
+    }
+
+    /// <summary>The vocabulary families linked to each topic (explicitly or by name), by topic index.</summary>
+    public VocabularyFamily[][] LinkedFamilies { get; }
+
+    public bool HasEmbedder => _embedder is not null;
+
+    public int OrgTermCount => _orgTrie.Count;
+
+    public ITextEmbedder? Embedder => _embedder;
+
+    public IReadOnlyList<Topic> Topics => _topics;
+
+    /// <summary>The families linked to a topic id (empty for an unknown id).</summary>
+    public IReadOnlyList<VocabularyFamily> FamiliesOf(string topicId) =>
+        _topicIndex.TryGetValue(topicId, out var i) ? LinkedFamilies[i] : [];
+
+    /// <summary>Reads a request: every topic with evidence, best first, with its confidence.</summary>
+    public TopicReading Read(string text, List<TextToken> tokens, LearnedSet? learned, CancellationToken ct = default)
+    {
+        var n = _topics.Length;
+        var org = new double[n];
+        var vocab = new double[n];
+        var evidence = new List<TopicEvidence>?[n];
+        var matched = new List<string>?[n];
+        var errorShapes = false;
+
+        ScanOrg(text, tokens, org, evidence, matched);
+        errorShapes = ScanVocabulary(text, tokens, vocab, evidence);
+
+        float[]? vector = null;
+        if (_embedder is not null && tokens.Count > 0)
+        {
+            var modelText = ModelText.Prepare(text, _options.ModelInputChars);
+            if (modelText.Length > 0)
+            {
+                vector = _embedder.Embed([modelText], ct)[0];
+            }
+        }
+
+        var meaning = new double[n];
+        var meaningWhy = new Prototype?[n];
+        if (vector is not null)
+        {
+            foreach (var p in _prototypes)
+            {
+                var sim = Dot(vector, p.Vector!);
+                if (sim > meaning[p.Topic])
+                {
+                    meaning[p.Topic] = sim;
+                    meaningWhy[p.Topic] = p;
+                }
+            }
+        }
+
+        var (learnedScore, learnedCount) = ScoreLearned(learned, text, vector);
+
+        var logits = new double[n];
+        var any = new bool[n];
+        for (var t = 0; t < n; t++)
+        {
+            var m = Math.Max(0, meaning[t] - _options.MeaningFloor);
+            logits[t] = (_options.OrgWeight * Math.Log(1 + org[t]))
+                + (_options.VocabularyWeight * Math.Log(1 + vocab[t]))
+                + (_options.MeaningWeight * m)
+                + (_options.LearnedWeight * learnedScore[t]);
+            any[t] = org[t] > 0 || vocab[t] > 0 || m > 0 || learnedScore[t] > 0;
+        }
+
+        // Softmax over the topics with evidence plus "none of them".
+        var max = _options.NoneScore;
+        for (var t = 0; t < n; t++)
+        {
+            if (any[t])
+            {
+                max = Math.Max(max, logits[t]);
+            }
+        }
+
+        var sum = Math.Exp(_options.NoneScore - max);
+        for (var t = 0; t < n; t++)
+        {
+            if (any[t])
+            {
+                sum += Math.Exp(logits[t] - max);
+            }
+        }
+
+        var candidates = new List<TopicCandidate>();
+        for (var t = 0; t < n; t++)
+        {
+            if (!any[t])
+            {
+                continue;
+            }
+
+            var confidence = Math.Exp(logits[t] - max) / sum;
+            var ev = evidence[t] ?? [];
+            if (meaningWhy[t] is { } proto && meaning[t] > _options.MeaningFloor)
+            {
+                ev.Add(new TopicEvidence(EvidenceSource.Meaning, proto.Text, proto.Describe(_topics[t])));
+            }
+
+            if (learnedCount[t] > 0)
+            {
+                var count = learnedCount[t];
+                ev.Add(new TopicEvidence(EvidenceSource.Learned, "", count == 1 ? "a request triaged before" : $"{count} requests triaged before"));
+            }
+
+            candidates.Add(new TopicCandidate(_topics[t].Id, confidence, Math.Round(org[t] + vocab[t], 2), matched[t] ?? [], ev, learnedCount[t]));
+        }
+
+        candidates.Sort((a, b) =>
+        {
+            var c = b.Confidence.CompareTo(a.Confidence);
+            return c != 0 ? c : string.CompareOrdinal(a.TopicId, b.TopicId);
+        });
+
+        Dictionary<string, (double Score, string Example)>? asks = null;
+        if (vector is not null && _askPrototypes.Count > 0)
+        {
+            asks = new Dictionary<string, (double, string)>(StringComparer.Ordinal);
+            foreach (var (key, example, v) in _askPrototypes)
+            {
+                var sim = Dot(vector, v);
+                if (!asks.TryGetValue(key, out var best) || sim > best.Score)
+                {
+                    asks[key] = (sim, example);
+                }
+            }
+        }
+
+        return new TopicReading(candidates, errorShapes, vector) { Asks = asks };
+    }
+
+    /// <summary>Embeds a text for storing with a learned example (null without an embedder).</summary>
+    public float[]? EmbedForExample(string text) =>
+        _embedder is null ? null : _embedder.Embed([ModelText.Prepare(text, _options.ModelInputChars)])[0];
+
+    private (double[] Score, int[] Count) ScoreLearned(LearnedSet? learned, string text, float[]? vector)
+    {
+        var n = _topics.Length;
+        var score = new double[n];
+        var count = new int[n];
+        if (learned is null || learned.Count == 0)
+        {
+            return (score, count);
+        }
+
+        var useVectors = vector is not null && learned.VectorModel == _embedder?.ModelId;
+        var stems = useVectors ? null : ContentStems.Of(text);
+        var floor = useVectors ? _options.LearnedFloor : _options.LearnedFloor * 0.6;
+
+        // Nearest neighbours per topic: the best three similarities above the floor, weighted 1, 0.5, 0.25.
+        var best = new double[n, 3];
+        foreach (var e in learned.Entries)
+        {
+            if (!_topicIndex.TryGetValue(e.TopicId, out var t))
+            {
+                continue;
+            }
+
+            var sim = useVectors && e.Vector is { } v ? Dot(vector!, v) : ContentStems.Similarity(stems ??= ContentStems.Of(text), e.Stems);
+            if (sim < floor)
+            {
+                continue;
+            }
+
+            count[t]++;
+            var s = (sim - floor) / (1 - floor);
+            if (s > best[t, 0])
+            {
+                best[t, 2] = best[t, 1];
+                best[t, 1] = best[t, 0];
+                best[t, 0] = s;
+            }
+            else if (s > best[t, 1])
+            {
+                best[t, 2] = best[t, 1];
+                best[t, 1] = s;
+            }
+            else if (s > best[t, 2])
+            {
+                best[t, 2] = s;
+            }
+        }
+
+        for (var t = 0; t < n; t++)
+        {
+            score[t] = best[t, 0] + (0.5 * best[t, 1]) + (0.25 * best[t, 2]);
+        }
+
+        return (score, count);
+    }
+
+    private void ScanOrg(string text, List<TextToken> tokens, double[] score, List<TopicEvidence>?[] evidence, List<string>?[] matched)
+    {
+        var i = 0;
+        while (i < tokens.Count)
+        {
+            var length = _orgTrie.LongestMatch(tokens, i, out var terms);
+            if (length == 0 || terms is null)
+            {
+                i++;
+                continue;
+            }
+
+            var words = TextTokenizer.Evidence(text, tokens[i], tokens[i + length - 1]);
+            foreach (var term in terms)
+            {
+                var list = matched[term.Topic] ??= new List<string>(2);
+                if (list.Contains(words))
+                {
+                    // Repeating the same word adds a little, never as much as a new one.
+                    score[term.Topic] += 0.25;
+                    continue;
+                }
+
+                if (list.Count < 8)
+                {
+                    list.Add(words);
+                    (evidence[term.Topic] ??= []).Add(new TopicEvidence(
+                        term.IsName ? EvidenceSource.OrgName : EvidenceSource.OrgKeyword,
+                        words,
+                        term.IsName ? "the topic's name in the org file" : "a keyword in the org file"));
+                }
+
+                // Multi-word phrases are more specific than single words; the topic's own name is a strong signal.
+                score[term.Topic] += 1 + (0.75 * (term.Words - 1)) + (term.IsName ? 0.5 : 0);
+            }
+
+            i += length;
+        }
+    }
+
+    private bool ScanVocabulary(string text, List<TextToken> tokens, double[] score, List<TopicEvidence>?[] evidence)
+    {
+        var errorShapes = false;
+        var i = 0;
+        var seen = new HashSet<(int, string)>();
+        while (i < tokens.Count)
+        {
+            var length = _vocabTrie.LongestMatch(tokens, i, out var terms);
+            if (length == 0 || terms is null)
+            {
+                i++;
+                continue;
+            }
+
+            var words = TextTokenizer.Evidence(text, tokens[i], tokens[i + length - 1]);
+            foreach (var term in terms)
+            {
+                errorShapes |= term.IsError;
+                if (!seen.Add((term.Topic, words)))
+                {
+                    score[term.Topic] += 0.1;
+                    continue;
+                }
+
+                score[term.Topic] += term.Weight;
+                var list = evidence[term.Topic] ??= [];
+                if (list.Count < 12)
+                {
+                    list.Add(new TopicEvidence(EvidenceSource.Vocabulary, words, $"built-in {term.Family} vocabulary"));
+                }
+            }
+
+            i += length;
+        }
+
+        return errorShapes;
+    }
+
+    private void BuildOrgIndex()
+    {
+        var terms = new Dictionary<(string Phrase, int Topic), (string[] Stems, OrgTerm Term)>();
+        for (var i = 0; i < _topics.Length; i++)
+        {
+            var topic = _topics[i];
+            AddOrgTerm(terms, i, topic.Name, isName: true);
+            AddOrgTerm(terms, i, topic.Id.Replace('-', ' '), isName: true);
+            foreach (var alias in topic.Aliases)
+            {
+                // Another name, but often a broader word ("reporting", "platform"): weighed like a keyword.
+                AddOrgTerm(terms, i, alias, isName: false);
+            }
+
+            foreach (var keyword in topic.Keywords)
+            {
+                AddOrgTerm(terms, i, keyword, isName: false);
+            }
+        }
+
+        foreach (var (stems, term) in terms.Values)
+        {
+            _orgTrie.Add(stems, term);
+        }
+    }
+
+    private static void AddOrgTerm(Dictionary<(string Phrase, int Topic), (string[] Stems, OrgTerm Term)> terms, int topic, string? phrase, bool isName)
+    {
+        if (string.IsNullOrWhiteSpace(phrase))
+        {
+            return;
+        }
+
+        var stems = TextTokenizer.StemsOf(phrase);
+        if (stems.Length == 0 || (stems.Length == 1 && (StopWords.Contains(stems[0]) || stems[0].Length < 2)))
+        {
+            // A one-word term that is a stop word or a single letter would match almost anything.
+            return;
+        }
+
+        var key = (string.Join(' ', stems), topic);
+        if (!terms.TryGetValue(key, out var existing) || (isName && !existing.Term.IsName))
+        {
+            terms[key] = (stems, new OrgTerm(topic, stems.Length, isName));
+        }
+    }
+
+    private void BuildVocabularyIndex(BuiltInVocabulary? vocabulary)
+    {
+        for (var i = 0; i < _topics.Length; i++)
+        {
+            LinkedFamilies[i] = vocabulary is null ? [] : Link(_topics[i], vocabulary);
+        }
+
+        if (vocabulary is null)
+        {
+            return;
+        }
+
+        // Phrases the org file already gives a topic are not counted twice for it.
+        var orgPhrases = new HashSet<(string, int)>();
+        for (var i = 0; i < _topics.Length; i++)
+        {
+            foreach (var k in _topics[i].Keywords.Concat(_topics[i].Aliases).Append(_topics[i].Name))
+            {
+                orgPhrases.Add((string.Join(' ', TextTokenizer.StemsOf(k)), i));
+            }
+        }
+
+        // A phrase linked to several topics is weaker evidence for each.
+        var entries = new Dictionary<string, List<(int Topic, double Weight, string Family, bool IsError, string[] Stems)>>(StringComparer.Ordinal);
+        for (var i = 0; i < _topics.Length; i++)
+        {
+            foreach (var family in LinkedFamilies[i])
+            {
+                Add(family.Names, 1.5, false);
+                Add(family.Terms, 1.0, false);
+                Add(family.Tools, 1.6, false);
+                Add(family.Errors, 1.0, true);
+
+                void Add(IReadOnlyList<string> phrases, double weight, bool isError)
+                {
+                    foreach (var phrase in phrases)
+                    {
+                        var stems = TextTokenizer.StemsOf(phrase);
+                        if (stems.Length == 0 || (stems.Length == 1 && (StopWords.Contains(stems[0]) || stems[0].Length < 2)))
+                        {
+                            continue;
+                        }
+
+                        var key = string.Join(' ', stems);
+                        if (orgPhrases.Contains((key, i)) || (stems.Length == 1 && GenericWords.Contains(stems[0])))
+                        {
+                            continue;
+                        }
+
+                        var list = entries.TryGetValue(key, out var l) ? l : entries[key] = [];
+                        if (!list.Exists(e => e.Topic == i))
+                        {
+                            list.Add((i, weight * (1 + (0.5 * (stems.Length - 1))), family.Name, isError, stems));
+                        }
+                    }
+                }
+            }
+        }
+
+        foreach (var list in entries.Values)
+        {
+            foreach (var e in list)
+            {
+                _vocabTrie.Add(e.Stems, new VocabTerm(e.Topic, e.Weight / list.Count, e.Family, e.IsError));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The families of a topic: those named in its <c>vocabulary</c> list, else those whose names match the topic's
+    /// name, id or aliases, or that share at least two of its keywords.
+    /// </summary>
+    internal static VocabularyFamily[] Link(Topic topic, BuiltInVocabulary vocabulary)
+    {
+        if (topic.Vocabulary.Count > 0)
+        {
+            return [.. topic.Vocabulary.Select(vocabulary.Find).OfType<VocabularyFamily>()];
+        }
+
+        var topicNames = new List<HashSet<string>> { NameStems(topic.Name), NameStems(topic.Id.Replace('-', ' ')) };
+        topicNames.AddRange(topic.Aliases.Select(NameStems));
+        var keywordPhrases = topic.Keywords.Select(k => string.Join(' ', TextTokenizer.StemsOf(k))).ToHashSet(StringComparer.Ordinal);
+
+        // By name: a family name equal to the topic's name (or an alias), or contained in it and covering more than half
+        // of it ("Data quality checks" ⊇ "data quality"). Never the other way round: "Testing" is not "split testing".
+        var byName = new List<VocabularyFamily>();
+        var byKeywords = new List<(VocabularyFamily Family, int Shared)>();
+        foreach (var family in vocabulary.Families)
+        {
+            var familyNames = family.Names.Append(family.Name).Append(family.Id.Replace('-', ' ')).Select(NameStems).ToList();
+            if (topicNames.Exists(t => t.Count > 0 && familyNames.Exists(f => f.Count > 0 && (f.SetEquals(t) || (f.IsSubsetOf(t) && f.Count * 2 > t.Count)))))
+            {
+                byName.Add(family);
+                continue;
+            }
+
+            var shared = 0;
+            foreach (var phrase in family.Names.Concat(family.Terms).Concat(family.Tools))
+            {
+                if (keywordPhrases.Contains(string.Join(' ', TextTokenizer.StemsOf(phrase))))
+                {
+                    shared++;
+                }
+            }
+
+            if (shared > 0)
+            {
+                byKeywords.Add((family, shared));
+            }
+        }
+
+        // By keywords: the family sharing the most of the topic's keywords, when that is a real share of them; a topic
+        // already linked by name takes another family only when most of its keywords belong to it.
+        var linked = new List<VocabularyFamily>(byName);
+        var needed = byName.Count == 0 ? Math.Max(2, (int)Math.Ceiling(keywordPhrases.Count * 0.25)) : Math.Max(3, (int)Math.Ceiling(keywordPhrases.Count * 0.5));
+        if (byKeywords.Count > 0)
+        {
+            var best = byKeywords.Max(k => k.Shared);
+            if (best >= needed)
+            {
+                linked.AddRange(byKeywords.Where(k => k.Shared == best).Select(k => k.Family));
+            }
+        }
+
+        return [.. linked];
+    }
+
+    private void BuildPrototypes()
+    {
+        if (_embedder is null)
+        {
+            return;
+        }
+
+        var texts = new List<string>();
+        for (var i = 0; i < _topics.Length; i++)
+        {
+            var t = _topics[i];
+            _prototypes.Add(new Prototype(i, $"{t.Name}: {string.Join(", ", t.Keywords.Take(12))}", PrototypeKind.Description));
+            if (t.Description is { Length: > 0 } d)
+            {
+                _prototypes.Add(new Prototype(i, $"{t.Name}: {d}", PrototypeKind.Description));
+            }
+            foreach (var example in t.Examples)
+            {
+                _prototypes.Add(new Prototype(i, example, PrototypeKind.OrgExample));
+            }
+
+            foreach (var family in LinkedFamilies[i])
+            {
+                if (family.Description is { Length: > 0 } fd)
+                {
+                    _prototypes.Add(new Prototype(i, $"{family.Name}: {fd}", PrototypeKind.FamilyDescription));
+                }
+
+                foreach (var example in family.Examples)
+                {
+                    _prototypes.Add(new Prototype(i, example, PrototypeKind.FamilyExample));
+                }
+            }
+        }
+
+        const int Batch = 32;
+        for (var start = 0; start < _prototypes.Count; start += Batch)
+        {
+            var slice = _prototypes.Skip(start).Take(Batch).ToList();
+            var vectors = _embedder.Embed([.. slice.Select(p => ModelText.Prepare(p.Text, _options.ModelInputChars))]);
+            for (var j = 0; j < slice.Count; j++)
+            {
+                slice[j].Vector = vectors[j];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Words that appear in requests about almost anything: as a single-word vocabulary term they are noise (an org
+    /// file may still list them as keywords on purpose). Stemmed as the tokenizer stems them.
+    /// </summary>
+    private static readonly HashSet<string> GenericWords = new(
+        new[]
+        {
+            "model", "models", "data", "test", "tests", "build", "release", "pipeline", "table", "tables", "query", "service", "services",
+            "api", "app", "user", "users", "error", "errors", "job", "jobs", "run", "report", "metric", "metrics", "code", "bug", "fix",
+            "issue", "change", "deploy", "deployment", "feature", "features", "prod", "production", "team", "number", "file", "value",
+            "check", "system", "time", "week", "result", "results", "account", "project", "request", "access", "update", "version",
+            "server", "client", "database", "db", "page", "link", "script", "tool", "platform", "cloud", "cost", "design", "process",
+            "alert", "log", "logs", "dashboard", "chart", "sql", "python", "notebook", "analysis", "experiment", "customer", "event", "events",
+        }.Select(w => TextTokenizer.StemsOf(w) is [var stem] ? stem : w),
+        StringComparer.Ordinal);
+
+    private static readonly HashSet<string> NameStopWords = new(StringComparer.Ordinal) { "and", "or", "the", "of", "a", "an", "for", "in", "on", "to", "with" };
+
+    /// <summary>The words of a name that identify it (every stem but a few joining words; "a/b testing" keeps "b").</summary>
+    private static HashSet<string> NameStems(string name) =>
+        TextTokenizer.StemsOf(name).Where(s => !NameStopWords.Contains(s)).ToHashSet(StringComparer.Ordinal);
+
+    private void BuildAskPrototypes(BuiltInVocabulary vocabulary)
+    {
+        if (_embedder is null)
+        {
+            return;
+        }
+
+        var all = vocabulary.AskPrototypes.SelectMany(kv => kv.Value.Select(text => (kv.Key, text))).ToList();
+        if (all.Count == 0)
+        {
+            return;
+        }
+
+        var vectors = _embedder.Embed([.. all.Select(a => a.text)]);
+        for (var i = 0; i < all.Count; i++)
+        {
+            _askPrototypes.Add((all[i].Key, all[i].text, vectors[i]));
+        }
+    }
+
+    internal static double Dot(float[] a, float[] b)
+    {
+        var length = Math.Min(a.Length, b.Length);
+        var sum = 0.0;
+        var i = 0;
+        if (System.Numerics.Vector.IsHardwareAccelerated && length >= System.Numerics.Vector<float>.Count)
+        {
+            var acc = System.Numerics.Vector<float>.Zero;
+            var width = System.Numerics.Vector<float>.Count;
+            for (; i <= length - width; i += width)
+            {
+                acc += new System.Numerics.Vector<float>(a, i) * new System.Numerics.Vector<float>(b, i);
+            }
+
+            sum = System.Numerics.Vector.Sum(acc);
+        }
+
+        for (; i < length; i++)
+        {
+            sum += a[i] * b[i];
+        }
+
+        return sum;
+    }
+
+    /// <summary>Words too common to identify a topic on their own.</summary>
+    internal static readonly HashSet<string> StopWords = new(StringComparer.Ordinal)
+    {
+        "a", "an", "the", "and", "or", "of", "to", "in", "on", "for", "with", "by", "at", "is", "it", "be", "as", "do", "i", "we", "you",
+        "my", "our", "me", "us", "this", "that", "can", "how", "what", "why", "help", "need", "please", "hi", "hey", "thank", "thanks",
+    };
+
+    private readonly record struct OrgTerm(int Topic, int Words, bool IsName);
+
+    private readonly record struct VocabTerm(int Topic, double Weight, string Family, bool IsError);
+
+    private enum PrototypeKind
+    {
+        Description,
+        OrgExample,
+        FamilyDescription,
+        FamilyExample,
+    }
+
+    private sealed class Prototype(int topic, string text, PrototypeKind kind)
+    {
+        public int Topic { get; } = topic;
+
+        public string Text { get; } = text;
+
+        public PrototypeKind Kind { get; } = kind;
+
+        public float[]? Vector { get; set; }
+
+        public string Describe(Topic topic) => Kind switch
+        {
+            PrototypeKind.Description => $"the description of {topic.Name}",
+            PrototypeKind.OrgExample => $"the org example \"{Shorten(Text)}\"",
+            PrototypeKind.FamilyDescription => $"the built-in description of {topic.Name}",
+            _ => $"the built-in example \"{Shorten(Text)}\"",
+        };
+
+        private static string Shorten(string s) => s.Length <= 80 ? s : s[..77] + "…";
+    }
+}
+
+/// <summary>One topic's reading: its confidence and the evidence behind it.</summary>
+internal sealed record TopicCandidate(string TopicId, double Confidence, double LexicalScore, List<string> Matched, List<TopicEvidence> Evidence, int LearnedNeighbours);
+
+/// <summary>All topics with evidence, best first.</summary>
+internal sealed record TopicReading(List<TopicCandidate> Candidates, bool ErrorShapes, float[]? Vector)
+{
+    /// <summary>Closeness in meaning to each kind of ask and horizon (learn, review, task, access, long, short), when a model is wired.</summary>
+    public Dictionary<string, (double Score, string Example)>? Asks { get; init; }
+}

@@ -1,0 +1,64 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace TriageBot.Engine.Understanding;
+
+/// <summary>
+/// How the evidence layers are weighed into one confidence per topic, and when the answer is "clarify". The defaults
+/// were fitted on the training split of the evaluation set (tests/eval, never the test split); see the README.
+/// Bound from <c>TriageBot:Understanding</c>.
+/// </summary>
+public sealed class UnderstandingOptions
+{
+    /// <summary>Compare requests with topics by meaning through the local sentence model (when one is wired).</summary>
+    public bool Embeddings { get; set; } = true;
+
+    /// <summary>Use the built-in vocabulary (jargon, tool names, error shapes) linked to the org's topics.</summary>
+    public bool Vocabulary { get; set; } = true;
+
+    /// <summary>Below this confidence for the best topic the answer is clarify, with the two best guesses offered.</summary>
+    [Range(0.05, 0.95)]
+    public double ClarifyBelow { get; set; } = 0.30;
+
+    /// <summary>A second topic is reported as mentioned when its confidence reaches this.</summary>
+    [Range(0.01, 0.95)]
+    public double MentionAtLeast { get; set; } = 0.15;
+
+    /// <summary>Weight of the org file's names, aliases and keywords (on log(1 + score)).</summary>
+    [Range(0, 20)]
+    public double OrgWeight { get; set; } = 3.0;
+
+    /// <summary>Weight of the built-in vocabulary (on log(1 + score)).</summary>
+    [Range(0, 20)]
+    public double VocabularyWeight { get; set; } = 3.2;
+
+    /// <summary>Weight of closeness in meaning (cosine similarity above <see cref="MeaningFloor"/>).</summary>
+    [Range(0, 100)]
+    public double MeaningWeight { get; set; } = 18.0;
+
+    /// <summary>Cosine similarity under which closeness in meaning counts for nothing.</summary>
+    [Range(0, 1)]
+    public double MeaningFloor { get; set; } = 0.20;
+
+    /// <summary>Weight of the examples the Leads taught (nearest-neighbour similarity).</summary>
+    [Range(0, 100)]
+    public double LearnedWeight { get; set; } = 6.0;
+
+    /// <summary>Similarity under which a learned example is not a neighbour.</summary>
+    [Range(0, 1)]
+    public double LearnedFloor { get; set; } = 0.45;
+
+    /// <summary>The score of "none of the topics": the higher, the more often the answer is clarify.</summary>
+    [Range(-10, 20)]
+    public double NoneScore { get; set; } = 2.4;
+
+    /// <summary>Most learned examples kept per tenant (the newest win).</summary>
+    [Range(10, 100_000)]
+    public int MaxLearnedPerTenant { get; set; } = 2_000;
+
+    /// <summary>How much of a request the sentence model reads (characters); the lexical layers read it all.</summary>
+    [Range(100, 20_000)]
+    public int ModelInputChars { get; set; } = 1_000;
+
+    /// <summary>Defaults.</summary>
+    public static UnderstandingOptions Default => new();
+}
