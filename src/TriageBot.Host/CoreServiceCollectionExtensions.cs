@@ -112,7 +112,8 @@ public static class CoreServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<DigestDefaults>(),
             sp.GetRequiredService<Engine.Understanding.UnderstandingSetup>(),
-            sp.GetRequiredService<Engine.Understanding.LearnedExamples>()));
+            sp.GetRequiredService<Engine.Understanding.LearnedExamples>(),
+            sp.GetService<Engine.Understanding.IRequestReader>()));
         services.AddUnderstanding(configuration);
         services.TryAddSingleton<ITriageUseCases>(sp => new MeteredTriageUseCases(sp.GetRequiredService<TriageUseCases>(), sp.GetRequiredService<TriageBotMetrics>()));
         services.TryAddSingleton<IDigestChartRenderer>(_ => new ScottPlotDigestChartRenderer());

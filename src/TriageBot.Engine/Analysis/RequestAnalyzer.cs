@@ -61,6 +61,58 @@ public sealed class RequestAnalyzer
         return BuildAnalysis(reading, signals);
     }
 
+    /// <summary>
+    /// Combines a validated LLM reading with the analysis: the model's main topic becomes the main topic (with its quotes
+    /// as evidence) unless the Leads' own examples point elsewhere with more confidence; its kind and horizon fill in
+    /// what the words left unknown. Returns the analysis unchanged when the reading says nothing usable.
+    /// </summary>
+    /// <param name="analysis">The lexical and embedding reading.</param>
+    /// <param name="reading">The validated LLM reading.</param>
+    /// <param name="topicName">The display name of a topic id.</param>
+    public static RequestAnalysis WithLlmReading(RequestAnalysis analysis, Understanding.LlmReading? reading, Func<string, string> topicName)
+    {
+        ArgumentNullException.ThrowIfNull(analysis);
+        ArgumentNullException.ThrowIfNull(topicName);
+        if (reading is null)
+        {
+            return analysis;
+        }
+
+        var result = analysis;
+        if (reading.TopicId is { } topicId)
+        {
+            var top = analysis.TopTopic;
+            var learnedDisagrees = top is not null && top.TopicId != topicId && top.Confidence >= 0.9
+                && top.Evidence.Any(e => e.Source == Understanding.EvidenceSource.Learned);
+            if (!learnedDisagrees)
+            {
+                var existing = analysis.Topics.Concat(analysis.Guesses).FirstOrDefault(t => t.TopicId == topicId);
+                var quotes = reading.Quotes.Count > 0 ? string.Join("\", \"", reading.Quotes.Take(3)) : topicName(topicId);
+                var evidence = new Understanding.TopicEvidence(Understanding.EvidenceSource.Llm, quotes, $"the language model read it as {topicName(topicId)}");
+                var main = existing is null
+                    ? new TopicMatch(topicId, 0, []) { Confidence = 0.9, Evidence = [evidence] }
+                    : existing with { Confidence = Math.Max(existing.Confidence, 0.9), Evidence = [evidence, .. existing.Evidence] };
+                result = result with
+                {
+                    Topics = [main, .. analysis.Topics.Where(t => t.TopicId != topicId)],
+                    Guesses = [],
+                };
+            }
+        }
+
+        if (result.Kind == AskKind.Unknown && reading.Kind is { } kind and not AskKind.Unknown)
+        {
+            result = result with { Kind = kind, KindEvidence = ["the language model's reading"] };
+        }
+
+        if (result.Horizon == Horizon.Unknown && reading.Horizon is { } horizon and not Horizon.Unknown)
+        {
+            result = result with { Horizon = horizon, HorizonEvidence = ["the language model's reading"] };
+        }
+
+        return result;
+    }
+
     /// <summary>The vector stored with a learned example (null without a sentence model).</summary>
     /// <param name="text">The request text.</param>
     public float[]? EmbedForExample(string text) => _matcher.EmbedForExample(text ?? string.Empty);

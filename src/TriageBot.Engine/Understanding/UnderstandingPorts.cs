@@ -72,3 +72,24 @@ public interface ILearnedExampleStore
     /// <summary>Removes the example learned from a request (when the request is deleted). Returns true when one existed.</summary>
     Task<bool> RemoveForRequestAsync(string tenant, Guid requestId, CancellationToken ct = default);
 }
+
+/// <summary>
+/// An optional second reader of a request: a language model asked for strict JSON (main topic id, kind of ask,
+/// horizon, quoted evidence). Off by default; no request text leaves the machine unless an operator configures one.
+/// Implementations must never throw for a bad answer: they return null, and the lexical and embedding reading stands.
+/// </summary>
+public interface IRequestReader
+{
+    /// <summary>Reads a request against the org's topics; null on timeout, failure or an answer that does not validate.</summary>
+    /// <param name="text">The request text (already truncated by the caller).</param>
+    /// <param name="topics">The org's topics the answer must choose from (id, name, description).</param>
+    /// <param name="ct">Cancellation; implementations also apply their own timeout.</param>
+    Task<LlmReading?> ReadAsync(string text, IReadOnlyList<Org.Topic> topics, CancellationToken ct = default);
+}
+
+/// <summary>What the language model read, validated against the org (the topic exists, every quote is in the text).</summary>
+/// <param name="TopicId">The main topic's id, or null when the model could not tell.</param>
+/// <param name="Kind">The kind of ask, when the model said.</param>
+/// <param name="Horizon">The horizon, when the model said.</param>
+/// <param name="Quotes">Words quoted from the request as evidence.</param>
+public sealed record LlmReading(string? TopicId, Analysis.AskKind? Kind, Analysis.Horizon? Horizon, IReadOnlyList<string> Quotes);

@@ -32,6 +32,7 @@ public sealed class TriageUseCases : ITriageUseCases
     private readonly DigestDefaults _defaults;
     private readonly Understanding.UnderstandingSetup _understanding;
     private readonly Understanding.LearnedExamples? _learned;
+    private readonly Understanding.IRequestReader? _reader;
     private EngineCache? _engine;
 
     /// <summary>Creates the use cases.</summary>
@@ -44,9 +45,11 @@ public sealed class TriageUseCases : ITriageUseCases
     /// <param name="defaults">Default digest day and time; Friday 16:00 when null.</param>
     /// <param name="understanding">Vocabulary, sentence model and weights; the built-in vocabulary alone when null.</param>
     /// <param name="learned">The Leads' learned examples; nothing is learned when null.</param>
+    /// <param name="reader">The optional LLM reading (off when null).</param>
     public TriageUseCases(IOrgProvider org, DecisionPolicy policy, IRequestStore requests, ITimeLedger ledger, ILeadSettingsStore settings, TimeProvider time, DigestDefaults? defaults = null,
-        Understanding.UnderstandingSetup? understanding = null, Understanding.LearnedExamples? learned = null)
+        Understanding.UnderstandingSetup? understanding = null, Understanding.LearnedExamples? learned = null, Understanding.IRequestReader? reader = null)
     {
+        _reader = reader;
         _understanding = understanding ?? Understanding.UnderstandingSetup.Lexical;
         _learned = learned;
         _org = org ?? throw new ArgumentNullException(nameof(org));
@@ -83,6 +86,13 @@ public sealed class TriageUseCases : ITriageUseCases
         var engine = Engine(org);
         var learned = await LearnedAsync(request.Tenant, engine, ct);
         var analysis = engine.Analyze(request.Text, learned, ct);
+        if (_reader is not null)
+        {
+            // Never fails the request: the reader returns null on any failure, and the embedded reading stands.
+            var reading = await _reader.ReadAsync(Understanding.ModelText.Prepare(request.Text, _understanding.Options.ModelInputChars * 4), org.Topics, ct);
+            analysis = RequestAnalyzer.WithLlmReading(analysis, reading, id => org.FindTopic(id)?.Name ?? id);
+        }
+
         var topicId = analysis.TopTopic?.TopicId;
 
         var context = await LoadContextAsync(request.Tenant, lead, now, ct);
