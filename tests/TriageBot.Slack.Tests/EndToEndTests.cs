@@ -281,6 +281,28 @@ public sealed class EndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task Event_NullItemsInAuthorizationsAndAttachments_HandledNotAServerError()
+    {
+        await using var app = Start();
+        using var client = app.CreateClient();
+        var body = ImEvent("EvNULLS1", "Which team owns the events table access?")
+            .Replace("\"authorizations\":[{", "\"authorizations\":[null,{", StringComparison.Ordinal)
+            .Replace("\"channel_type\":\"im\"", "\"channel_type\":\"im\",\"attachments\":[null]", StringComparison.Ordinal);
+        var onlyNull = ImEvent("EvNULLS2", "Which team owns the events table access?")
+            .Replace("\"authorizations\":[{\"team_id\":\"T0E2E\",\"user_id\":\"U0BOT\",\"is_bot\":true,\"is_enterprise_install\":false}]", "\"authorizations\":[null]", StringComparison.Ordinal);
+        Assert.Contains("[null]", onlyNull, StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.OK, (await app.PostEventAsync(client, body)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.PostEventAsync(client, onlyNull)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.PostInteractionAsync(client,
+            """{"type":"view_submission","team":{"id":"T0E2E"},"user":{"id":"U01ANA"},"view":{"id":"V","callback_id":"tb_settings","state":{"values":{"tb_budget":null}}}}""")).StatusCode);
+
+        // Both events were answered.
+        Assert.Equal(2, (await _slack.WaitForPostsAsync("D0ANA", 2)).Count);
+        await WaitForQueueDrainAsync(app);
+    }
+
+    [Fact]
     public async Task Events_ChunkedBodyWithoutLength_ReadToTheEndOrRefusedOverTheCap()
     {
         await using var app = Start();

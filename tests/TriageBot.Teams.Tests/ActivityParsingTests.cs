@@ -126,5 +126,27 @@ public sealed class ActivityParsingTests
     [InlineData("<div>line<br>two</div>", "line\ntwo")]
     [InlineData("<script>alert(1)</script>ok", "ok")]
     [InlineData("", "")]
+    [InlineData("<script>a</script>b<script>c", "bc")]
+    [InlineData("<SCRIPT type=x>a</ script >b", "b")]
+    [InlineData("<style>p{}</style><h1>T</h1>body", "T\nbody")]
+    [InlineData("a < b", "a < b")]
+    [InlineData("<br/>x<brx>y", "xy")]
+    [InlineData("<p>  a   \t b  </p >c", "a b\nc")]
+    [InlineData("<!-- note --><b>bold</b> &amp; <i>it</i>", "bold & it")]
     public void ToPlain_Html_BecomesText(string html, string expected) => Assert.Equal(expected, HtmlText.ToPlain(html));
+
+    [Theory]
+    [InlineData("<script>")]
+    [InlineData("<style x>")]
+    [InlineData("< script>x</scrip>")]
+    public void ToPlain_ThousandsOfUnclosedScriptTags_TextKeptWithoutARegexTimeout(string tag)
+    {
+        // A backtracking regex looked for the closing tag from every opening one: quadratic, and past its match timeout
+        // (RegexMatchTimeoutException, a 500) on inputs like this one. The scanner is linear.
+        var html = string.Concat(Enumerable.Repeat(tag, 40_000)) + "<p>tail</p>";
+
+        var text = HtmlText.ToPlain(html);
+
+        Assert.EndsWith("tail", text, StringComparison.Ordinal);
+    }
 }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using TriageBot.Engine.Org;
 using TriageBot.Host.Configuration;
@@ -8,6 +9,12 @@ namespace TriageBot.Host.Org;
 /// The org directory loaded from the org file, reloaded when the file changes. When a reload finds problems the last valid
 /// directory stays in use (the bot keeps working) and the problems are logged and shown in the playground's Org tab.
 /// </summary>
+/// <remarks>
+/// The watcher listens to the whole folder, not only to the file's name: a Kubernetes ConfigMap volume updates
+/// <c>org.yaml</c> (a symlink to <c>..data/org.yaml</c>) by creating a new timestamped folder and atomically renaming a
+/// new <c>..data</c> symlink over the old one, so no event ever names <c>org.yaml</c>. Any change in the folder re-reads the
+/// file and reloads only when its content hash differs from the loaded one.
+/// </remarks>
 public sealed partial class FileOrgProvider : IOrgProvider, IDisposable
 {
     private readonly ILogger<FileOrgProvider> _logger;
@@ -30,12 +37,13 @@ public sealed partial class FileOrgProvider : IOrgProvider, IDisposable
         {
             try
             {
-                _watcher = new FileSystemWatcher(Path.GetDirectoryName(path)!, Path.GetFileName(path))
+                _watcher = new FileSystemWatcher(Path.GetDirectoryName(path)!)
                 {
-                    NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.FileName | NotifyFilters.CreationTime,
+                    NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.CreationTime,
                 };
                 _watcher.Changed += (_, _) => ScheduleReload();
                 _watcher.Created += (_, _) => ScheduleReload();
+                _watcher.Deleted += (_, _) => ScheduleReload();
                 _watcher.Renamed += (_, _) => ScheduleReload();
                 _watcher.EnableRaisingEvents = true;
             }
@@ -93,7 +101,7 @@ public sealed partial class FileOrgProvider : IOrgProvider, IDisposable
     {
         try
         {
-            Reload();
+            ReloadIfChanged();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -101,15 +109,57 @@ public sealed partial class FileOrgProvider : IOrgProvider, IDisposable
         }
     }
 
-    private Snapshot Load(string path, Snapshot? previous)
+    /// <summary>Reads the file (through any symlinks) and reloads when its content differs from the loaded one.</summary>
+    private void ReloadIfChanged()
     {
-        var result = OrgParser.LoadFile(path);
+        lock (_gate)
+        {
+            var bytes = TryRead(Source);
+            if (bytes is not null && string.Equals(Hash(bytes), _current.Hash, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            _current = Load(Source, _current, bytes);
+        }
+    }
+
+    private static byte[]? TryRead(string path)
+    {
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    private static string Hash(byte[] bytes) => Convert.ToHexString(SHA256.HashData(bytes));
+
+    private Snapshot Load(string path, Snapshot? previous, byte[]? bytes = null)
+    {
+        bytes ??= TryRead(path);
+        OrgParseResult result;
+        if (bytes is null)
+        {
+            // Missing or unreadable: the parser reports why.
+            result = OrgParser.LoadFile(path);
+        }
+        else
+        {
+            using var reader = new StreamReader(new MemoryStream(bytes), System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            result = OrgParser.Parse(reader.ReadToEnd(), path);
+        }
+
+        var hash = bytes is null ? null : Hash(bytes);
         var generation = (previous?.Generation ?? 0) + 1;
         if (result.IsValid)
         {
             var d = result.Directory!;
             LogLoaded(_logger, path, d.Topics.Count, d.People.Count, d.Teams.Count);
-            return new Snapshot(d, [], generation);
+            return new Snapshot(d, [], generation, hash);
         }
 
         foreach (var problem in result.Problems)
@@ -120,14 +170,14 @@ public sealed partial class FileOrgProvider : IOrgProvider, IDisposable
         if (previous is not null && previous.Directory.People.Count > 0)
         {
             LogKeptPrevious(_logger, path, result.Problems.Count);
-            return new Snapshot(previous.Directory, result.Problems, generation);
+            return new Snapshot(previous.Directory, result.Problems, generation, hash);
         }
 
         LogEmpty(_logger, path, result.Problems.Count);
-        return new Snapshot(result.Directory ?? OrgDirectory.Empty, result.Problems, generation);
+        return new Snapshot(result.Directory ?? OrgDirectory.Empty, result.Problems, generation, hash);
     }
 
-    private sealed record Snapshot(OrgDirectory Directory, IReadOnlyList<OrgProblem> Problems, int Generation);
+    private sealed record Snapshot(OrgDirectory Directory, IReadOnlyList<OrgProblem> Problems, int Generation, string? Hash);
 
     [LoggerMessage(1, LogLevel.Information, "Org loaded from {OrgPath}: {Topics} topics, {People} people, {Teams} teams")]
     private static partial void LogLoaded(ILogger logger, string orgPath, int topics, int people, int teams);

@@ -15,18 +15,42 @@ public sealed class ChannelPacer
         _interval = interval;
     }
 
+    /// <summary>Most channels tracked at once.</summary>
+    public const int MaxChannels = 10_000;
+
+    /// <summary>Channels tracked now.</summary>
+    internal int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _next.Count;
+            }
+        }
+    }
+
     /// <summary>Reserves the next slot for <paramref name="channel"/> and returns how long to wait for it.</summary>
     public TimeSpan Reserve(string channel)
     {
         lock (_gate)
         {
             var now = _time.GetUtcNow();
-            if (_next.Count > 10_000)
+            if (_next.Count >= MaxChannels && !_next.ContainsKey(channel))
             {
-                // Forget channels that have been quiet; keeps memory bounded.
+                // Forget channels that have been quiet; if they are all busy, those whose next slot comes first (their
+                // pacing is lost, memory stays bounded: channel ids come from request data).
                 foreach (var key in _next.Where(kv => kv.Value < now).Select(kv => kv.Key).ToList())
                 {
                     _next.Remove(key);
+                }
+
+                if (_next.Count >= MaxChannels)
+                {
+                    foreach (var key in _next.OrderBy(kv => kv.Value).Take(_next.Count - (MaxChannels * 9 / 10)).Select(kv => kv.Key).ToList())
+                    {
+                        _next.Remove(key);
+                    }
                 }
             }
 

@@ -16,23 +16,28 @@ public sealed record SlackUserRef(string SlackUserId, Person? Person, string Dis
     public string OrgOrPlatformId => Person?.Id ?? SlackUserId;
 }
 
-/// <summary>Maps Slack users to org people by <c>slack_id</c>, else by email through users.info (cached with expiry).</summary>
-public sealed class SlackUserDirectory
+/// <summary>
+/// Maps Slack users to org people by <c>slack_id</c>, else by email through users.info (cached with expiry, in a cache of
+/// its own bounded to <see cref="MaxCachedUsers"/> entries: user ids come from request data).
+/// </summary>
+public sealed class SlackUserDirectory : IDisposable
 {
+    /// <summary>Most users.info answers kept at once; beyond it the cache compacts (expired and least recently used first).</summary>
+    public const int MaxCachedUsers = 4096;
+
     private readonly IOrgProvider _org;
     private readonly SlackApiClient _api;
     private readonly SlackTokenProvider _tokens;
-    private readonly IMemoryCache _cache;
+    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = MaxCachedUsers });
     private readonly IOptions<SlackOptions> _options;
     private readonly ILogger<SlackUserDirectory> _log;
 
     /// <summary>Creates the directory.</summary>
-    public SlackUserDirectory(IOrgProvider org, SlackApiClient api, SlackTokenProvider tokens, IMemoryCache cache, IOptions<SlackOptions> options, ILogger<SlackUserDirectory> log)
+    public SlackUserDirectory(IOrgProvider org, SlackApiClient api, SlackTokenProvider tokens, IOptions<SlackOptions> options, ILogger<SlackUserDirectory> log)
     {
         _org = org;
         _api = api;
         _tokens = tokens;
-        _cache = cache;
         _options = options;
         _log = log;
     }
@@ -71,10 +76,16 @@ public sealed class SlackUserDirectory
             expiry = TimeSpan.FromMinutes(1);
         }
 
-        _cache.Set(key, info, expiry);
+        _cache.Set(key, info, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = expiry });
         var person = info.Email is null ? null : directory.FindByEmail(info.Email);
         return new SlackUserRef(slackUserId, person, person?.Name ?? info.Name);
     }
+
+    /// <summary>Users cached now.</summary>
+    internal int CachedUsers => _cache.Count;
+
+    /// <inheritdoc />
+    public void Dispose() => _cache.Dispose();
 
     /// <summary>True when the person is a Lead (lead, staff, principal) in the current org (a cached lookup may predate a reload).</summary>
     public bool IsLead(Person? person) => person is not null && _org.Directory.FindPerson(person.Id) is { IsLead: true };

@@ -179,7 +179,7 @@ public sealed class ViewState
     /// <summary>The value (typed text or selected option) of an element, or null.</summary>
     public string? Get(string blockId, string actionId)
     {
-        if (Values is null || !Values.TryGetValue(blockId, out var block) || !block.TryGetValue(actionId, out var value))
+        if (Values is null || !Values.TryGetValue(blockId, out var block) || block is null || !block.TryGetValue(actionId, out var value) || value is null)
         {
             return null;
         }

@@ -32,6 +32,8 @@ public static class SlackInboundParser
     public static SlackInbound ParseEventsJson(ReadOnlySpan<byte> body)
     {
         var envelope = Deserialize(body, SlackJsonContext.Default.EventEnvelope) ?? throw new SlackPayloadException("The JSON body is empty.");
+        // JSON allows null items ("authorizations":[null]); they carry nothing, so they are dropped here once.
+        envelope.Authorizations?.RemoveAll(static a => a is null);
         switch (envelope.Type)
         {
             case "url_verification":
@@ -104,6 +106,8 @@ public static class SlackInboundParser
         try
         {
             var payload = Deserialize(json, SlackJsonContext.Default.InteractionPayload) ?? throw new SlackPayloadException("The interaction payload is empty.");
+            payload.Actions?.RemoveAll(static a => a is null);
+            payload.Message?.Attachments?.RemoveAll(static a => a is null);
             if (string.IsNullOrEmpty(payload.Type))
             {
                 throw new SlackPayloadException("The interaction payload has no type.");
@@ -188,7 +192,9 @@ public static class SlackInboundParser
 
         try
         {
-            return element.Deserialize(SlackJsonContext.Default.SlackEvent);
+            var ev = element.Deserialize(SlackJsonContext.Default.SlackEvent);
+            ev?.Attachments?.RemoveAll(static a => a is null);
+            return ev;
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or NotSupportedException)
         {

@@ -17,12 +17,23 @@ namespace TriageBot.Teams.App;
 
 /// <summary>
 /// <c>POST /api/messages</c>: size cap, parse, validate, authenticate, dispatch. Bad input never becomes a 500:
-/// oversized 413, malformed 400, missing serviceUrl/conversation 400, failed auth 401, unknown types 200.
+/// oversized 413; malformed JSON, invalid UTF-8, lone surrogates and repeated property names 400; missing or oversized
+/// serviceUrl, conversation or ids 400; failed auth 401; unknown types 200. Null list items (<c>membersAdded:[null]</c>)
+/// are dropped.
 /// </summary>
 public sealed class MessagesEndpoint
 {
     /// <summary>Largest activity accepted.</summary>
     public const int MaxBodyBytes = 1024 * 1024;
+
+    /// <summary>
+    /// Longest id accepted (activity, conversation, reply-to, sender, recipient). Teams' ids are a few hundred characters
+    /// at most; the bot echoes them in reply URLs and bodies, where a huge one is refused (413/414) by the connector.
+    /// </summary>
+    public const int MaxIdLength = 1024;
+
+    /// <summary>Longest serviceUrl accepted (real ones are under 100 characters).</summary>
+    public const int MaxServiceUrlLength = 2048;
 
     private readonly TeamsOptions _options;
     private readonly BotTokenValidator _validator;
@@ -64,6 +75,12 @@ public sealed class MessagesEndpoint
             return;
         }
 
+        if (JsonInputCheck.FindProblem(body) is { } problem)
+        {
+            await WriteErrorAsync(context, StatusCodes.Status400BadRequest, problem).ConfigureAwait(false);
+            return;
+        }
+
         Activity? activity;
         try
         {
@@ -90,6 +107,15 @@ public sealed class MessagesEndpoint
             return;
         }
 
+        if (activity.ServiceUrl.Length > MaxServiceUrlLength
+            || TooLong(activity.Id) || TooLong(activity.Conversation.Id) || TooLong(activity.ReplyToId) || TooLong(activity.From?.Id) || TooLong(activity.Recipient?.Id))
+        {
+            await WriteErrorAsync(context, StatusCodes.Status400BadRequest, $"The activity's serviceUrl or one of its ids is too long (ids up to {MaxIdLength} characters).").ConfigureAwait(false);
+            return;
+        }
+
+        DropNullItems(activity);
+
         if (_options.IsAuthenticated)
         {
             var outcome = await _validator.ValidateAsync(context.Request.Headers.Authorization.ToString(), activity.ChannelId, activity.ServiceUrl, ct).ConfigureAwait(false);
@@ -115,6 +141,17 @@ public sealed class MessagesEndpoint
             context.Response.ContentType = "application/json; charset=utf-8";
             await context.Response.WriteAsync(response.Body.ToJsonString(), ct).ConfigureAwait(false);
         }
+    }
+
+    private static bool TooLong(string? id) => id is { Length: > MaxIdLength };
+
+    /// <summary>JSON allows <c>[null]</c> where a list of objects is expected; such items carry nothing and are dropped.</summary>
+    internal static void DropNullItems(Activity activity)
+    {
+        activity.MembersAdded?.RemoveAll(static m => m is null);
+        activity.MembersRemoved?.RemoveAll(static m => m is null);
+        activity.Attachments?.RemoveAll(static a => a is null);
+        activity.Entities?.RemoveAll(static e => e is null);
     }
 
     /// <summary>Reads the body up to the cap; null when it is larger.</summary>

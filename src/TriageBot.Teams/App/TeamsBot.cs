@@ -565,7 +565,7 @@ public sealed class TeamsBot
     private async Task OnConversationUpdateAsync(Activity activity, CancellationToken ct)
     {
         var botId = activity.Recipient?.Id;
-        if (botId is null || activity.MembersAdded?.Any(m => string.Equals(m.Id, botId, StringComparison.Ordinal)) != true)
+        if (botId is null || activity.MembersAdded?.Any(m => string.Equals(m?.Id, botId, StringComparison.Ordinal)) != true)
         {
             return;
         }
@@ -610,8 +610,35 @@ public sealed class TeamsBot
         // Teams sends both conversationUpdate and installationUpdate on install: greet once per conversation.
         var tenant = TenantKey(activity);
         var key = "greet:" + ActivityText.BaseConversationId(activity.Conversation!.Id!);
-        await OnceAsync(tenant, key, () => _connector.SendAsync(activity.ServiceUrl!, activity.Conversation!.Id!, NewMessage(activity, Greeting, null), ct), ct).ConfigureAwait(false);
+        await OnceAsync(tenant, key, () => SendGreetingAsync(activity, key, ct), ct).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Sends the greeting; when the connector cannot be reached or fails for now, the greeting goes to the durable queue
+    /// (retried there) instead of failing the install activity.
+    /// </summary>
+    private async Task SendGreetingAsync(Activity activity, string dedupKey, CancellationToken ct)
+    {
+        var conversationId = activity.Conversation!.Id!;
+        try
+        {
+            await _connector.SendAsync(activity.ServiceUrl!, conversationId, NewMessage(activity, Greeting, null), ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsTransientSendFailure(ex) && !ct.IsCancellationRequested)
+        {
+            _logger.LogWarning(ex, "Greeting failed; queueing it");
+            var work = new SendWork { ServiceUrl = activity.ServiceUrl!, ConversationId = conversationId, Text = Greeting };
+            await EnqueueAsync(TenantKey(activity), TeamsWorkKinds.Send, JsonSerializer.Serialize(work, TeamsWorkJsonContext.Default.SendWork), dedupKey, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A send that may work later: network failure, client timeout, throttling or a server error.</summary>
+    private static bool IsTransientSendFailure(Exception ex) => ex switch
+    {
+        HttpRequestException or TaskCanceledException => true,
+        ConnectorException c => !c.IsBlocked && ((int)c.Status >= 500 || c.Status is System.Net.HttpStatusCode.TooManyRequests or System.Net.HttpStatusCode.RequestTimeout or System.Net.HttpStatusCode.PreconditionFailed),
+        _ => false,
+    };
 
     private async Task SaveReferenceAsync(Activity activity, Person? person, bool onlyIfMissing, CancellationToken ct)
     {
@@ -672,7 +699,13 @@ public sealed class TeamsBot
             _logger.LogWarning(ex, "Reply too large for Teams ({ErrorCode}); sending a short note instead", ex.Code);
             await ReplyAsync(activity, "My answer is too large for a Teams message. Shorten the request (the part that says what is needed) and send it again.", null, ct).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is HttpRequestException or ConnectorException { IsBlocked: false, Status: not System.Net.HttpStatusCode.RequestEntityTooLarge and not System.Net.HttpStatusCode.BadRequest } && !ct.IsCancellationRequested)
+        catch (ConnectorException ex) when (ex.Status is System.Net.HttpStatusCode.RequestEntityTooLarge or System.Net.HttpStatusCode.RequestUriTooLong or System.Net.HttpStatusCode.BadRequest && !ct.IsCancellationRequested)
+        {
+            // Refused for what it is (too large, an address too long, malformed): no retry or redelivery can change that,
+            // and a 500 would only bring Teams' redelivery of the same activity. Logged, not thrown.
+            _logger.LogWarning(ex, "Teams refused the reply ({StatusCode} {ErrorCode}); it is not retried", (int)ex.Status, ex.Code);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or ConnectorException { IsBlocked: false } && !ct.IsCancellationRequested)
         {
             // The reply failed after retries: hand it to the durable queue rather than lose it.
             _logger.LogWarning(ex, "Reply failed; queueing it");
@@ -687,8 +720,9 @@ public sealed class TeamsBot
         var message = new Activity
         {
             Type = ActivityTypes.Message,
-            From = to.Recipient is null ? null : new ChannelAccount { Id = to.Recipient.Id, Name = to.Recipient.Name },
-            Recipient = to.From is null ? null : new ChannelAccount { Id = to.From.Id, Name = to.From.Name },
+            // Names are echoed, so a huge one would make every reply too large: shortened.
+            From = to.Recipient is null ? null : new ChannelAccount { Id = to.Recipient.Id, Name = Shorten(to.Recipient.Name) },
+            Recipient = to.From is null ? null : new ChannelAccount { Id = to.From.Id, Name = Shorten(to.From.Name) },
             Conversation = to.Conversation is null ? null : new ConversationAccount { Id = to.Conversation.Id },
             ReplyToId = to.Id,
             Text = text,
@@ -701,6 +735,11 @@ public sealed class TeamsBot
 
         return message;
     }
+
+    /// <summary>Longest display name echoed back in a reply.</summary>
+    internal const int MaxEchoedNameLength = 256;
+
+    private static string? Shorten(string? name) => name is { Length: > MaxEchoedNameLength } ? name[..MaxEchoedNameLength] : name;
 
     private async Task EnqueueAsync(string tenant, string kind, string payload, string? dedupKey, CancellationToken ct)
     {

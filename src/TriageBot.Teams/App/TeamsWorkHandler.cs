@@ -48,7 +48,7 @@ public sealed class TeamsWorkHandler : IWorkHandler
                     throw new PermanentWorkException($"Unknown Teams work kind '{item.Kind}'.");
             }
         }
-        catch (ConnectorException ex) when (ex.IsBlocked || ex.Status is HttpStatusCode.BadRequest or HttpStatusCode.NotFound or HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.Unauthorized)
+        catch (ConnectorException ex) when (ex.IsBlocked || ex.Status is HttpStatusCode.BadRequest or HttpStatusCode.NotFound or HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.RequestUriTooLong or HttpStatusCode.Unauthorized)
         {
             // Retrying cannot fix these (user blocked the bot, conversation gone, message too big, bad credentials).
             throw new PermanentWorkException($"Teams refused the message: {(int)ex.Status} {ex.Code}", ex);

@@ -3,6 +3,8 @@ namespace TriageBot.Teams.Connector;
 /// <summary>
 /// Paces sends per conversation to Teams' documented bot limits: 7 per second, 60 per 30 seconds, 1800 per hour.
 /// Each send reserves the earliest slot that keeps every window under its limit; callers wait until their slot.
+/// Conversations come from request data, so at most <see cref="MaxConversations"/> are tracked: beyond it, idle ones are
+/// forgotten first, then those whose last send is oldest.
 /// </summary>
 public sealed class ConversationRateLimiter
 {
@@ -20,7 +22,35 @@ public sealed class ConversationRateLimiter
     private readonly Lock _lock = new();
     private int _reservations;
 
-    public ConversationRateLimiter(TimeProvider time) => _time = time;
+    public ConversationRateLimiter(TimeProvider time)
+        : this(time, DefaultMaxConversations)
+    {
+    }
+
+    public ConversationRateLimiter(TimeProvider time, int maxConversations)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxConversations, 1);
+        _time = time;
+        MaxConversations = maxConversations;
+    }
+
+    /// <summary>Default for <see cref="MaxConversations"/>.</summary>
+    public const int DefaultMaxConversations = 10_000;
+
+    /// <summary>Most conversations tracked at once.</summary>
+    public int MaxConversations { get; }
+
+    /// <summary>Conversations tracked now.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _slots.Count;
+            }
+        }
+    }
 
     /// <summary>Reserves a send slot in the conversation and returns how long to wait before sending.</summary>
     public TimeSpan Reserve(string conversationId)
@@ -35,6 +65,11 @@ public sealed class ConversationRateLimiter
 
             if (!_slots.TryGetValue(conversationId, out var slots))
             {
+                if (_slots.Count >= MaxConversations)
+                {
+                    Evict(now);
+                }
+
                 slots = [];
                 _slots[conversationId] = slots;
             }
@@ -75,6 +110,22 @@ public sealed class ConversationRateLimiter
         if (wait > TimeSpan.Zero)
         {
             await Task.Delay(wait, _time, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Makes room: idle conversations go first, then (down to 90% of the bound) those whose last send is oldest.</summary>
+    private void Evict(DateTimeOffset now)
+    {
+        Sweep(now);
+        if (_slots.Count < MaxConversations)
+        {
+            return;
+        }
+
+        var keep = MaxConversations * 9 / 10;
+        foreach (var key in _slots.OrderBy(kv => kv.Value.Count == 0 ? DateTimeOffset.MinValue : kv.Value[^1]).Take(_slots.Count - keep).Select(kv => kv.Key).ToList())
+        {
+            _slots.Remove(key);
         }
     }
 

@@ -16,19 +16,31 @@ public static class ActivityText
         var botId = activity.Recipient?.Id;
         if (!string.IsNullOrEmpty(botId) && activity.Entities is not null)
         {
+            // Each replacement scans the whole text: a few distinct mention texts at most (a message mentions the bot
+            // once or twice), so thousands of mention entities cannot multiply the work.
+            var replaced = new HashSet<string>(StringComparer.Ordinal);
             foreach (var entity in activity.Entities)
             {
-                if (string.Equals(entity.Type, "mention", StringComparison.OrdinalIgnoreCase)
+                if (entity is not null
+                    && string.Equals(entity.Type, "mention", StringComparison.OrdinalIgnoreCase)
                     && string.Equals(entity.Mentioned?.Id, botId, StringComparison.Ordinal)
-                    && !string.IsNullOrEmpty(entity.Text))
+                    && !string.IsNullOrEmpty(entity.Text)
+                    && replaced.Add(entity.Text))
                 {
                     text = text.Replace(entity.Text, " ", StringComparison.Ordinal);
+                    if (replaced.Count >= MaxMentionTexts)
+                    {
+                        break;
+                    }
                 }
             }
         }
 
         return System.Net.WebUtility.HtmlDecode(text).Replace('\u00A0', ' ').Trim();
     }
+
+    /// <summary>How many distinct mention texts of the bot are removed from a message.</summary>
+    internal const int MaxMentionTexts = 8;
 
     /// <summary>A channel conversation id without the <c>;messageid=</c> suffix Teams adds in threads.</summary>
     public static string BaseConversationId(string conversationId)
