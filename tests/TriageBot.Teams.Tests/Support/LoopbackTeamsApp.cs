@@ -32,6 +32,7 @@ public sealed class LoopbackTeamsApp : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Development");
         builder.UseSetting("TriageBot:Storage:Provider", "sqlite");
+        builder.UseSetting("TriageBot:Understanding:Embeddings", "false");
         builder.UseSetting("TriageBot:Storage:ConnectionString", $"Data Source={_dbPath}");
         builder.UseSetting("TriageBot:DataDirectory", _dataDir);
         builder.UseSetting("TriageBot:Org:Path", Path.Combine(Fixtures.RepoRoot(), "deploy", "sample", "org.yaml"));
