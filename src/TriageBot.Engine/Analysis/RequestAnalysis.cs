@@ -15,6 +15,21 @@ public enum AskKind
     Unknown,
 }
 
+/// <summary>Why the engine could not tell what a request is about.</summary>
+public enum ClarifyReason
+{
+    /// <summary>A topic was found.</summary>
+    None,
+    /// <summary>Nothing matched.</summary>
+    Unknown,
+    /// <summary>No words to read (only emoji, symbols or whitespace).</summary>
+    NoWords,
+    /// <summary>Mostly a pasted log, stack trace or code, without a sentence saying what is needed.</summary>
+    Paste,
+    /// <summary>Some topics came close, none confidently (offered as guesses).</summary>
+    Unsure,
+}
+
 /// <summary>How long the answer will guide the requester's work.</summary>
 public enum Horizon
 {
@@ -59,6 +74,9 @@ public sealed record RequestAnalysis(
     /// Lead as buttons. Empty otherwise.
     /// </summary>
     public IReadOnlyList<TopicMatch> Guesses { get; init; } = [];
+
+    /// <summary>Why no topic was found, when none was (the clarify card says what to send); <see cref="ClarifyReason.None"/> otherwise.</summary>
+    public ClarifyReason ClarifyReason { get; init; }
 
     /// <summary>True when the text contains shapes of errors or alerts (a stack trace, an alert name).</summary>
     public bool LooksLikeError { get; init; }

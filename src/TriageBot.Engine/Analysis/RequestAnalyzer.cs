@@ -58,7 +58,8 @@ public sealed class RequestAnalyzer
         var tokens = TextTokenizer.Tokenize(text);
         var reading = _matcher.Read(text, tokens, learned, ct);
         var signals = MatchSignals(text, tokens);
-        return BuildAnalysis(reading, signals);
+        var analysis = BuildAnalysis(reading, signals);
+        return analysis.Topics.Count > 0 ? analysis : analysis with { ClarifyReason = WhyNoTopic(text, tokens, analysis) };
     }
 
     /// <summary>
@@ -157,6 +158,34 @@ public sealed class RequestAnalyzer
         }
 
         return (topics, guesses);
+    }
+
+    private static ClarifyReason WhyNoTopic(string text, List<TextToken> tokens, RequestAnalysis analysis)
+    {
+        if (tokens.Count == 0)
+        {
+            return ClarifyReason.NoWords;
+        }
+
+        if (analysis.Guesses.Count > 0)
+        {
+            return ClarifyReason.Unsure;
+        }
+
+        // A paste: long, or dense with symbols (code, logs, JSON), in a sample of the text so huge inputs stay cheap.
+        var sample = text.AsSpan(0, Math.Min(text.Length, 4_000));
+        var symbols = 0;
+        foreach (var c in sample)
+        {
+            if (!char.IsLetter(c) && !char.IsWhiteSpace(c))
+            {
+                symbols++;
+            }
+        }
+
+        return text.Length > 4_000 || (sample.Length >= 200 && symbols > sample.Length / 4) || analysis.LooksLikeError
+            ? ClarifyReason.Paste
+            : ClarifyReason.Unknown;
     }
 
     private const double AskFloor = 0.30;

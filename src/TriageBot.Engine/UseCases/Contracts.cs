@@ -47,7 +47,14 @@ public enum CardAction
     LogTime,
     /// <summary>Mark the request done.</summary>
     Done,
+    /// <summary>Correct the topic (or pick one of the guesses offered with clarify); the decision is recomputed and the bot learns.</summary>
+    CorrectTopic,
 }
+
+/// <summary>A topic the Lead can pick on the card.</summary>
+/// <param name="Id">Topic id (adapters put it in the action's value).</param>
+/// <param name="Name">Display name.</param>
+public sealed record TopicChoice(string Id, string Name);
 
 /// <summary>One of the four answers, worded for display.</summary>
 /// <param name="Question">Which question.</param>
@@ -93,7 +100,29 @@ public sealed record DecisionCard(
     string? HowToHelp,
     string? RepeatNotice,
     string RuleText,
-    IReadOnlyList<CardAction> Actions);
+    IReadOnlyList<CardAction> Actions)
+{
+    /// <summary>The main topic's id (null with clarify).</summary>
+    public string? TopicId { get; init; }
+
+    /// <summary>The main topic's confidence, 0..1 (null with clarify).</summary>
+    public double? TopicConfidence { get; init; }
+
+    /// <summary>Why the main topic was found, one line per piece of evidence with where it came from (at most four).</summary>
+    public IReadOnlyList<string> TopicEvidence { get; init; } = [];
+
+    /// <summary>"Decided like 3 requests you triaged before", when the Leads' own examples decided the topic.</summary>
+    public string? LearnedNote { get; init; }
+
+    /// <summary>With clarify: the best guesses, offered as buttons ("It's about Forecasting"); picking one also teaches the bot.</summary>
+    public IReadOnlyList<TopicChoice> Guesses { get; init; } = [];
+
+    /// <summary>Every topic the Lead can pick to correct the topic ("Not about Causal inference? Pick the topic").</summary>
+    public IReadOnlyList<TopicChoice> TopicChoices { get; init; } = [];
+
+    /// <summary>The label of the topic correction control.</summary>
+    public string? CorrectTopicLabel { get; init; }
+}
 
 /// <summary>The result of triaging (or re-deciding) a request.</summary>
 /// <param name="Request">The stored request.</param>

@@ -132,13 +132,16 @@ public static class DecisionCardPresenter
         var howToHelp = d.HowToHelp is { } h ? FormatHowToHelp(h) : null;
         var repeat = topTopic is null ? null : RepeatNotice(topTopic, topicRepeatCount, policy);
 
+        var top = d.Analysis.TopTopic;
+        var canCorrect = request.Status is RequestStatus.Open or RequestStatus.Clarified;
+        var learned = top?.Evidence.FirstOrDefault(e => e.Source == Understanding.EvidenceSource.Learned);
         return new DecisionCard(
             request.Id,
             decision.Version,
             d.Outcome,
             request.Status,
             Headline(request, d, org),
-            Summary(request, d, topTopic),
+            Summary(request, d, topTopic, org),
             request.RequesterName,
             Excerpt(request.Text),
             topics,
@@ -147,7 +150,16 @@ public static class DecisionCardPresenter
             howToHelp,
             repeat,
             string.IsNullOrWhiteSpace(d.RuleText) ? d.Rule : d.RuleText,
-            Actions(request.Status, d));
+            canCorrect ? [.. Actions(request.Status, d), CardAction.CorrectTopic] : Actions(request.Status, d))
+        {
+            TopicId = top?.TopicId,
+            TopicConfidence = top is null ? null : Math.Round(top.Confidence, 2),
+            TopicEvidence = top is null ? [] : [.. top.Evidence.Take(4).Select(e => e.Describe())],
+            LearnedNote = learned is null ? null : $"Decided like {learned.Detail.Replace("triaged before", "you triaged before", StringComparison.Ordinal)}.",
+            Guesses = top is null && canCorrect ? [.. d.Analysis.Guesses.Select(g => new TopicChoice(g.TopicId, TopicName(org, g.TopicId)))] : [],
+            TopicChoices = canCorrect ? [.. org.Topics.Where(t => t.Id != top?.TopicId).Select(t => new TopicChoice(t.Id, t.Name))] : [],
+            CorrectTopicLabel = !canCorrect ? null : top is null ? "Pick the topic" : $"Not about {TopicName(org, top.TopicId)}? Pick the topic",
+        };
     }
 
     /// <summary>"20-minute pairing (about 30m, timeboxed)".</summary>
@@ -191,7 +203,11 @@ public static class DecisionCardPresenter
     }
 
     /// <summary>One or two sentences explaining the decision to the Lead.</summary>
-    public static string Summary(RequestRecord request, Decision decision, string? topicName)
+    /// <param name="request">The request.</param>
+    /// <param name="decision">The decision.</param>
+    /// <param name="topicName">The main topic's name, if any.</param>
+    /// <param name="org">The org, for the names of the guesses offered with clarify (ids when null).</param>
+    public static string Summary(RequestRecord request, Decision decision, string? topicName, OrgDirectory? org = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(decision);
@@ -247,7 +263,16 @@ public static class DecisionCardPresenter
                 return $"{budget}Someone else should help {who} with {topic}; pick an owner before redirecting.";
 
             default:
-                return $"I couldn't tell what this is about, so I can't route it yet. Ask {who} for the topic, the goal and what they've tried.";
+                return decision.Analysis.ClarifyReason switch
+                {
+                    Analysis.ClarifyReason.NoWords =>
+                        $"There are no words I can read in this message (only emoji or symbols). Ask {who} what they need: the topic, the goal and what they've tried.",
+                    Analysis.ClarifyReason.Paste =>
+                        $"This looks like a pasted log or code, and I couldn't find what it's about. Ask {who} for one sentence on what they need, the tool or dataset involved, and the one error line that matters.",
+                    Analysis.ClarifyReason.Unsure when decision.Analysis.Guesses.Count > 0 =>
+                        $"I'm not sure what this is about: it might be {string.Join(" or ", decision.Analysis.Guesses.Select(g => org is null ? g.TopicId : TopicName(org, g.TopicId)))}. Pick the topic below to decide (I'll learn from it), or ask {who} for the topic, the goal and what they've tried.",
+                    _ => $"I couldn't tell what this is about, so I can't route it yet. Ask {who} for the topic (the tool, dataset or method), the goal and what they've tried.",
+                };
         }
     }
 

@@ -115,6 +115,13 @@ public static partial class PlaygroundEndpoints
             return Ok(new { card = result.Card, decision = Summary(result.Decision.Decision) });
         }));
 
+        api.MapPost("/requests/{id}/topic", (string id, HttpRequest http, ITriageUseCases uc, CancellationToken ct) => Run(logger, async () =>
+        {
+            var body = await ReadAsync<TopicBody>(http, ct);
+            var result = await uc.CorrectTopicAsync(Tenant, RequestId(id), Required(body.LeadId, "leadId"), Required(body.Topic, "topic"), ct);
+            return Ok(new { card = result.Card, decision = Summary(result.Decision.Decision) });
+        }));
+
         api.MapPost("/requests/{id}/take", (string id, HttpRequest http, ITriageUseCases uc, CancellationToken ct) => Run(logger, async () =>
         {
             var body = await ReadAsync<LeadBody>(http, ct);
@@ -331,6 +338,8 @@ public static partial class PlaygroundEndpoints
     private sealed record TriageBody(string? LeadId, string? RequesterId, string? Text);
 
     private sealed record OverrideBody(string? LeadId, string? Question, string? Value);
+
+    private sealed record TopicBody(string? LeadId, string? Topic);
 
     private sealed record LeadBody(string? LeadId, string? Estimate, string? OwnerId, string? Message);
 

@@ -430,10 +430,20 @@ public sealed partial class SlackDispatcher
         }
 
         var isOverride = action.ActionId.StartsWith(SlackIds.OverridePrefix, StringComparison.Ordinal);
+        var isTopic = action.ActionId.StartsWith(SlackIds.TopicPrefix, StringComparison.Ordinal);
         Guid requestId;
         Question question = default;
         AnswerValue answer = default;
-        if (isOverride)
+        var topicId = string.Empty;
+        if (isTopic)
+        {
+            // The select sends the chosen option; a guess button its value.
+            if (!SlackRenderer.TryParseTopic(action.SelectedOption?.Value ?? action.Value, out requestId, out topicId))
+            {
+                return SlackAck.Client(400, "Unreadable topic value.");
+            }
+        }
+        else if (isOverride)
         {
             if (!SlackRenderer.TryParseOverride(action.SelectedOption?.Value, out requestId, out question, out answer))
             {
@@ -523,6 +533,14 @@ public sealed partial class SlackDispatcher
                             }
                         }
 
+                        break;
+                    }
+
+                case var id when id.StartsWith(SlackIds.TopicPrefix, StringComparison.Ordinal):
+                    {
+                        var corrected = await _useCases.CorrectTopicAsync(tenant, requestId, leadId, topicId, ct);
+                        var topicName = corrected.Card.Topics.Count > 0 ? corrected.Card.Topics[0] : topicId;
+                        await ShowCardAsync(tenant, payload, corrected.Card, context, $"Topic set to {topicName}; I'll remember this for similar requests.", ct);
                         break;
                     }
 

@@ -20,6 +20,10 @@ public static class SlackIds
     public const string Done = "tb_done";
     public const string OverridePrefix = "tb_override_";
     public const string OpenSettings = "tb_open_settings";
+    /// <summary>Prefix of the topic correction controls: the select ("tb_topic_pick") and the clarify guesses ("tb_topic_guess_N").</summary>
+    public const string TopicPrefix = "tb_topic_";
+    public const string TopicPick = "tb_topic_pick";
+    public const string TopicGuessPrefix = "tb_topic_guess_";
 
     public const string EstimateBlock = "tb_estimate";
     public const string EstimateAction = "estimate";

@@ -43,6 +43,19 @@ public static class SlackRenderer
             b.Section(Quote(card.RequestExcerpt));
         }
 
+        // Why this topic: the evidence with where each piece came from, and when the Leads' own examples decided.
+        if (card.TopicEvidence.Count > 0)
+        {
+            var confidence = card.TopicConfidence is { } c ? Md.Trusted(string.Create(Inv, $" ({c * 100:0}% sure)")) : Md.Trusted(string.Empty);
+            b.Context(Md.Trusted(":mag: ") + Md.Bold(card.Topics.Count > 0 ? card.Topics[0] : "Topic") + confidence + Md.Trusted(": ")
+                + Md.Join("; ", card.TopicEvidence.Select(Md.Text)));
+        }
+
+        if (!string.IsNullOrWhiteSpace(card.LearnedNote))
+        {
+            b.Context(Md.Trusted(":brain: ") + Md.Text(card.LearnedNote));
+        }
+
         b.Divider();
         var canOverride = card.Actions.Contains(CardAction.Override);
         foreach (var answer in card.Answers)
@@ -112,6 +125,28 @@ public static class SlackRenderer
         }
 
         b.Actions(buttons, "tb_actions");
+
+        // Teach the bot: the clarify guesses as buttons, and a select to correct the topic; either recomputes the decision.
+        if (card.Actions.Contains(CardAction.CorrectTopic))
+        {
+            var teach = new List<JsonObject>();
+            for (var i = 0; i < card.Guesses.Count; i++)
+            {
+                teach.Add(Element.Button($"It's about {card.Guesses[i].Name}", SlackIds.TopicGuessPrefix + i.ToString(Inv), TopicValue(card.RequestId, card.Guesses[i].Id)));
+            }
+
+            if (card.TopicChoices.Count > 0)
+            {
+                teach.Add(Element.StaticSelect(SlackIds.TopicPick, card.CorrectTopicLabel ?? "Pick the topic",
+                    card.TopicChoices.Select(t => new BlockOption(t.Name, TopicValue(card.RequestId, t.Id)))));
+            }
+
+            if (teach.Count > 0)
+            {
+                b.Actions(teach, "tb_topic");
+            }
+        }
+
         return b;
     }
 
@@ -312,6 +347,24 @@ public static class SlackRenderer
         {
             return null;
         }
+    }
+
+    /// <summary>Value of a topic correction control: "requestId|topicId".</summary>
+    public static string TopicValue(Guid requestId, string topicId) => $"{requestId:D}|{topicId}";
+
+    /// <summary>Parses a topic correction value.</summary>
+    public static bool TryParseTopic(string? value, out Guid requestId, out string topicId)
+    {
+        requestId = Guid.Empty;
+        topicId = string.Empty;
+        var bar = value?.IndexOf('|', StringComparison.Ordinal) ?? -1;
+        if (value is null || bar != 36 || !Guid.TryParse(value.AsSpan(0, 36), out requestId) || value.Length == 37)
+        {
+            return false;
+        }
+
+        topicId = value[37..];
+        return true;
     }
 
     /// <summary>Option value of an override select.</summary>

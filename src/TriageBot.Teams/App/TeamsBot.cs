@@ -516,6 +516,19 @@ public sealed class TeamsBot
                     return new VerbOutcome(result.Card, line is null ? "Updated." : $"Updated: {line.Label} {line.ValueText}. Decision recomputed.", null);
                 }
 
+            case Verbs.CorrectTopic:
+                {
+                    var topic = Str(data, "topic");
+                    if (string.IsNullOrWhiteSpace(topic))
+                    {
+                        throw new TriageUserException("Pick a topic from the list first.");
+                    }
+
+                    var result = await useCases.CorrectTopicAsync(tenant, requestId, leadId, topic, ct).ConfigureAwait(false);
+                    var name = result.Card.Topics.Count > 0 ? result.Card.Topics[0] : topic;
+                    return new VerbOutcome(result.Card, $"Topic set to {name}; I'll remember this for similar requests.", null);
+                }
+
             case Verbs.Done:
                 {
                     var done = await useCases.MarkDoneAsync(tenant, leadId, requestId, ct).ConfigureAwait(false);

@@ -28,6 +28,7 @@ public static class Verbs
     public const string Done = "done";
     public const string Log = "log";
     public const string Settings = "settings";
+    public const string CorrectTopic = "correctTopic";
 }
 
 /// <summary>Builds Adaptive Cards 1.5 from the engine's chat-neutral models. User text is always Markdown-escaped.</summary>
@@ -74,6 +75,19 @@ public static class AdaptiveCards
         if (card.Topics.Count > 0)
         {
             body.Add(Text("Topics: " + string.Join(", ", card.Topics.Select(Markdown.Escape)), subtle: true));
+        }
+
+        // Why this topic, with where each piece of evidence came from; and when the Leads' own examples decided.
+        if (card.TopicEvidence.Count > 0 && !compact)
+        {
+            var sure = card.TopicConfidence is { } c ? string.Create(CultureInfo.InvariantCulture, $" ({c * 100:0}% sure)") : string.Empty;
+            body.Add(Text($"Why {Markdown.Escape(card.Topics.Count > 0 ? card.Topics[0] : "this topic")}{sure}: "
+                + string.Join("; ", card.TopicEvidence.Select(Markdown.Escape)), subtle: true, size: "Small"));
+        }
+
+        if (!string.IsNullOrWhiteSpace(card.LearnedNote))
+        {
+            body.Add(Text(Markdown.Escape(card.LearnedNote), subtle: true, size: "Small"));
         }
 
         if (!string.IsNullOrWhiteSpace(card.HowToHelp))
@@ -174,6 +188,37 @@ public static class AdaptiveCards
                             ["actions"] = new JsonArray(Action(surface, "Log", Verbs.Log, card)),
                         },
                     });
+                    break;
+                case CardAction.CorrectTopic:
+                    foreach (var guess in card.Guesses)
+                    {
+                        actions.Add(Action(surface, $"It's about {guess.Name}", Verbs.CorrectTopic, card, new JsonObject { ["topic"] = guess.Id }));
+                    }
+
+                    if (card.TopicChoices.Count > 0)
+                    {
+                        actions.Add(new JsonObject
+                        {
+                            ["type"] = "Action.ShowCard",
+                            ["title"] = card.TopicId is null ? "Pick the topic" : "Wrong topic?",
+                            ["card"] = new JsonObject
+                            {
+                                ["type"] = "AdaptiveCard",
+                                ["body"] = new JsonArray(new JsonObject
+                                {
+                                    ["type"] = "Input.ChoiceSet",
+                                    ["id"] = "topic",
+                                    ["label"] = card.CorrectTopicLabel ?? "Pick the topic",
+                                    ["style"] = "compact",
+                                    ["isRequired"] = true,
+                                    ["errorMessage"] = "Pick a topic.",
+                                    ["choices"] = new JsonArray([.. card.TopicChoices.Select(t => (JsonNode)new JsonObject { ["title"] = t.Name, ["value"] = t.Id })]),
+                                }),
+                                ["actions"] = new JsonArray(Action(surface, "Set topic", Verbs.CorrectTopic, card)),
+                            },
+                        });
+                    }
+
                     break;
                 default:
                     break;

@@ -11,12 +11,17 @@ public sealed class UseCaseHarness
 {
     public static readonly DateTimeOffset Start = new(2026, 11, 25, 14, 0, 0, TimeSpan.Zero);
 
-    public UseCaseHarness(DecisionPolicy? policy = null, OrgDirectory? org = null)
+    public UseCaseHarness(DecisionPolicy? policy = null, OrgDirectory? org = null, TriageBot.Engine.Understanding.UnderstandingSetup? understanding = null, TriageBot.Engine.Understanding.IRequestReader? reader = null)
     {
         Org = org ?? TestOrg.Build();
         Policy = policy ?? DecisionPolicy.Default;
-        UseCases = new TriageUseCases(new StaticOrgProvider(Org), Policy, Requests, Ledger, Settings, Time);
+        Learned = new TriageBot.Engine.Understanding.LearnedExamples(LearnedStore, Time, understanding?.Options);
+        UseCases = new TriageUseCases(new StaticOrgProvider(Org), Policy, Requests, Ledger, Settings, Time, null, understanding, Learned, reader);
     }
+
+    public InMemoryLearnedExampleStore LearnedStore { get; } = new();
+
+    public TriageBot.Engine.Understanding.LearnedExamples Learned { get; }
 
     public OrgDirectory Org { get; }
 

@@ -68,7 +68,7 @@ public sealed class DecisionCardPresenterTests
         Assert.Equal("skill why", card.Answers[0].Why);
         Assert.False(card.Answers[0].Overridden);
         Assert.True(card.Answers[3].Overridden);
-        Assert.Equal([CardAction.Take, CardAction.Redirect, CardAction.AskForDetails, CardAction.Override], card.Actions);
+        Assert.Equal([CardAction.Take, CardAction.Redirect, CardAction.AskForDetails, CardAction.Override, CardAction.CorrectTopic], card.Actions);
         Assert.Null(card.RepeatNotice);
     }
 
@@ -80,7 +80,7 @@ public sealed class DecisionCardPresenterTests
         Assert.Equal("Take it: teach (timeboxed)", card.Headline);
         Assert.EndsWith("Timebox it so it doesn't eat your week.", card.Summary, StringComparison.Ordinal);
         Assert.Equal("Pairing (about 45m, timeboxed)", card.HowToHelp);
-        Assert.Equal([CardAction.Take, CardAction.AskForDetails, CardAction.Override], card.Actions);
+        Assert.Equal([CardAction.Take, CardAction.AskForDetails, CardAction.Override, CardAction.CorrectTopic], card.Actions);
     }
 
     [Fact]
@@ -90,7 +90,7 @@ public sealed class DecisionCardPresenterTests
         var card = DecisionCardPresenter.Present(Request(), new DecisionRecord(Guid.NewGuid(), 1, decision, new Dictionary<Question, AnswerValue>(), At), TestOrg.Build(), 1, DecisionPolicy.Default);
         Assert.Equal("Redirect to ML Platform", card.Headline);
         Assert.Contains("(intake: #help-ml-platform)", card.Summary, StringComparison.Ordinal);
-        Assert.Equal([CardAction.Redirect, CardAction.Take, CardAction.AskForDetails, CardAction.Override], card.Actions);
+        Assert.Equal([CardAction.Redirect, CardAction.Take, CardAction.AskForDetails, CardAction.Override, CardAction.CorrectTopic], card.Actions);
     }
 
     [Fact]

@@ -195,6 +195,30 @@ function renderCard(card) {
   $("howto").textContent = card.howToHelp ? "How to help: " + card.howToHelp : "";
   $("rule").textContent = "Rule: " + card.ruleText;
 
+  // Why this topic, and teaching the bot: the clarify guesses as buttons and a topic picker.
+  const evidence = $("evidence");
+  evidence.replaceChildren();
+  const sure = card.topicConfidence != null ? ` (${Math.round(card.topicConfidence * 100)}% sure)` : "";
+  if (card.topicEvidence.length) evidence.append(el("li", `${card.topics[0]}${sure}:`));
+  for (const line of card.topicEvidence) evidence.append(el("li", line));
+  evidence.hidden = card.topicEvidence.length === 0;
+  $("learned").hidden = !card.learnedNote;
+  $("learned").textContent = card.learnedNote || "";
+  const canTeach = card.actions.includes("correctTopic");
+  const guesses = $("guesses");
+  guesses.replaceChildren();
+  for (const g of card.guesses) {
+    const b = el("button", `It's about ${g.name}`);
+    b.type = "button";
+    b.addEventListener("click", () => correctTopic(g.id, b));
+    guesses.append(b);
+  }
+  const pick = $("topic-pick");
+  pick.replaceChildren();
+  for (const t of card.topicChoices) pick.append(option(t.id, t.name));
+  $("topic-pick-label").textContent = card.correctTopicLabel || "Pick the topic";
+  $("teach").hidden = !canTeach;
+
   const answers = $("answers");
   answers.replaceChildren();
   const canOverride = card.actions.includes("override");
@@ -256,6 +280,14 @@ async function triage(event) {
     renderCard(result.card);
     $("headline").focus();
     await loadWeek();
+  });
+}
+
+async function correctTopic(topic, button) {
+  await guarded(button, async () => {
+    const result = await api("POST", `/requests/${state.card.requestId}/topic`, { leadId: $("lead").value, topic });
+    renderCard(result.card);
+    showOutbox("Topic corrected", `Topic set to ${result.card.topics[0]}. I'll remember it for similar requests.`);
   });
 }
 
@@ -384,6 +416,7 @@ function setup() {
   setupTabs();
   $("triage-form").addEventListener("submit", triage);
   $("take-btn").addEventListener("click", take);
+  $("topic-btn").addEventListener("click", () => correctTopic($("topic-pick").value, $("topic-btn")));
   $("redirect-btn").addEventListener("click", previewRedirect);
   $("redirect-form").addEventListener("submit", sendRedirect);
   $("redirect-cancel").addEventListener("click", () => { $("redirect-form").hidden = true; $("redirect-btn").focus(); });
