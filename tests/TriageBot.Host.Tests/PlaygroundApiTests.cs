@@ -153,6 +153,27 @@ public class PlaygroundApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Api_CorrectTopic_RecomputesAndRejectsUnknownTopics()
+    {
+        var triage = await _client.PostJsonAsync("/playground/api/triage", new { leadId = "ana", requesterId = "bea", text = "did the loyalty emails make people reorder or would they have come back anyway?" });
+        var card = (await triage.JsonAsync()).GetProperty("card");
+        var id = card.GetProperty("requestId").GetString();
+        Assert.Contains(card.GetProperty("actions").EnumerateArray(), a => a.GetString() == "correctTopic");
+        Assert.True(card.GetProperty("topicChoices").GetArrayLength() >= 11);
+
+        var unknown = await _client.PostJsonAsync($"/playground/api/requests/{id}/topic", new { leadId = "ana", topic = "astrology" });
+        var missing = await _client.PostJsonAsync($"/playground/api/requests/{id}/topic", new { leadId = "ana" });
+        var good = await _client.PostJsonAsync($"/playground/api/requests/{id}/topic", new { leadId = "ana", topic = "causal-inference" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, good.StatusCode);
+        var corrected = (await good.JsonAsync()).GetProperty("card");
+        Assert.Equal("causal-inference", corrected.GetProperty("topicId").GetString());
+        Assert.Equal(2, corrected.GetProperty("version").GetInt32());
+    }
+
+    [Fact]
     public async Task Api_WrongContentTypeOrUnknownPath_Answer4xxJson()
     {
         var form = await _client.PostAsync("/playground/api/triage", new StringContent("leadId=ana", Encoding.UTF8, "application/x-www-form-urlencoded"));

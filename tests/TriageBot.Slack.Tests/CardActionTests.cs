@@ -81,6 +81,54 @@ public sealed class CardActionTests : IDisposable
     }
 
     [Fact]
+    public async Task MessageSelect_PickTopic_RecomputesTheDmCardAndTheNextSimilarRequestIsLearned()
+    {
+        await using var app = new SlackAppFactory(_slack.ApiBaseUrl, _dataDir);
+        using var client = app.CreateClient();
+        const string Text = "did the loyalty emails actually make people reorder, or would they have come back anyway?";
+        var im = """
+            {"token":"t","team_id":"T0E2E","api_app_id":"A1","type":"event_callback","event_id":"EvTOPIC1","event_time":1700000000,
+             "event":{"type":"message","channel":"D0ANA","user":"U01ANA","text":"__TEXT__","ts":"1700000000.000700","channel_type":"im"}}
+            """.Replace("__TEXT__", Text, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await app.PostEventAsync(client, im)).StatusCode);
+        var card = FakeSlack.Json(Assert.Single(await _slack.WaitForPostsAsync("D0ANA", 1)));
+        var elements = card["blocks"]!.AsArray().Where(b => (string)b!["type"]! == "actions").SelectMany(b => b!["elements"]!.AsArray()).ToList();
+        var picker = elements.First(e => (string)e!["action_id"]! == "tb_topic_pick")!;
+        var causal = picker["options"]!.AsArray().First(o => ((string)o!["value"]!).EndsWith("|causal-inference", StringComparison.Ordinal))!;
+        var requestId = Guid.Parse(((string)causal["value"]!)[..36]);
+
+        var pick = Action("{\"type\":\"message\",\"message_ts\":\"1700000001.000700\",\"channel_id\":\"D0ANA\",\"is_ephemeral\":false}", "\"channel\":{\"id\":\"D0ANA\"},",
+            "{\"type\":\"static_select\",\"action_id\":\"tb_topic_pick\",\"block_id\":\"tb_topic\",\"selected_option\":" + causal.ToJsonString() + ",\"action_ts\":\"1.5\"}");
+        Assert.Equal(HttpStatusCode.OK, (await app.PostInteractionAsync(client, pick)).StatusCode);
+
+        var update = FakeSlack.Json(Assert.Single(await _slack.WaitForCallsAsync("chat.update", 1)));
+        Assert.Contains("Causal inference", update["blocks"]!.ToJsonString(), StringComparison.Ordinal);
+        var latest = await app.Service<IRequestStore>().GetLatestDecisionAsync(Tenant, requestId);
+        Assert.Equal("causal-inference", latest!.Decision.Analysis.TopTopic?.TopicId);
+
+        // The same kind of question again is now understood, and the card says why.
+        var again = im.Replace("EvTOPIC1", "EvTOPIC2", StringComparison.Ordinal).Replace("1700000000.000700", "1700000000.000800", StringComparison.Ordinal)
+            .Replace(Text, "would people have come back anyway without the loyalty emails, or did the emails make them reorder?", StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await app.PostEventAsync(client, again)).StatusCode);
+        var second = FakeSlack.Json((await _slack.WaitForPostsAsync("D0ANA", 2))[1]);
+        Assert.Contains("you triaged before", second["blocks"]!.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MessageSelect_UnreadableTopicValue_400AndNothingChanges()
+    {
+        await using var app = new SlackAppFactory(_slack.ApiBaseUrl, _dataDir);
+        using var client = app.CreateClient();
+        var pick = Action("{\"type\":\"message\",\"message_ts\":\"1.1\",\"channel_id\":\"D0ANA\"}", string.Empty,
+            "{\"type\":\"static_select\",\"action_id\":\"tb_topic_pick\",\"selected_option\":{\"text\":{\"type\":\"plain_text\",\"text\":\"x\"},\"value\":\"not-a-request|sql\"}}");
+
+        var response = await app.PostInteractionAsync(client, pick);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Empty(_slack.Calls("chat.update"));
+    }
+
+    [Fact]
     public async Task MessageButton_Take_UpdatesTheDmCard()
     {
         await using var app = new SlackAppFactory(_slack.ApiBaseUrl, _dataDir);

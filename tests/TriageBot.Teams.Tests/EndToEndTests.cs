@@ -250,6 +250,46 @@ public sealed class EndToEndTests : IClassFixture<TeamsAppFactory>
     }
 
     [Fact]
+    public async Task AdaptiveCardAction_CorrectTopic_RecomputesAndTeaches()
+    {
+        var card = await TriageInChatAsync("did the loyalty emails actually make people reorder, or would they have come back anyway?");
+        var requestId = RequestIdIn(card);
+        Assert.Contains("\"correctTopic\"", card.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("Input.ChoiceSet", card.ToJsonString(), StringComparison.Ordinal);
+
+        // Action.Execute from the topic picker: the input's value arrives in the action's data.
+        var invoke = _app.Activity("invoke-adaptiveCard-action.json", requestId);
+        var data = invoke["value"]!["action"]!["data"]!.AsObject();
+        invoke["value"]!["action"]!["verb"] = "correctTopic";
+        data.Remove("question");
+        data.Remove("value");
+        data["topic"] = "causal-inference";
+        var response = await _app.PostActivityAsync(_client, invoke);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var updated = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["value"]!.ToJsonString();
+        Assert.Contains("decision v2", updated, StringComparison.Ordinal);
+        Assert.Contains("Topic set to Causal inference", updated, StringComparison.Ordinal);
+        var latest = await _app.Services.GetRequiredService<IRequestStore>().GetLatestDecisionAsync(Tenant, requestId);
+        Assert.Equal("causal-inference", latest!.Decision.Analysis.TopTopic?.TopicId);
+    }
+
+    [Fact]
+    public async Task AdaptiveCardAction_CorrectTopicWithoutATopic_ErrorCardAndNothingChanges()
+    {
+        var card = await TriageInChatAsync("did the loyalty emails actually make people reorder, or would they have come back anyway?");
+        var requestId = RequestIdIn(card);
+        var invoke = _app.Activity("invoke-adaptiveCard-action.json", requestId);
+        invoke["value"]!["action"]!["verb"] = "correctTopic";
+
+        var response = await _app.PostActivityAsync(_client, invoke);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Pick a topic", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Single(await _app.Services.GetRequiredService<IRequestStore>().GetDecisionsAsync(Tenant, requestId));
+    }
+
+    [Fact]
     public async Task ActionSubmitFallback_Take_UpdatesTheCardMessage()
     {
         var card = await TriageInChatAsync("Could you review my diff-in-diff design for the pricing uplift analysis? It guides our roadmap.");
