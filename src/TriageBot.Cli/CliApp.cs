@@ -24,7 +24,7 @@ internal static class CliApp
     {
         try
         {
-            var root = BuildRoot(context, output);
+            var root = BuildRoot(context, output, error);
             // No response files: a request text may well start with '@' ("@ana can you…").
             var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
             if (parse.Errors.Count > 0 && parse.Action is not { ClearsParseErrors: true })
@@ -55,12 +55,12 @@ internal static class CliApp
         }
     }
 
-    internal static RootCommand BuildRoot(CliContext context, TextWriter output)
+    internal static RootCommand BuildRoot(CliContext context, TextWriter output, TextWriter error)
     {
         var root = new RootCommand("TriageBot: decide whether a Lead should take a help request, validate the org file, export digests, migrate the database.");
         root.Subcommands.Add(TriageCommand.Create(context, output));
         root.Subcommands.Add(OrgCommand.Create(output));
-        root.Subcommands.Add(DigestCommand.Create(context, output));
+        root.Subcommands.Add(DigestCommand.Create(context, output, error));
         root.Subcommands.Add(DbCommand.Create(context, output));
         root.Subcommands.Add(EvalCommand.Create(context, output));
         return root;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
+using TriageBot.Engine.Decisions;
 using TriageBot.Engine.Org;
 using TriageBot.Engine.UseCases;
 using TriageBot.Storage;
@@ -63,6 +64,32 @@ internal sealed class CliConfiguration
         }
 
         return new CliConfiguration(context, configuration, settingsFile);
+    }
+
+    /// <summary>
+    /// The decision policy (<c>TriageBot:Policy</c>) bound and checked as the host does at start-up: a value that is not a
+    /// number or out of range is a one-line error naming the key.
+    /// </summary>
+    public DecisionPolicy Policy()
+    {
+        var policy = new DecisionPolicy();
+        try
+        {
+            Configuration.GetSection(DecisionPolicy.Section).Bind(policy);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // The binder's message names the key: "Failed to convert configuration value at 'TriageBot:Policy:…' to type …".
+            throw new CliUsageException(ex.Message);
+        }
+
+        var problems = policy.Validate();
+        if (problems.Count > 0)
+        {
+            throw new CliUsageException(string.Join(" ", problems));
+        }
+
+        return policy;
     }
 
     /// <summary>The understanding weights and switches (<c>TriageBot:Understanding</c>), as the host binds them.</summary>

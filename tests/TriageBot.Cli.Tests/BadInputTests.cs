@@ -23,6 +23,9 @@ public sealed class BadInputTests : IDisposable
         { "digest bad week", ["digest", "--lead", "ana", "--week", "2026-48"] },
         { "digest week 99", ["digest", "--lead", "ana", "--week", "2026-W99"] },
         { "digest unknown lead", ["digest", "--lead", "nobody"] },
+        { "triage lead who is not a Lead", ["triage", "--lead", "bea", "--from", "ana", "sql join"] },
+        { "digest lead who is not a Lead", ["digest", "--lead", "bea"] },
+        { "triage --record with --hours-spent", ["triage", "--lead", "ana", "--from", "bea", "--record", "--hours-spent", "2", "sql join"] },
         { "digest png into missing folder", ["digest", "--lead", "ana", "--png", "no/such/folder/chart.png"] },
         { "db unknown subcommand", ["db", "explode"] },
     };

@@ -17,6 +17,8 @@ internal sealed class CliHarness : IDisposable
     {
         Directory.CreateDirectory(Dir);
         Environment["TriageBot__Org__Path"] = SampleOrg;
+        // Like the other test hosts: words only, no sentence model to load in every run.
+        Environment["TriageBot__Understanding__Embeddings"] = "false";
         if (withDatabaseConfig)
         {
             Environment["TriageBot__Storage__Provider"] = "sqlite";
@@ -55,6 +57,25 @@ internal sealed class CliHarness : IDisposable
         Assert.True(org.IsValid, "sample org must be valid");
         var useCases = new TriageUseCases(new StaticOrgProvider(org.Directory!, SampleOrg), DecisionPolicy.Default, storage.Requests, storage.Ledger, storage.LeadSettings, Time);
         return (storage, useCases);
+    }
+
+    /// <summary>What the engine's use cases say when <paramref name="leadId"/> is unknown or not a Lead of the sample org.</summary>
+    public static string RefusalFor(string leadId)
+    {
+        var org = OrgParser.LoadFile(SampleOrg).Directory!;
+        return Assert.Throws<TriageUserException>(() => TriageUseCases.RequireLead(org, leadId)).Message;
+    }
+
+    /// <summary>Every request of every status sent to <paramref name="leadId"/> in a tenant, and the Lead's time entries.</summary>
+    public async Task<(int Requests, int Entries)> CountAsync(string tenant, string leadId = "ana")
+    {
+        var (storage, _) = await OpenAsync();
+        await using (storage)
+        {
+            var from = Now.AddYears(-1);
+            var to = Now.AddYears(1);
+            return ((await storage.Requests.ListForLeadAsync(tenant, leadId, from, to)).Count, (await storage.Ledger.ListForLeadAsync(tenant, leadId, from, to)).Count);
+        }
     }
 
     public void Dispose()

@@ -11,25 +11,25 @@ public sealed class DigestCommandTests : IDisposable
     public void Dispose() => _cli.Dispose();
 
     /// <summary>Three requests to ana this week: one taken with 1h30m teaching logged, one redirected, one clarified.</summary>
-    private async Task SeedAsync()
+    private async Task SeedAsync(string tenant = "local")
     {
         var (storage, useCases) = await _cli.OpenAsync();
         await using (storage)
         {
-            var taken = await useCases.TriageAsync(Request("bea", "Beatriz Souza", "how do I set up a difference in differences analysis going forward?"));
-            await useCases.TakeAsync("local", taken.Request.Id, "ana", "1h");
-            await useCases.LogTimeAsync("local", "ana", "1h30m", taken.Request.Id, kind: HelpKind.Teach);
+            var taken = await useCases.TriageAsync(Request(tenant, "bea", "Beatriz Souza", "how do I set up a difference in differences analysis going forward?"));
+            await useCases.TakeAsync(tenant, taken.Request.Id, "ana", "1h");
+            await useCases.LogTimeAsync(tenant, "ana", "1h30m", taken.Request.Id, kind: HelpKind.Teach);
 
-            var redirected = await useCases.TriageAsync(Request("caio", "Caio, \"the intern\"", "can you restart the model endpoint for churn today?"));
-            await useCases.RedirectAsync("local", redirected.Request.Id, "ana");
+            var redirected = await useCases.TriageAsync(Request(tenant, "caio", "Caio, \"the intern\"", "can you restart the model endpoint for churn today?"));
+            await useCases.RedirectAsync(tenant, redirected.Request.Id, "ana");
 
-            var vague = await useCases.TriageAsync(Request("bea", "Beatriz Souza", "hey, got a minute?"));
-            await useCases.ClarifyAsync("local", vague.Request.Id, "ana");
+            var vague = await useCases.TriageAsync(Request(tenant, "bea", "Beatriz Souza", "hey, got a minute?"));
+            await useCases.ClarifyAsync(tenant, vague.Request.Id, "ana");
         }
     }
 
-    private static IncomingRequest Request(string from, string name, string text) =>
-        new("local", Platform.Local, "C1", null, null, from, name, "ana", text);
+    private static IncomingRequest Request(string tenant, string from, string name, string text) =>
+        new(tenant, Platform.Local, "C1", null, null, from, name, "ana", text);
 
     [Fact]
     public async Task Digest_SeededDatabase_PrintsTextAndWritesPngAndCsv()
@@ -114,5 +114,71 @@ public sealed class DigestCommandTests : IDisposable
         Assert.Equal(0, run.Code);
         Assert.True(File.Exists(_cli.DatabaseFile));
         Assert.True(new FileInfo(png).Length > 0);
+    }
+
+    [Fact]
+    public async Task Digest_NoTenantGiven_UsesTheOnlyTenantWithDataForTheLead()
+    {
+        // As after "/triage log" through Slack: everything is under the workspace's tenant, nothing under "local".
+        await SeedAsync("slack:T0001");
+
+        var run = await _cli.RunAsync("digest", "--lead", "ana", "--json", "--week", "2026-W48");
+
+        Assert.Equal(0, run.Code);
+        Assert.Equal(string.Empty, run.Err);
+        using var doc = JsonDocument.Parse(run.Out);
+        Assert.Equal(1.5, doc.RootElement.GetProperty("hoursSpent").GetDouble());
+        Assert.Equal(3, doc.RootElement.GetProperty("received").GetInt32());
+    }
+
+    [Fact]
+    public async Task Digest_NoTenantGivenAndSeveralWithData_Exit2ListingThem()
+    {
+        await SeedAsync("slack:T0001");
+        await SeedAsync("local");
+
+        var run = await _cli.RunAsync("digest", "--lead", "ana");
+
+        Assert.Equal(2, run.Code);
+        var line = Assert.Single(run.ErrLines);
+        Assert.Contains("local, slack:T0001", line, StringComparison.Ordinal);
+        Assert.Contains("--tenant", line, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, run.Out);
+    }
+
+    [Fact]
+    public async Task Digest_TenantGivenWhenSeveralHaveData_UsesIt()
+    {
+        await SeedAsync("slack:T0001");
+        await SeedAsync("local");
+
+        var run = await _cli.RunAsync("digest", "--lead", "ana", "--json", "--tenant", "slack:T0001");
+
+        Assert.Equal(0, run.Code);
+        using var doc = JsonDocument.Parse(run.Out);
+        Assert.Equal(3, doc.RootElement.GetProperty("received").GetInt32());
+    }
+
+    [Fact]
+    public async Task Digest_NoTenantGivenAndNoData_SaysSoAndShowsLocal()
+    {
+        var run = await _cli.RunAsync("digest", "--lead", "ana", "--json");
+
+        Assert.Equal(0, run.Code);
+        var note = Assert.Single(run.ErrLines);
+        Assert.Contains("no tenant has requests or time for ana", note, StringComparison.Ordinal);
+        Assert.Contains("local", note, StringComparison.Ordinal);
+        using var doc = JsonDocument.Parse(run.Out);
+        Assert.Equal(0, doc.RootElement.GetProperty("received").GetInt32());
+    }
+
+    [Fact]
+    public async Task Digest_NonLead_RefusedWithTheUseCaseWording()
+    {
+        var run = await _cli.RunAsync("digest", "--lead", "bea");
+
+        Assert.Equal(2, run.Code);
+        Assert.Equal($"error: {CliHarness.RefusalFor("bea")}", Assert.Single(run.ErrLines).TrimEnd());
+        Assert.False(File.Exists(_cli.DatabaseFile), "refused before the database is opened");
     }
 }

@@ -196,4 +196,126 @@ public sealed class TriageCommandTests : IDisposable
         Assert.Equal("redirect", s.RootElement.GetProperty("decision").GetString());
         Assert.Equal("budget", s.RootElement.GetProperty("rule").GetString());
     }
+
+    private const string CausalLearn = "How should I set up a difference in differences analysis for next quarter's pricing launches?";
+
+    private static async Task SeedTwoHoursThirtyAsync(CliHarness cli, string tenant)
+    {
+        var (storage, useCases) = await cli.OpenAsync();
+        await using (storage)
+        {
+            var triaged = await useCases.TriageAsync(new IncomingRequest(tenant, Platform.Local, "", null, null, "bea", "Beatriz Souza", "ana",
+                "how do I set up a difference in differences analysis going forward?"));
+            await useCases.TakeAsync(tenant, triaged.Request.Id, "ana");
+            await useCases.LogTimeAsync(tenant, "ana", "2h30m", triaged.Request.Id);
+        }
+    }
+
+    [Fact]
+    public async Task Triage_ConfiguredPolicy_DecidesWithItNotTheDefault()
+    {
+        // Carla (causal inference 3) comes within 3 of Ana's 5: with that margin Ana is no longer the exceptional one.
+        var byDefault = await _cli.RunAsync("triage", "--lead", "ana", "--from", "bea", "--json", CausalLearn);
+        _cli.Environment["TriageBot__Policy__PeerSkillMargin"] = "3";
+        _cli.Environment["TriageBot__Policy__Version"] = "2026.1-cli-test";
+        var configured = await _cli.RunAsync("triage", "--lead", "ana", "--from", "bea", "--json", CausalLearn);
+
+        Assert.Equal(0, configured.Code);
+        using var a = JsonDocument.Parse(byDefault.Out);
+        using var b = JsonDocument.Parse(configured.Out);
+        Assert.Equal("yes", a.RootElement.GetProperty("answers").GetProperty("skill").GetProperty("answer").GetString());
+        Assert.Equal("no", b.RootElement.GetProperty("answers").GetProperty("skill").GetProperty("answer").GetString());
+        Assert.Equal("2026.1-cli-test", b.RootElement.GetProperty("policyVersion").GetString());
+    }
+
+    [Theory]
+    [InlineData("ExceptionalSkillLevel", "6")]
+    [InlineData("ExceptionalSkillLevel", "lots")]
+    [InlineData("DefaultBudgetHours", "-1")]
+    public async Task Triage_InvalidPolicySetting_OneLineNamingTheKeyExit2(string key, string value)
+    {
+        _cli.Environment[$"TriageBot__Policy__{key}"] = value;
+
+        var run = await _cli.RunAsync("triage", "--lead", "ana", "--from", "bea", CausalLearn);
+
+        Assert.Equal(2, run.Code);
+        Assert.Contains($"TriageBot:Policy:{key}", Assert.Single(run.ErrLines), StringComparison.Ordinal);
+        Assert.Equal(string.Empty, run.Out);
+    }
+
+    [Fact]
+    public async Task Triage_LeadIsNotALead_RefusedWithTheUseCaseWordingExit2()
+    {
+        var run = await _cli.RunAsync("triage", "--lead", "bea", "--from", "ana", CausalLearn);
+
+        Assert.Equal(2, run.Code);
+        var line = Assert.Single(run.ErrLines).TrimEnd();
+        Assert.Equal($"error: {CliHarness.RefusalFor("bea")}", line);
+        Assert.Contains("is not a Lead", line, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, run.Out);
+    }
+
+    [Fact]
+    public async Task Triage_DryRunOnExistingDatabase_WritesNothing()
+    {
+        await SeedTwoHoursThirtyAsync(_cli, "local");
+        var before = await _cli.CountAsync("local");
+
+        var run = await _cli.RunAsync("triage", "--lead", "ana", "--from", "bea", "--json", CausalLearn);
+
+        Assert.Equal(0, run.Code);
+        using var doc = JsonDocument.Parse(run.Out);
+        Assert.False(doc.RootElement.GetProperty("recorded").GetBoolean());
+        Assert.False(doc.RootElement.TryGetProperty("requestId", out _));
+        Assert.Equal(2.5, doc.RootElement.GetProperty("hoursSpent").GetDouble());
+        Assert.Equal(before, await _cli.CountAsync("local"));
+        Assert.Equal((1, 1), before);
+    }
+
+    [Fact]
+    public async Task Triage_Record_StoresTheRequestAndItsDecision()
+    {
+        var run = await _cli.RunAsync("triage", "--lead", "ana", "--from", "bea", "--json", "--record", CausalLearn);
+        var readable = await _cli.RunAsync("triage", "--lead", "ana", "--from", "bea", "--record", CausalLearn);
+
+        Assert.Equal(0, run.Code);
+        using var doc = JsonDocument.Parse(run.Out);
+        Assert.True(doc.RootElement.GetProperty("recorded").GetBoolean());
+        var id = doc.RootElement.GetProperty("requestId").GetGuid();
+        Assert.Equal("local", doc.RootElement.GetProperty("tenant").GetString());
+        Assert.Contains("Recorded as request ", readable.Out, StringComparison.Ordinal);
+        Assert.Equal((2, 0), await _cli.CountAsync("local"));
+        var (storage, useCases) = await _cli.OpenAsync();
+        await using (storage)
+        {
+            var stored = await useCases.GetAsync("local", id);
+            Assert.Equal(CausalLearn, stored.Request.Text);
+            Assert.Equal(doc.RootElement.GetProperty("rule").GetString(), stored.Decision.Decision.Rule);
+        }
+    }
+
+    [Theory]
+    [InlineData("--hours-spent", "3")]
+    [InlineData("--at", "2026-11-20")]
+    public async Task Triage_RecordWithAWhatIf_Exit2AndNothingStored(string option, string value)
+    {
+        var run = await _cli.RunAsync("triage", "--lead", "ana", "--from", "bea", "--record", option, value, CausalLearn);
+
+        Assert.Equal(2, run.Code);
+        Assert.Contains(option, Assert.Single(run.ErrLines), StringComparison.Ordinal);
+        Assert.False(File.Exists(_cli.DatabaseFile));
+    }
+
+    [Fact]
+    public async Task Triage_NoTenantGiven_ReadsTheOnlyTenantWithDataForTheLead()
+    {
+        await SeedTwoHoursThirtyAsync(_cli, "slack:T0001");
+
+        var run = await _cli.RunAsync("triage", "--lead", "ana", "--from", "bea", "--json", "sql join question");
+
+        Assert.Equal(0, run.Code);
+        using var doc = JsonDocument.Parse(run.Out);
+        Assert.Equal(2.5, doc.RootElement.GetProperty("hoursSpent").GetDouble());
+        Assert.Equal("slack:T0001", doc.RootElement.GetProperty("tenant").GetString());
+    }
 }

@@ -70,6 +70,22 @@ public abstract partial class StorageContractTests
     }
 
     [ContractFact]
+    public async Task Ledger_ListTenantsForLead_TenantsWithAnEntryOfThatLeadInOrdinalOrder()
+    {
+        await Storage.Ledger.AddAsync(Entry(tenant: "slack:T2"));
+        await Storage.Ledger.AddAsync(Entry(tenant: "slack:T2", estimate: true));
+        await Storage.Ledger.AddAsync(Entry(tenant: "Teams:x", estimate: true));
+        await Storage.Ledger.AddAsync(Entry(tenant: "local"));
+        await Storage.Ledger.AddAsync(Entry(tenant: "other", lead: "lead-2"));
+        var request = Request(tenant: "requests-only");
+        await Storage.Requests.AddAsync(request, DecisionFor(request));
+
+        Assert.Equal(["Teams:x", "local", "slack:T2"], await Storage.Ledger.ListTenantsForLeadAsync("lead-1"));
+        Assert.Equal(["other"], await Storage.Ledger.ListTenantsForLeadAsync("lead-2"));
+        Assert.Empty(await Storage.Ledger.ListTenantsForLeadAsync("nobody"));
+    }
+
+    [ContractFact]
     public async Task Timestamps_WithOffsets_AreStoredAsUtcInstantsToTheMicrosecond()
     {
         var local = new DateTimeOffset(2026, 11, 23, 11, 0, 0, TimeSpan.FromHours(2)).AddTicks(1_234_567); // 09:00:00.1234567Z

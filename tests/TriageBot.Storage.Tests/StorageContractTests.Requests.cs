@@ -261,4 +261,19 @@ public abstract partial class StorageContractTests
         Assert.Equal(2, counts["bob"]);
         Assert.Equal(1, counts["cy"]);
     }
+
+    [ContractFact]
+    public async Task Requests_ListTenantsForLead_TenantsWithARequestToThatLeadInOrdinalOrder()
+    {
+        foreach (var r in new[] { Request(tenant: "slack:T2"), Request(tenant: "local"), Request(tenant: "slack:T2"), Request(tenant: "Teams:x"), Request(tenant: "other", lead: "lead-2") })
+        {
+            await Storage.Requests.AddAsync(r, DecisionFor(r));
+        }
+
+        await Storage.Ledger.AddAsync(Entry(tenant: "ledger-only"));
+
+        Assert.Equal(["Teams:x", "local", "slack:T2"], await Storage.Requests.ListTenantsForLeadAsync("lead-1"));
+        Assert.Equal(["other"], await Storage.Requests.ListTenantsForLeadAsync("lead-2"));
+        Assert.Empty(await Storage.Requests.ListTenantsForLeadAsync("nobody"));
+    }
 }

@@ -58,7 +58,10 @@ internal static class TriageOutput
         DateTimeOffset At,
         double HoursSpent,
         double? BudgetHours,
-        string PolicyVersion);
+        string PolicyVersion,
+        string Tenant,
+        bool Recorded,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Guid? RequestId);
 
     public static string Json(TriageRun run)
     {
@@ -89,7 +92,10 @@ internal static class TriageOutput
             At: run.Request.At,
             HoursSpent: Math.Round(run.HoursSpent, 2),
             BudgetHours: run.BudgetHours,
-            PolicyVersion: d.PolicyVersion);
+            PolicyVersion: d.PolicyVersion,
+            Tenant: run.Tenant,
+            Recorded: run.RecordedId is not null,
+            RequestId: run.RecordedId);
         return JsonSerializer.Serialize(dto, JsonOptions);
     }
 
@@ -138,6 +144,10 @@ internal static class TriageOutput
         sb.AppendLine();
         var budget = run.BudgetHours is { } b ? string.Create(inv, $" of {b:0.##} h budget") : string.Empty;
         sb.AppendLine(inv, $"Lead's help this week: {run.HoursSpent:0.##} h{budget} ({run.HoursSource})");
+        if (run.RecordedId is { } id)
+        {
+            sb.AppendLine(inv, $"Recorded as request {id} in tenant {run.Tenant}.");
+        }
         return sb.ToString();
     }
 

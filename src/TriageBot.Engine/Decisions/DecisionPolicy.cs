@@ -35,4 +35,42 @@ public sealed record DecisionPolicy
 
     /// <summary>Default weekly help budget in hours when the org file and the Lead's settings give none. Default 6.</summary>
     public double DefaultBudgetHours { get; init; } = 6;
+
+    /// <summary>The configuration section the policy is bound from.</summary>
+    public const string Section = "TriageBot:Policy";
+
+    /// <summary>
+    /// What is wrong with these thresholds, one message per setting naming its configuration key, the allowed range and an
+    /// example; empty when the policy is valid. The one place the ranges are declared: the host checks them at start-up
+    /// and the CLI before it decides.
+    /// </summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var failures = new List<string>();
+        Range(ExceptionalSkillLevel, 1, 5, nameof(ExceptionalSkillLevel), "4", failures);
+        Range(PeerSkillMargin, 0, 4, nameof(PeerSkillMargin), "1", failures);
+        Range(MinimumOwnerSkill, 1, 5, nameof(MinimumOwnerSkill), "3", failures);
+        Range(MaxOwners, 1, 10, nameof(MaxOwners), "3", failures);
+        Range(RepeatThreshold, 1, 100, nameof(RepeatThreshold), "3", failures);
+        Range(RepeatWindowDays, 1, 365, nameof(RepeatWindowDays), "28", failures);
+        if (DefaultBudgetHours is < 0 or > 60 || double.IsNaN(DefaultBudgetHours))
+        {
+            failures.Add(FormattableString.Invariant($"{Section}:{nameof(DefaultBudgetHours)} must be between 0 and 60 hours, e.g. 6 (got {DefaultBudgetHours})."));
+        }
+
+        if (string.IsNullOrWhiteSpace(Version))
+        {
+            failures.Add($"{Section}:{nameof(Version)} must be a non-empty label recorded with every decision, e.g. '2026.1'.");
+        }
+
+        return failures;
+    }
+
+    private static void Range(int value, int min, int max, string key, string example, List<string> failures)
+    {
+        if (value < min || value > max)
+        {
+            failures.Add(FormattableString.Invariant($"{Section}:{key} must be between {min} and {max}, e.g. {example} (got {value})."));
+        }
+    }
 }

@@ -37,6 +37,12 @@ public interface IRequestStore
 
     /// <summary>Redirects per person owner since <paramref name="sinceUtc"/> (for owner tie-breaks).</summary>
     Task<IReadOnlyDictionary<string, int>> CountRedirectsByOwnerAsync(string tenant, DateTimeOffset sinceUtc, CancellationToken ct = default);
+
+    /// <summary>
+    /// The tenants in which at least one request was sent to the Lead, in ordinal order (the one read across tenants:
+    /// tools such as the CLI use it to find where a Lead's data is when no tenant was named).
+    /// </summary>
+    Task<IReadOnlyList<string>> ListTenantsForLeadAsync(string leadId, CancellationToken ct = default);
 }
 
 /// <summary>The time ledger: help time entries, scoped by tenant.</summary>
@@ -50,6 +56,9 @@ public interface ITimeLedger
 
     /// <summary>Logged (non-estimate) minutes per Lead in [fromUtc, toUtc).</summary>
     Task<IReadOnlyDictionary<string, int>> LoggedMinutesByLeadAsync(string tenant, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken ct = default);
+
+    /// <summary>The tenants in which the Lead has at least one time entry (logged or estimate), in ordinal order.</summary>
+    Task<IReadOnlyList<string>> ListTenantsForLeadAsync(string leadId, CancellationToken ct = default);
 }
 
 /// <summary>Remembers processed platform event ids so retries and duplicates are processed once.</summary>

@@ -130,6 +130,33 @@ public sealed record DecisionCard(
 /// <param name="Card">What to show.</param>
 public sealed record TriageResult(RequestRecord Request, DecisionRecord Decision, DecisionCard Card);
 
+/// <summary>Whether <see cref="TriageUseCases.EvaluateAsync"/> stores what it decides, and what-ifs for a dry run.</summary>
+public sealed record TriageEvaluationOptions
+{
+    /// <summary>A dry run: decide, store nothing.</summary>
+    public static TriageEvaluationOptions DryRun { get; } = new();
+
+    /// <summary>Decide and store the request with its decision (what <see cref="ITriageUseCases.TriageAsync"/> does).</summary>
+    public static TriageEvaluationOptions Record { get; } = new() { Store = true };
+
+    /// <summary>True to store the request and its first decision; false (the default) for a dry run.</summary>
+    public bool Store { get; init; }
+
+    /// <summary>
+    /// What-if: the Lead's help hours already spent this week, instead of what the ledger says. Dry run only (a decision
+    /// made on hypothetical hours is never stored).
+    /// </summary>
+    public double? LeadHoursSpent { get; init; }
+}
+
+/// <summary>A triage decision with the figures it was made with.</summary>
+/// <param name="Result">Request, decision and card (the request is not in the store when <paramref name="Recorded"/> is false).</param>
+/// <param name="Recorded">True when the request and its decision are in the store.</param>
+/// <param name="LeadHoursSpent">The Lead's help hours this week the decision used.</param>
+/// <param name="LeadBudgetHours">The Lead's effective weekly budget.</param>
+/// <param name="IsoWeek">The ISO week, in the Lead's timezone, the hours were counted in.</param>
+public sealed record TriageEvaluation(TriageResult Result, bool Recorded, double LeadHoursSpent, double LeadBudgetHours, string IsoWeek);
+
 /// <summary>The result of a redirect: the owner and the polite message for the requester.</summary>
 /// <param name="Request">The updated request.</param>
 /// <param name="Owner">Who the requester is pointed to.</param>

@@ -62,9 +62,31 @@ public sealed class TriageUseCases : ITriageUseCases
     }
 
     /// <inheritdoc />
-    public async Task<TriageResult> TriageAsync(IncomingRequest request, CancellationToken ct = default)
+    public async Task<TriageResult> TriageAsync(IncomingRequest request, CancellationToken ct = default) =>
+        (await EvaluateAsync(request, TriageEvaluationOptions.Record, ct)).Result;
+
+    /// <summary>
+    /// Triages a request exactly as <see cref="TriageAsync"/> does (same checks, understanding, policy and store reads) and
+    /// stores the request and its decision only when <paramref name="options"/> say so: the default is a dry run that
+    /// writes nothing. Also returns the figures the decision was made with (the Lead's hours, budget and ISO week).
+    /// </summary>
+    /// <param name="request">The request.</param>
+    /// <param name="options">Dry run (default) or record, and an optional what-if for the Lead's hours (dry run only).</param>
+    /// <param name="ct">Cancellation.</param>
+    public async Task<TriageEvaluation> EvaluateAsync(IncomingRequest request, TriageEvaluationOptions? options = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        options ??= TriageEvaluationOptions.DryRun;
+        if (options.Store && options.LeadHoursSpent is not null)
+        {
+            throw new ArgumentException("A what-if for the Lead's hours cannot be recorded: use it in a dry run only.", nameof(options));
+        }
+
+        if (options.LeadHoursSpent is { } what && (!double.IsFinite(what) || what < 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), what, "The Lead's hours must be a finite number ≥ 0.");
+        }
+
         if (string.IsNullOrWhiteSpace(request.Text))
         {
             throw new TriageUserException("The request is empty: paste or forward the message you want me to triage.");
@@ -76,11 +98,12 @@ public sealed class TriageUseCases : ITriageUseCases
         var org = _org.Directory;
         var lead = RequireLead(org, request.LeadId);
         var now = _time.GetUtcNow();
-        var requestId = request.IdempotencyKey is { Length: > 0 } key ? IdempotentId(request.Tenant, key) : Guid.CreateVersion7(now);
-        if (request.IdempotencyKey is { Length: > 0 } && await _requests.GetAsync(request.Tenant, requestId, ct) is not null)
+        var idempotent = options.Store && request.IdempotencyKey is { Length: > 0 };
+        var requestId = idempotent ? IdempotentId(request.Tenant, request.IdempotencyKey!) : Guid.CreateVersion7(now);
+        if (idempotent && await _requests.GetAsync(request.Tenant, requestId, ct) is not null)
         {
             // A redelivery of a request already triaged: the stored decision, not a second request.
-            return await GetAsync(request.Tenant, requestId, ct);
+            return await StoredEvaluationAsync(request.Tenant, requestId, lead, now, ct);
         }
 
         var engine = Engine(org);
@@ -96,6 +119,7 @@ public sealed class TriageUseCases : ITriageUseCases
         var topicId = analysis.TopTopic?.TopicId;
 
         var context = await LoadContextAsync(request.Tenant, lead, now, ct);
+        var leadHours = options.LeadHoursSpent ?? context.LeadHours;
         var priorRepeats = topicId is null
             ? 0
             : await _requests.CountTopicForLeadAsync(request.Tenant, lead.Id, topicId, now.AddDays(-_policy.RepeatWindowDays), now.AddMicroseconds(1), RepeatCounting.Cap, ct);
@@ -103,7 +127,7 @@ public sealed class TriageUseCases : ITriageUseCases
         var input = new TriageInput(request.Text, lead.Id, request.RequesterId, now)
         {
             Analysis = analysis,
-            LeadHoursSpentThisWeek = context.LeadHours,
+            LeadHoursSpentThisWeek = leadHours,
             LeadBudgetHours = context.Stored?.BudgetHours,
             HoursSpentByPerson = context.HoursByPerson,
             RecentRedirectsByPerson = context.RecentRedirects,
@@ -133,24 +157,35 @@ public sealed class TriageUseCases : ITriageUseCases
             null,
             now);
         var version = new DecisionRecord(record.Id, 1, decision, new Dictionary<Question, AnswerValue>(), now);
-        try
+        if (options.Store)
         {
-            await _requests.AddAsync(record, version, ct);
-        }
-        catch (StoreConflictException) when (request.IdempotencyKey is { Length: > 0 })
-        {
-            // Two deliveries raced and the other one stored it (if it is not visible yet, the conflict is rethrown and
-            // the channel's retry answers from the stored request).
-            if (await _requests.GetAsync(request.Tenant, requestId, ct) is null)
+            try
             {
-                throw;
+                await _requests.AddAsync(record, version, ct);
             }
+            catch (StoreConflictException) when (idempotent)
+            {
+                // Two deliveries raced and the other one stored it (if it is not visible yet, the conflict is rethrown and
+                // the channel's retry answers from the stored request).
+                if (await _requests.GetAsync(request.Tenant, requestId, ct) is null)
+                {
+                    throw;
+                }
 
-            return await GetAsync(request.Tenant, requestId, ct);
+                return await StoredEvaluationAsync(request.Tenant, requestId, lead, now, ct);
+            }
         }
 
         var card = DecisionCardPresenter.Present(record, version, org, priorRepeats + (topicId is null ? 0 : 1), _policy);
-        return new TriageResult(record, version, card);
+        return new TriageEvaluation(new TriageResult(record, version, card), options.Store, leadHours, Effective(lead, context.Stored).BudgetHours, context.Week.ToString());
+    }
+
+    // The stored request (a redelivery), with the Lead's figures as they are now.
+    private async Task<TriageEvaluation> StoredEvaluationAsync(string tenant, Guid requestId, Person lead, DateTimeOffset now, CancellationToken ct)
+    {
+        var stored = await GetAsync(tenant, requestId, ct);
+        var context = await LoadContextAsync(tenant, lead, now, ct);
+        return new TriageEvaluation(stored, Recorded: true, context.LeadHours, Effective(lead, context.Stored).BudgetHours, context.Week.ToString());
     }
 
     /// <summary>
@@ -575,18 +610,19 @@ public sealed class TriageUseCases : ITriageUseCases
     private async Task<EffectiveLeadSettings> EffectiveAsync(string tenant, Person lead, CancellationToken ct) =>
         Effective(lead, await _settings.GetAsync(tenant, lead.Id, ct));
 
-    private sealed record TriageContext(LeadSettings? Stored, double LeadHours, IReadOnlyDictionary<string, double> HoursByPerson, IReadOnlyDictionary<string, int> RecentRedirects);
+    private sealed record TriageContext(LeadSettings? Stored, IsoWeekId Week, double LeadHours, IReadOnlyDictionary<string, double> HoursByPerson, IReadOnlyDictionary<string, int> RecentRedirects);
 
     // What the engine needs from the stores: this week's hours (Lead's timezone and ISO week), budget, recent redirects.
     private async Task<TriageContext> LoadContextAsync(string tenant, Person lead, DateTimeOffset now, CancellationToken ct)
     {
         var stored = await _settings.GetAsync(tenant, lead.Id, ct);
         var zone = TimeZones.FindOrUtc(Effective(lead, stored).TimeZone);
-        var (start, end) = IsoWeekId.FromInstant(now, zone).GetUtcBounds(zone);
+        var week = IsoWeekId.FromInstant(now, zone);
+        var (start, end) = week.GetUtcBounds(zone);
         var minutes = await _ledger.LoggedMinutesByLeadAsync(tenant, start, end, ct);
         var hours = ToHours(minutes);
         var redirects = await _requests.CountRedirectsByOwnerAsync(tenant, now.AddDays(-_policy.RepeatWindowDays), ct);
-        return new TriageContext(stored, hours.GetValueOrDefault(lead.Id), hours, redirects);
+        return new TriageContext(stored, week, hours.GetValueOrDefault(lead.Id), hours, redirects);
     }
 
     private async Task<double> LeadWeekHoursAsync(string tenant, string leadId, TimeZoneInfo zone, DateTimeOffset now, CancellationToken ct)
@@ -724,8 +760,15 @@ public sealed class TriageUseCases : ITriageUseCases
         }
     }
 
-    private static Person RequireLead(OrgDirectory org, string? leadId)
+    /// <summary>
+    /// The Lead with this org id, or a <see cref="TriageUserException"/> when there is no such person or they are not a
+    /// Lead: the one refusal (and wording) every surface uses, the CLI included.
+    /// </summary>
+    /// <param name="org">The org directory.</param>
+    /// <param name="leadId">The Lead's org id.</param>
+    public static Person RequireLead(OrgDirectory org, string? leadId)
     {
+        ArgumentNullException.ThrowIfNull(org);
         if (string.IsNullOrWhiteSpace(leadId) || org.FindPerson(leadId) is not { } lead)
         {
             var shown = leadId is null ? "" : leadId.Length > 40 ? leadId[..40] + "…" : leadId;

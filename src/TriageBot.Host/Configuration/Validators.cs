@@ -102,37 +102,13 @@ internal sealed class TriageBotHostOptionsValidator : IValidateOptions<TriageBot
     }
 }
 
-/// <summary>Start-up checks of <c>TriageBot:Policy</c>.</summary>
+/// <summary>Start-up checks of <c>TriageBot:Policy</c>: the ranges declared with <see cref="DecisionPolicy.Validate"/>.</summary>
 internal sealed class DecisionPolicyValidator : IValidateOptions<DecisionPolicy>
 {
     public ValidateOptionsResult Validate(string? name, DecisionPolicy options)
     {
-        var failures = new List<string>();
-        Range(options.ExceptionalSkillLevel, 1, 5, "ExceptionalSkillLevel", "4", failures);
-        Range(options.PeerSkillMargin, 0, 4, "PeerSkillMargin", "1", failures);
-        Range(options.MinimumOwnerSkill, 1, 5, "MinimumOwnerSkill", "3", failures);
-        Range(options.MaxOwners, 1, 10, "MaxOwners", "3", failures);
-        Range(options.RepeatThreshold, 1, 100, "RepeatThreshold", "3", failures);
-        Range(options.RepeatWindowDays, 1, 365, "RepeatWindowDays", "28", failures);
-        if (options.DefaultBudgetHours is < 0 or > 60 || double.IsNaN(options.DefaultBudgetHours))
-        {
-            failures.Add($"TriageBot:Policy:DefaultBudgetHours must be between 0 and 60 hours, e.g. 6 (got {options.DefaultBudgetHours}).");
-        }
-
-        if (string.IsNullOrWhiteSpace(options.Version))
-        {
-            failures.Add("TriageBot:Policy:Version must be a non-empty label recorded with every decision, e.g. '2026.1'.");
-        }
-
+        var failures = options.Validate();
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
-
-    private static void Range(int value, int min, int max, string key, string example, List<string> failures)
-    {
-        if (value < min || value > max)
-        {
-            failures.Add($"TriageBot:Policy:{key} must be between {min} and {max}, e.g. {example} (got {value}).");
-        }
     }
 }
 

@@ -65,6 +65,18 @@ internal sealed class TimeLedger(Db db, TimeProvider time) : ITimeLedger
         return rows.ToDictionary(r => r.Lead, r => r.Minutes, StringComparer.Ordinal);
     }
 
+    public async Task<IReadOnlyList<string>> ListTenantsForLeadAsync(string leadId, CancellationToken ct = default)
+    {
+        await using var lease = await db.OpenReadAsync(ct);
+        var connection = lease.Connection;
+        // One probe per known tenant on the (tenant, lead_id, at) index instead of a scan of every entry.
+        var tenants = await Db.QueryAsync(connection, null,
+            "SELECT t.tenant FROM tenants t WHERE EXISTS (SELECT 1 FROM time_entries e WHERE e.tenant = t.tenant AND e.lead_id = @lead)",
+            r => r.GetString(0), ct, ("lead", leadId));
+        // Sorted here: PostgreSQL's ORDER BY follows the database collation, not ordinal order.
+        return [.. tenants.Order(StringComparer.Ordinal)];
+    }
+
     private TimeEntry Map(DbDataReader r) => new(
         Id: db.ReadId(r, 1),
         Tenant: r.GetString(0),

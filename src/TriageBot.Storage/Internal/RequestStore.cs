@@ -184,6 +184,18 @@ internal sealed class RequestStore(Db db, TimeProvider time) : IRequestStore
         return rows.ToDictionary(r => r.Owner, r => r.Count, StringComparer.Ordinal);
     }
 
+    public async Task<IReadOnlyList<string>> ListTenantsForLeadAsync(string leadId, CancellationToken ct = default)
+    {
+        await using var lease = await db.OpenReadAsync(ct);
+        var connection = lease.Connection;
+        // One probe per known tenant on the (tenant, lead_id, …) index instead of a scan of every request.
+        var tenants = await Db.QueryAsync(connection, null,
+            "SELECT t.tenant FROM tenants t WHERE EXISTS (SELECT 1 FROM requests r WHERE r.tenant = t.tenant AND r.lead_id = @lead)",
+            r => r.GetString(0), ct, ("lead", leadId));
+        // Sorted here: PostgreSQL's ORDER BY follows the database collation, not ordinal order.
+        return [.. tenants.Order(StringComparer.Ordinal)];
+    }
+
     private (string, object?)[] DecisionRow(string tenant, DecisionRecord decision) =>
     [
         ("tenant", tenant),

@@ -164,4 +164,13 @@ public sealed class InMemoryRequestStore : IRequestStore
             return Task.FromResult(result);
         }
     }
+
+    public Task<IReadOnlyList<string>> ListTenantsForLeadAsync(string leadId, CancellationToken ct = default)
+    {
+        lock (_gate)
+        {
+            IReadOnlyList<string> result = [.. _requests.Values.Where(r => r.LeadId == leadId).Select(r => r.Tenant).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+            return Task.FromResult(result);
+        }
+    }
 }

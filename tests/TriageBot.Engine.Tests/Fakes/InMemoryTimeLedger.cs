@@ -63,4 +63,13 @@ public sealed class InMemoryTimeLedger : ITimeLedger
             return Task.FromResult(result);
         }
     }
+
+    public Task<IReadOnlyList<string>> ListTenantsForLeadAsync(string leadId, CancellationToken ct = default)
+    {
+        lock (_gate)
+        {
+            IReadOnlyList<string> result = [.. _entries.Where(e => e.LeadId == leadId).Select(e => e.Tenant).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+            return Task.FromResult(result);
+        }
+    }
 }

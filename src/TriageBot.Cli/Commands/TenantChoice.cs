@@ -1,0 +1,34 @@
+using TriageBot.Engine.Ports;
+
+namespace TriageBot.Cli.Commands;
+
+/// <summary>
+/// Which tenant a command reads when <c>--tenant</c> is not given: the only tenant that holds requests or time for the
+/// Lead; when several do, the user is asked to choose (exit 2 with the list); when none does, <see cref="Fallback"/>.
+/// </summary>
+internal static class TenantChoice
+{
+    /// <summary>The tenant of the playground and the CLI, used when no tenant has data for the Lead.</summary>
+    public const string Fallback = "local";
+
+    /// <summary>The tenant to use, and whether it holds data for the Lead (false only for the fallback).</summary>
+    public static async Task<(string Tenant, bool HasData)> ResolveAsync(string? given, string leadId, IRequestStore requests, ITimeLedger ledger, CancellationToken ct)
+    {
+        if (!string.IsNullOrWhiteSpace(given))
+        {
+            return (given.Trim(), true);
+        }
+
+        var tenants = (await requests.ListTenantsForLeadAsync(leadId, ct))
+            .Union(await ledger.ListTenantsForLeadAsync(leadId, ct), StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        return tenants.Count switch
+        {
+            0 => (Fallback, false),
+            1 => (tenants[0], true),
+            _ => throw new CliUsageException(
+                $"{leadId} has requests or time in {tenants.Count} tenants: {string.Join(", ", tenants)}; choose one with --tenant, e.g. --tenant {tenants[0]}"),
+        };
+    }
+}
