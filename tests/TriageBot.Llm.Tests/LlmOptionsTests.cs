@@ -125,6 +125,16 @@ public sealed class LlmOptionsTests
     }
 
     [Fact]
+    public void AddLlmReading_EnabledNotABoolean_RegistersNoReaderAndFailsAtStartNamingTheKey()
+    {
+        using var sp = Provider(new() { [$"{S}:Enabled"] = "yes", [$"{S}:Endpoint"] = "https://llm.example.com/v1", [$"{S}:Model"] = "m" });
+
+        Assert.Null(sp.GetService<IRequestReader>());
+        var e = Assert.Throws<InvalidOperationException>(() => sp.GetRequiredService<IStartupValidator>().Validate());
+        Assert.Contains($"{S}:Enabled", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AddLlmReading_EnabledWithTheOpenAiCompatibleClient_BuildsWithoutCallingTheEndpoint()
     {
         using var sp = Provider(new() { [$"{S}:Enabled"] = "true", [$"{S}:Provider"] = "ollama", [$"{S}:Endpoint"] = "http://localhost:11434", [$"{S}:Model"] = "llama3.1:8b" });
