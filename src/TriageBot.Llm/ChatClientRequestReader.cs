@@ -121,6 +121,7 @@ public sealed partial class ChatClientRequestReader : IRequestReader
     private static string Describe(Exception e) => e switch
     {
         ClientResultException { Status: > 0 } http => $"HTTP {http.Status}",
+        ClientResultException { InnerException: HttpRequestException inner } => Describe(inner),
         HttpRequestException { StatusCode: { } status } => $"HTTP {(int)status}",
         HttpRequestException http => $"connection failed ({http.HttpRequestError})",
         _ => e.GetType().Name,

@@ -19,7 +19,7 @@ internal static class LlmPrompt
 
     private const string Rules =
         """
-        You read help requests sent to a Tech Lead and say what each one is about. Answer with ONE JSON object and nothing else, in this shape:
+        You read help requests sent to a Tech Lead and say what each one is about. Answer with ONE strict JSON object and nothing else (no prose, no code fence), in this shape:
         {"topic": "<topic id or null>", "kind": "learn|review|task|access|unknown", "horizon": "long|short|unknown", "evidence": ["exact quotes from the request"]}
 
         Rules:

@@ -193,6 +193,18 @@ public sealed class ChatClientRequestReaderTests
     }
 
     [Fact]
+    public async Task ReadAsync_EndpointUnreachable_ReturnsNullAndLogsAConnectionFailure()
+    {
+        var refused = new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused (llm:11434)");
+        var reader = Reader(FakeChatClient.Throwing(new System.ClientModel.ClientResultException("Connection refused", null, refused)));
+
+        var reading = await reader.ReadAsync(Request, LlmTestOrg.Topics);
+
+        Assert.Null(reading);
+        Assert.Contains(_log.Lines, l => l.Level == LogLevel.Warning && l.Text.Contains("connection failed (ConnectionError)", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task ReadAsync_CallerCancels_PassesTheCancellationOn()
     {
         var reader = Reader(FakeChatClient.Hanging(), timeout: TimeSpan.FromSeconds(30));
