@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using TriageBot.Embeddings;
 using TriageBot.Engine.Understanding;
 using TriageBot.Engine.UseCases;
+using TriageBot.Llm;
 using TriageBot.Storage;
 
 namespace TriageBot.Host.Understanding;
@@ -33,6 +34,8 @@ internal static class UnderstandingServiceCollectionExtensions
             var options = sp.GetRequiredService<IOptions<UnderstandingOptions>>().Value;
             return new UnderstandingSetup(options.Vocabulary ? BuiltInVocabulary.Instance : null, sp.GetRequiredService<EmbedderHolder>().Embedder, options);
         });
+        // The optional LLM reading (TriageBot:Understanding:Llm); no reader is registered unless Enabled=true.
+        services.AddLlmReading(configuration);
         services.AddHostedService<UnderstandingWarmUpService>();
         services.AddSingleton<UnderstandingWarmUp>();
         services.AddHealthChecks().AddCheck<UnderstandingReadinessCheck>("understanding", tags: [Observability.HealthTags.Ready]);
