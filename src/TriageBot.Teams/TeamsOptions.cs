@@ -41,6 +41,12 @@ public sealed class TeamsOptions
     /// <summary>Longest <c>Retry-After</c> honoured; longer waits fail the call (the durable queue retries later).</summary>
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Longest the conversation's pacing may hold a reply sent while answering an activity; a reply that would wait longer
+    /// goes to the durable queue instead (sent there as soon as the pacing allows). Default 2 s.
+    /// </summary>
+    public TimeSpan MaxInlineReplyWait { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>True when an app id is configured (inbound authentication on).</summary>
     public bool IsAuthenticated => !string.IsNullOrWhiteSpace(AppId);
 
@@ -86,6 +92,11 @@ internal sealed class TeamsOptionsValidator : IValidateOptions<TeamsOptions>
         if (options.RetryBaseDelay <= TimeSpan.Zero || options.RetryBaseDelay > TimeSpan.FromMinutes(1))
         {
             failures.Add("TriageBot:Teams:RetryBaseDelay must be a positive time span up to 00:01:00 (e.g. 00:00:01).");
+        }
+
+        if (options.MaxInlineReplyWait < TimeSpan.Zero || options.MaxInlineReplyWait > TimeSpan.FromSeconds(10))
+        {
+            failures.Add("TriageBot:Teams:MaxInlineReplyWait must be a time span from 00:00:00 to 00:00:10 (e.g. 00:00:02).");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -52,6 +52,10 @@ public sealed class SlackOutbox
     public Task<bool> SendDigestAsync(string tenant, SendDigestWork work, CancellationToken ct = default) =>
         EnqueueAsync(tenant, SlackWorkKinds.SendDigest, System.Text.Json.JsonSerializer.Serialize(work, Protocol.SlackJsonContext.Default.SendDigestWork), null, ct);
 
+    /// <summary>Enqueues the upload of a digest's chart (once per <paramref name="dedupKey"/>).</summary>
+    public Task<bool> DigestChartAsync(string tenant, DigestChartWork work, string dedupKey, CancellationToken ct = default) =>
+        EnqueueAsync(tenant, SlackWorkKinds.DigestChart, System.Text.Json.JsonSerializer.Serialize(work, Protocol.SlackJsonContext.Default.DigestChartWork), dedupKey, ct);
+
     private Task<bool> EnqueueAsync(string tenant, string kind, string payload, string? dedupKey, CancellationToken ct)
     {
         var now = _time.GetUtcNow();

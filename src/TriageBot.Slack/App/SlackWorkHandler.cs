@@ -93,6 +93,9 @@ public sealed class SlackWorkHandler : IWorkHandler
                 case SlackWorkKinds.SendDigest:
                     await SendDigestAsync(item.Tenant, Read(item, SlackJsonContext.Default.SendDigestWork), ct);
                     break;
+                case SlackWorkKinds.DigestChart:
+                    await UploadDigestChartAsync(item.Tenant, token, Read(item, SlackJsonContext.Default.DigestChartWork), ct);
+                    break;
                 default:
                     throw new PermanentWorkException($"Unknown Slack work kind '{item.Kind}'.");
             }
@@ -181,6 +184,30 @@ public sealed class SlackWorkHandler : IWorkHandler
         }
     }
 
+    // The second step of a digest: its text is already posted, so this step only renders the chart again and uploads
+    // it. A failure here retries this step alone (the queue's backoff); the text is never posted again.
+    private async Task UploadDigestChartAsync(string tenant, string token, DigestChartWork work, CancellationToken ct)
+    {
+        var renderer = _services.GetService<IDigestChartRenderer>() ?? throw new PermanentWorkException("No digest chart renderer is configured.");
+        var digest = await _services.GetRequiredService<ITriageUseCases>().BuildDigestAsync(tenant, work.LeadId, work.IsoWeek, ct);
+        byte[] png;
+        try
+        {
+            png = renderer.RenderPng(digest);
+        }
+        catch (Exception ex)
+        {
+            throw new PermanentWorkException("Rendering the digest chart failed; the digest stays without its chart.", ex);
+        }
+
+        if (png.Length == 0)
+        {
+            return;
+        }
+
+        await _api.UploadFileAsync(token, $"help-week-{digest.IsoWeek}.png", png, $"Help hours per day, {digest.IsoWeek}", work.Channel, null, null, ct);
+    }
+
     private static T Read<T>(WorkItem item, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info)
     {
         try
@@ -194,7 +221,12 @@ public sealed class SlackWorkHandler : IWorkHandler
     }
 }
 
-/// <summary>Delivers weekly digests by DM: conversations.open, Block Kit message, chart uploaded with files.getUploadURLExternal/completeUploadExternal.</summary>
+/// <summary>
+/// Delivers weekly digests by DM in two idempotent steps: conversations.open and the Block Kit message (the text), then,
+/// when there is a chart, a durable <see cref="SlackWorkKinds.DigestChart"/> work item that re-renders the chart and
+/// uploads it (files.getUploadURLExternal/completeUploadExternal), retried on its own: a failed upload never posts the
+/// text again.
+/// </summary>
 public sealed class SlackDigestSender : IDigestSender
 {
     private static readonly HashSet<string> BlockedErrors = new(StringComparer.Ordinal) { "cannot_dm_bot", "user_disabled", "account_inactive", "messages_tab_disabled", "is_archived" };
@@ -202,12 +234,18 @@ public sealed class SlackDigestSender : IDigestSender
 
     private readonly SlackApiClient _api;
     private readonly SlackTokenProvider _tokens;
+    private readonly IWorkQueue _queue;
+    private readonly TimeProvider _time;
+    private readonly ILogger<SlackDigestSender> _log;
 
     /// <summary>Creates the sender.</summary>
-    public SlackDigestSender(SlackApiClient api, SlackTokenProvider tokens)
+    public SlackDigestSender(SlackApiClient api, SlackTokenProvider tokens, IWorkQueue queue, TimeProvider time, ILogger<SlackDigestSender> log)
     {
         _api = api;
         _tokens = tokens;
+        _queue = queue;
+        _time = time;
+        _log = log;
     }
 
     /// <inheritdoc />
@@ -237,13 +275,15 @@ public sealed class SlackDigestSender : IDigestSender
 
             var channel = await _api.OpenDirectMessageAsync(token, userId, ct);
             var text = string.IsNullOrWhiteSpace(message.PlainText) ? FallbackText(message.Digest) : message.PlainText;
-            await _api.PostMessageAsync(token, new ChatPostMessageRequest
+            var posted = await _api.PostMessageAsync(token, new ChatPostMessageRequest
             {
                 Channel = channel, Text = BlockKit.SlackText.TruncateMrkdwn(BlockKit.SlackText.Escape(text), 3000), Blocks = SlackRenderer.Digest(message.Digest).Build(),
             }, ct);
-            if (message.ChartPng is { Length: > 0 } png)
+
+            // The text is out: from here on nothing may fail the delivery (its retry would post the text again).
+            if (message.ChartPng is { Length: > 0 })
             {
-                await _api.UploadFileAsync(token, $"help-week-{message.Digest.IsoWeek}.png", png, $"Help hours per day, {message.Digest.IsoWeek}", channel, null, null, ct);
+                await QueueChartAsync(tenant, lead.Id, message.Digest.IsoWeek, channel, posted.Ts);
             }
 
             return DigestSendResult.Sent;
@@ -255,6 +295,25 @@ public sealed class SlackDigestSender : IDigestSender
         catch (SlackApiException ex) when (UnreachableErrors.Contains(ex.Error))
         {
             return DigestSendResult.NotReachable;
+        }
+    }
+
+    /// <summary>The dedup key of a digest's chart step: one chart per posted digest text (its channel and ts).</summary>
+    public static string ChartDedupKey(string tenant, string leadId, string isoWeek, string channel, string? ts) =>
+        $"digest-chart:{tenant}:{leadId}:{isoWeek}:{channel}:{ts ?? "-"}";
+
+    private async Task QueueChartAsync(string tenant, string leadId, string isoWeek, string channel, string? ts)
+    {
+        try
+        {
+            // Recorded even when shutting down: the text step is done and must not be repeated.
+            await new SlackOutbox(_queue, _time).DigestChartAsync(tenant, new DigestChartWork { LeadId = leadId, IsoWeek = isoWeek, Channel = channel },
+                ChartDedupKey(tenant, leadId, isoWeek, channel, ts), CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // The digest text went out; losing its chart beats posting the text twice.
+            _log.LogWarning(ex, "Could not queue the chart of a digest for {LeadId} ({IsoWeek}); the digest stays without it", leadId, isoWeek);
         }
     }
 

@@ -13,8 +13,10 @@ public static class SlackWorkKinds
     public const string UpdateMessage = "slack.update-message";
     /// <summary>views.publish of the App Home.</summary>
     public const string PublishHome = "slack.publish-home";
-    /// <summary>Build and deliver a digest by DM, with the chart.</summary>
+    /// <summary>Build and deliver a digest by DM; its chart follows as a <see cref="DigestChart"/> item.</summary>
     public const string SendDigest = "slack.send-digest";
+    /// <summary>Re-render a digest's chart and upload it next to the digest text already posted (its own step, retried alone).</summary>
+    public const string DigestChart = "slack.digest-chart";
     /// <summary>A POST to an interaction's response_url (ephemeral cards and notices).</summary>
     public const string Respond = "slack.respond";
 }
@@ -62,6 +64,14 @@ public sealed class SendDigestWork
     public required string LeadId { get; set; }
     public string? UserId { get; set; }
     public string? IsoWeek { get; set; }
+}
+
+/// <summary>Upload the chart of a digest whose text is already posted in <see cref="Channel"/>.</summary>
+public sealed class DigestChartWork
+{
+    public required string LeadId { get; set; }
+    public required string IsoWeek { get; set; }
+    public required string Channel { get; set; }
 }
 
 /// <summary>What a modal carries in <c>private_metadata</c> (kept well under 3000 chars).</summary>

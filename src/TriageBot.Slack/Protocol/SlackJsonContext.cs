@@ -44,6 +44,7 @@ namespace TriageBot.Slack.Protocol;
 [JsonSerializable(typeof(UpdateMessageWork))]
 [JsonSerializable(typeof(PublishHomeWork))]
 [JsonSerializable(typeof(SendDigestWork))]
+[JsonSerializable(typeof(DigestChartWork))]
 [JsonSerializable(typeof(ModalContext))]
 [JsonSerializable(typeof(SocketMessage))]
 [JsonSerializable(typeof(SocketAck))]

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TriageBot.Teams.Auth;
@@ -133,8 +134,18 @@ public sealed class MessagesEndpoint
         }
 
         _trusted.Add(activity.ServiceUrl);
+
+        // Accepted: from here on the work (use cases, replies, queueing) runs to its end even if the caller hangs up; only
+        // the application stopping cancels it, and a reply cut short by that goes to the durable queue.
+        var stopping = context.RequestServices.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
         var bot = context.RequestServices.GetRequiredService<TeamsBot>();
-        var response = await bot.HandleAsync(activity, ct).ConfigureAwait(false);
+        var response = await bot.HandleAsync(activity, stopping).ConfigureAwait(false);
+        if (ct.IsCancellationRequested)
+        {
+            // The caller is gone; there is no one to answer.
+            return;
+        }
+
         context.Response.StatusCode = response.StatusCode;
         if (response.Body is not null)
         {

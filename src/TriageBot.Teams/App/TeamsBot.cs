@@ -635,13 +635,13 @@ public sealed class TeamsBot
         var conversationId = activity.Conversation!.Id!;
         try
         {
-            await _connector.SendAsync(activity.ServiceUrl!, conversationId, NewMessage(activity, Greeting, null), ct).ConfigureAwait(false);
+            await _connector.SendAsync(activity.ServiceUrl!, conversationId, NewMessage(activity, Greeting, null), MaxInlineReplyWait, ct).ConfigureAwait(false);
         }
-        catch (Exception ex) when (IsTransientSendFailure(ex) && !ct.IsCancellationRequested)
+        catch (Exception ex) when (IsTransientSendFailure(ex) || IsReplyForQueue(ex, ct))
         {
-            _logger.LogWarning(ex, "Greeting failed; queueing it");
+            _logger.LogWarning(ex, "Greeting not sent now; queueing it");
             var work = new SendWork { ServiceUrl = activity.ServiceUrl!, ConversationId = conversationId, Text = Greeting };
-            await EnqueueAsync(TenantKey(activity), TeamsWorkKinds.Send, JsonSerializer.Serialize(work, TeamsWorkJsonContext.Default.SendWork), dedupKey, ct).ConfigureAwait(false);
+            await EnqueueAsync(TenantKey(activity), TeamsWorkKinds.Send, JsonSerializer.Serialize(work, TeamsWorkJsonContext.Default.SendWork), dedupKey, CancellationToken.None).ConfigureAwait(false);
         }
     }
 
@@ -690,19 +690,24 @@ public sealed class TeamsBot
 
     // ---------------------------------------------------------------- helpers
 
+    /// <summary>
+    /// Replies now when the conversation's pacing allows it soon enough; otherwise, or when the connector fails, times out
+    /// or the bot is stopping, the reply goes to the durable queue (see <see cref="IsReplyForQueue"/>).
+    /// </summary>
     private async Task ReplyAsync(Activity activity, string? text, JsonObject? card, CancellationToken ct)
     {
         var reply = NewMessage(activity, text, card);
         var conversationId = activity.Conversation!.Id!;
+        var maxWait = MaxInlineReplyWait;
         try
         {
             if (!string.IsNullOrEmpty(activity.Id))
             {
-                await _connector.ReplyAsync(activity.ServiceUrl!, conversationId, activity.Id, reply, ct).ConfigureAwait(false);
+                await _connector.ReplyAsync(activity.ServiceUrl!, conversationId, activity.Id, reply, maxWait, ct).ConfigureAwait(false);
             }
             else
             {
-                await _connector.SendAsync(activity.ServiceUrl!, conversationId, reply, ct).ConfigureAwait(false);
+                await _connector.SendAsync(activity.ServiceUrl!, conversationId, reply, maxWait, ct).ConfigureAwait(false);
             }
         }
         catch (ConnectorException ex) when (ex.Status == System.Net.HttpStatusCode.RequestEntityTooLarge && card is not null && !ct.IsCancellationRequested)
@@ -718,14 +723,40 @@ public sealed class TeamsBot
             // and a 500 would only bring Teams' redelivery of the same activity. Logged, not thrown.
             _logger.LogWarning(ex, "Teams refused the reply ({StatusCode} {ErrorCode}); it is not retried", (int)ex.Status, ex.Code);
         }
-        catch (Exception ex) when (ex is HttpRequestException or ConnectorException { IsBlocked: false } && !ct.IsCancellationRequested)
+        catch (Exception ex) when (IsReplyForQueue(ex, ct))
         {
-            // The reply failed after retries: hand it to the durable queue rather than lose it.
-            _logger.LogWarning(ex, "Reply failed; queueing it");
+            // Not sent now (paced, failed after retries, timed out, stopping): hand it to the durable queue rather than
+            // lose it. Recorded even when stopping: the activity was accepted, so its reply must not vanish.
+            if (ex is ConnectorException { IsPaced: true })
+            {
+                _logger.LogInformation("Reply held back by the conversation's pacing; queueing it");
+            }
+            else
+            {
+                _logger.LogWarning(ex, "Reply not sent; queueing it");
+            }
+
             var work = new SendWork { ServiceUrl = activity.ServiceUrl!, ConversationId = conversationId, ReplyToId = activity.Id, Text = text, Card = card };
-            await EnqueueAsync(TenantKey(activity), TeamsWorkKinds.Send, JsonSerializer.Serialize(work, TeamsWorkJsonContext.Default.SendWork), "reply:" + activity.Id, ct).ConfigureAwait(false);
+            var dedupKey = string.IsNullOrEmpty(activity.Id) ? null : "reply:" + conversationId + ":" + activity.Id;
+
+            // A paced reply is due when its conversation has room: until then it does not hold a queue worker.
+            var now = _time.GetUtcNow();
+            var due = ex is ConnectorException { IsPaced: true, RetryAfter: { } wait } ? now + wait : now;
+            await Queue.EnqueueAsync(new WorkItem(Guid.CreateVersion7(now), TenantKey(activity), TeamsWorkKinds.Send, JsonSerializer.Serialize(work, TeamsWorkJsonContext.Default.SendWork), 0, due, now, dedupKey), CancellationToken.None).ConfigureAwait(false);
         }
     }
+
+    /// <summary>How long the conversation's pacing may hold a reply inside the request (<see cref="TeamsOptions.MaxInlineReplyWait"/>).</summary>
+    private TimeSpan MaxInlineReplyWait =>
+        _services.GetService<Microsoft.Extensions.Options.IOptions<TeamsOptions>>()?.Value.MaxInlineReplyWait ?? TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// A reply that was not sent but may be later: held back by pacing, a network failure or client timeout, a connector
+    /// error other than a block, or the bot stopping (<paramref name="ct"/> is the application's, not the request's).
+    /// </summary>
+    private static bool IsReplyForQueue(Exception ex, CancellationToken ct) =>
+        ex is HttpRequestException or TimeoutException or ConnectorException { IsBlocked: false }
+        || (ex is OperationCanceledException && (ct.IsCancellationRequested || ex is TaskCanceledException { InnerException: TimeoutException }));
 
     /// <summary>A message activity from the bot in the activity's conversation.</summary>
     internal static Activity NewMessage(Activity to, string? text, JsonObject? card)

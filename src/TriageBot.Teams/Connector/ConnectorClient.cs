@@ -67,32 +67,43 @@ public sealed class ConnectorClient
 
     /// <summary>Replies to an activity (a thread reply in channels): <c>POST /v3/conversations/{id}/activities/{activityId}</c>.</summary>
     public Task<ResourceResponse> ReplyAsync(string serviceUrl, string conversationId, string activityId, Activity activity, CancellationToken ct) =>
-        SendActivityAsync("reply", HttpMethod.Post, serviceUrl, conversationId, $"/activities/{Uri.EscapeDataString(activityId)}", activity, ct);
+        SendActivityAsync("reply", HttpMethod.Post, serviceUrl, conversationId, $"/activities/{Uri.EscapeDataString(activityId)}", activity, null, ct);
+
+    /// <summary>
+    /// Replies to an activity unless the conversation's pacing would hold the reply longer than <paramref name="maxPacingWait"/>:
+    /// then nothing is sent and a <see cref="ConnectorException"/> with <see cref="ConnectorException.IsPaced"/> is thrown.
+    /// </summary>
+    public Task<ResourceResponse> ReplyAsync(string serviceUrl, string conversationId, string activityId, Activity activity, TimeSpan maxPacingWait, CancellationToken ct) =>
+        SendActivityAsync("reply", HttpMethod.Post, serviceUrl, conversationId, $"/activities/{Uri.EscapeDataString(activityId)}", activity, maxPacingWait, ct);
 
     /// <summary>Sends to a conversation: <c>POST /v3/conversations/{id}/activities</c>.</summary>
     public Task<ResourceResponse> SendAsync(string serviceUrl, string conversationId, Activity activity, CancellationToken ct) =>
-        SendActivityAsync("send", HttpMethod.Post, serviceUrl, conversationId, "/activities", activity, ct);
+        SendActivityAsync("send", HttpMethod.Post, serviceUrl, conversationId, "/activities", activity, null, ct);
+
+    /// <summary>Sends to a conversation unless its pacing would hold the send longer than <paramref name="maxPacingWait"/> (see the paced <c>ReplyAsync</c>).</summary>
+    public Task<ResourceResponse> SendAsync(string serviceUrl, string conversationId, Activity activity, TimeSpan maxPacingWait, CancellationToken ct) =>
+        SendActivityAsync("send", HttpMethod.Post, serviceUrl, conversationId, "/activities", activity, maxPacingWait, ct);
 
     /// <summary>Updates an activity: <c>PUT /v3/conversations/{id}/activities/{activityId}</c>.</summary>
     public Task<ResourceResponse> UpdateAsync(string serviceUrl, string conversationId, string activityId, Activity activity, CancellationToken ct) =>
-        SendActivityAsync("update", HttpMethod.Put, serviceUrl, conversationId, $"/activities/{Uri.EscapeDataString(activityId)}", activity, ct);
+        SendActivityAsync("update", HttpMethod.Put, serviceUrl, conversationId, $"/activities/{Uri.EscapeDataString(activityId)}", activity, null, ct);
 
     /// <summary>Creates a conversation (a 1:1 chat for proactive messages): <c>POST /v3/conversations</c>.</summary>
     public async Task<ConversationResourceResponse> CreateConversationAsync(string serviceUrl, ConversationParameters parameters, CancellationToken ct)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(parameters, TeamsJsonContext.Default.ConversationParameters);
-        return await CallAsync("create", HttpMethod.Post, serviceUrl, "/v3/conversations", body, null, TeamsJsonContext.Default.ConversationResourceResponse, ct).ConfigureAwait(false)
+        return await CallAsync("create", HttpMethod.Post, serviceUrl, "/v3/conversations", body, null, TeamsJsonContext.Default.ConversationResourceResponse, null, ct).ConfigureAwait(false)
             ?? new ConversationResourceResponse();
     }
 
     /// <summary>Gets one member of a conversation (for email mapping): <c>GET /v3/conversations/{id}/members/{memberId}</c>.</summary>
     public Task<ChannelAccount?> GetMemberAsync(string serviceUrl, string conversationId, string memberId, CancellationToken ct) =>
-        CallAsync("member", HttpMethod.Get, serviceUrl, $"/v3/conversations/{Uri.EscapeDataString(conversationId)}/members/{Uri.EscapeDataString(memberId)}", null, null, TeamsJsonContext.Default.ChannelAccount, ct);
+        CallAsync("member", HttpMethod.Get, serviceUrl, $"/v3/conversations/{Uri.EscapeDataString(conversationId)}/members/{Uri.EscapeDataString(memberId)}", null, null, TeamsJsonContext.Default.ChannelAccount, null, ct);
 
     /// <summary>An activity's size as Teams counts it (see <see cref="TeamsLimits.MessageSize(string)"/>).</summary>
     public static int MeasureBytes(Activity activity) => TeamsLimits.MessageSize(JsonSerializer.Serialize(activity, TeamsJsonContext.Default.Activity));
 
-    private async Task<ResourceResponse> SendActivityAsync(string method, HttpMethod verb, string serviceUrl, string conversationId, string suffix, Activity activity, CancellationToken ct)
+    private async Task<ResourceResponse> SendActivityAsync(string method, HttpMethod verb, string serviceUrl, string conversationId, string suffix, Activity activity, TimeSpan? maxPacingWait, CancellationToken ct)
     {
         var json = JsonSerializer.Serialize(activity, TeamsJsonContext.Default.Activity);
         var size = TeamsLimits.MessageSize(json);
@@ -105,11 +116,11 @@ public sealed class ConnectorClient
         var body = System.Text.Encoding.UTF8.GetBytes(json);
 
         var path = $"/v3/conversations/{Uri.EscapeDataString(conversationId)}{suffix}";
-        return await CallAsync(method, verb, serviceUrl, path, body, conversationId, TeamsJsonContext.Default.ResourceResponse, ct).ConfigureAwait(false)
+        return await CallAsync(method, verb, serviceUrl, path, body, conversationId, TeamsJsonContext.Default.ResourceResponse, maxPacingWait, ct).ConfigureAwait(false)
             ?? new ResourceResponse();
     }
 
-    private async Task<T?> CallAsync<T>(string method, HttpMethod verb, string serviceUrl, string path, byte[]? body, string? conversationId, JsonTypeInfo<T> resultType, CancellationToken ct)
+    private async Task<T?> CallAsync<T>(string method, HttpMethod verb, string serviceUrl, string path, byte[]? body, string? conversationId, JsonTypeInfo<T> resultType, TimeSpan? maxPacingWait, CancellationToken ct)
         where T : class
     {
         if (!_trusted.IsTrusted(serviceUrl))
@@ -120,7 +131,19 @@ public sealed class ConnectorClient
         }
 
         var uri = new Uri(serviceUrl.TrimEnd('/') + path, UriKind.Absolute);
-        if (conversationId is not null)
+        if (conversationId is not null && maxPacingWait is { } maxWait)
+        {
+            if (await _limiter.TryWaitAsync(conversationId, maxWait, ct).ConfigureAwait(false) is { } refused)
+            {
+                _metrics.OutboundCall(method, "paced");
+                throw new ConnectorException(HttpStatusCode.TooManyRequests, ConnectorException.PacedCode,
+                    $"Connector {method} held back: the conversation's pacing would delay it {refused.TotalSeconds:0.#} s, more than the {maxWait.TotalSeconds:0.#} s allowed.")
+                {
+                    RetryAfter = refused,
+                };
+            }
+        }
+        else if (conversationId is not null)
         {
             await _limiter.WaitAsync(conversationId, ct).ConfigureAwait(false);
         }

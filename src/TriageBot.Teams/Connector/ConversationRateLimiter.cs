@@ -55,6 +55,16 @@ public sealed class ConversationRateLimiter
     /// <summary>Reserves a send slot in the conversation and returns how long to wait before sending.</summary>
     public TimeSpan Reserve(string conversationId)
     {
+        TryReserve(conversationId, TimeSpan.MaxValue, out var wait);
+        return wait;
+    }
+
+    /// <summary>
+    /// Reserves a send slot in the conversation when it comes within <paramref name="maxWait"/>; otherwise reserves
+    /// nothing and returns false. <paramref name="wait"/> is how long to wait before sending (or would have been).
+    /// </summary>
+    public bool TryReserve(string conversationId, TimeSpan maxWait, out TimeSpan wait)
+    {
         var now = _time.GetUtcNow();
         lock (_lock)
         {
@@ -98,8 +108,14 @@ public sealed class ConversationRateLimiter
                 }
             }
 
+            wait = at - now;
+            if (wait > maxWait)
+            {
+                return false;
+            }
+
             slots.Add(at);
-            return at - now;
+            return true;
         }
     }
 
@@ -111,6 +127,25 @@ public sealed class ConversationRateLimiter
         {
             await Task.Delay(wait, _time, ct).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Waits for a send slot in the conversation if it comes within <paramref name="maxWait"/> and returns null; when the
+    /// pacing would hold the send longer, returns at once, reserving nothing, how long that would have been.
+    /// </summary>
+    public async Task<TimeSpan?> TryWaitAsync(string conversationId, TimeSpan maxWait, CancellationToken ct)
+    {
+        if (!TryReserve(conversationId, maxWait, out var wait))
+        {
+            return wait;
+        }
+
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, _time, ct).ConfigureAwait(false);
+        }
+
+        return null;
     }
 
     /// <summary>Makes room: idle conversations go first, then (down to 90% of the bound) those whose last send is oldest.</summary>
