@@ -8,6 +8,28 @@ namespace TriageBot.Host.Tests;
 public class HostStartupTests
 {
     [Fact]
+    public async Task Embeddings_On_ModelLoadedAtStartReadyAndMeaningShownAsEvidence()
+    {
+        await using var app = new TestApp(new Dictionary<string, string?> { ["TriageBot:Understanding:Embeddings"] = "true" });
+        var client = app.CreateClient();
+
+        var ready = await client.GetAsync("/readyz");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal("Healthy", (await ready.JsonAsync()).GetProperty("checks").GetProperty("understanding").GetProperty("status").GetString());
+        Assert.Contains(app.Logs.Events, e => e.MessageTemplate.Text.StartsWith("Understanding: sentence model", StringComparison.Ordinal));
+
+        var triage = await client.PostJsonAsync("/playground/api/triage", new
+        {
+            leadId = "mei",
+            requesterId = "ivan",
+            text = "our weekly sign-up numbers for the next three months: what should we expect, given the holiday season?",
+        });
+        var card = (await triage.JsonAsync()).GetProperty("card");
+        Assert.Equal("forecasting", card.GetProperty("topicId").GetString());
+        Assert.Contains(card.GetProperty("topicEvidence").EnumerateArray(), e => e.GetString()!.StartsWith("close in meaning to", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task ZeroConfig_NoTriageBotSettings_StartsWithSqliteSampleOrgAndPlayground()
     {
         await using var app = new TestApp();

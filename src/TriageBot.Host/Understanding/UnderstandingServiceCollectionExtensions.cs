@@ -75,27 +75,32 @@ internal sealed class UnderstandingWarmUp
     public void MarkReady() => _ready = true;
 }
 
-/// <summary>Builds the engine and reads one request at start, before /readyz says ready.</summary>
-internal sealed class UnderstandingWarmUpService(TriageUseCases useCases, UnderstandingWarmUp state, ILogger<UnderstandingWarmUpService> logger) : BackgroundService
+/// <summary>
+/// Builds the engine and reads one request while the host starts (before it listens), so neither /readyz nor the
+/// first request waits for the sentence model or the topic vectors.
+/// </summary>
+internal sealed class UnderstandingWarmUpService(TriageUseCases useCases, UnderstandingWarmUp state, ILogger<UnderstandingWarmUpService> logger) : IHostedService
 {
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Run(() =>
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
         var sw = System.Diagnostics.Stopwatch.StartNew();
         try
         {
-            useCases.WarmUp();
+            await Task.Run(useCases.WarmUp, cancellationToken);
             logger.LogInformation("Understanding: ready in {Milliseconds} ms", sw.ElapsedMilliseconds);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // A broken org is reported by the org check; requests will build the engine when it is fixed.
+            // A broken org is reported by the org check; requests build the engine once it is fixed.
             logger.LogWarning(e, "Understanding: warm-up failed; the engine is built on the first request");
         }
         finally
         {
             state.MarkReady();
         }
-    }, stoppingToken);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 internal sealed class UnderstandingReadinessCheck(UnderstandingWarmUp state) : IHealthCheck

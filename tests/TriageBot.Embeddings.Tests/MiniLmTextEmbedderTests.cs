@@ -1,0 +1,98 @@
+using TriageBot.Engine.Analysis;
+using TriageBot.Engine.Decisions;
+using TriageBot.Engine.Org;
+using TriageBot.Engine.Understanding;
+
+namespace TriageBot.Embeddings.Tests;
+
+[Collection(ModelCollection.Name)]
+public sealed class MiniLmTextEmbedderTests(ModelFixture fixture)
+{
+    private readonly MiniLmTextEmbedder _model = fixture.Model;
+
+    private static double Cosine(float[] a, float[] b)
+    {
+        var dot = 0.0;
+        for (var i = 0; i < a.Length; i++)
+        {
+            dot += a[i] * b[i];
+        }
+
+        return dot;
+    }
+
+    [Fact]
+    public void Embed_Sentences_NormalisedVectorsOfTheDeclaredLength()
+    {
+        var vectors = _model.Embed(["how long should the checkout test run?", "", "🔥🔥"]);
+
+        Assert.Equal(3, vectors.Count);
+        Assert.All(vectors, v =>
+        {
+            Assert.Equal(_model.Dimensions, v.Length);
+            Assert.InRange(Math.Sqrt(Cosine(v, v)), 0.99, 1.01);
+        });
+    }
+
+    [Fact]
+    public void Embed_Paraphrase_CloserThanAnUnrelatedRequest()
+    {
+        var v = _model.Embed([
+            "the nightly airflow job failed and the orders table is missing yesterday's rows",
+            "our ETL pipeline broke overnight so the warehouse has no data for yesterday",
+            "can you help me pick a colour palette for the marketing slides?",
+        ]);
+
+        Assert.True(Cosine(v[0], v[1]) > Cosine(v[0], v[2]) + 0.2, $"{Cosine(v[0], v[1]):0.00} vs {Cosine(v[0], v[2]):0.00}");
+    }
+
+    [Fact]
+    public void Embed_SameTextTwice_ServedFromTheCache()
+    {
+        var first = _model.Embed(["cache me: how do I size a holdout?"])[0];
+        var second = _model.Embed(["cache me: how do I size a holdout?"])[0];
+
+        Assert.Same(first, second);
+    }
+
+    [Fact]
+    public void BoundedCache_TenThousandDistinctKeys_StaysWithinItsCapacity()
+    {
+        var cache = new BoundedCache<string, int>(100);
+        for (var i = 0; i < 10_000; i++)
+        {
+            cache.Set($"key-{i}", i);
+        }
+
+        Assert.Equal(100, cache.Count);
+        Assert.True(cache.TryGet("key-9999", out var newest));
+        Assert.Equal(9999, newest);
+        Assert.False(cache.TryGet("key-0", out _));
+    }
+
+    [Fact]
+    public void Analyze_RequestWithoutAnyKeyword_FoundByMeaningWithEvidence()
+    {
+        var org = OrgParser.LoadFile(Path.Combine(AppContext.BaseDirectory, "deploy", "sample", "org.yaml")).Directory!;
+        var withModel = new TriageEngine(org, null, new UnderstandingSetup(BuiltInVocabulary.Instance, _model, UnderstandingOptions.Default));
+        const string Text = "our weekly sign-up numbers for the next three months: what should we expect, given the holiday season?";
+
+        var analysis = withModel.Analyze(Text, null);
+
+        Assert.Equal("forecasting", analysis.TopTopic?.TopicId);
+        Assert.Contains(analysis.TopTopic!.Evidence, e => e.Source == EvidenceSource.Meaning);
+    }
+
+    [Fact]
+    public void Analyze_HugePaste_ModelReadsATruncatedTextAndStillAnswers()
+    {
+        var org = OrgParser.LoadFile(Path.Combine(AppContext.BaseDirectory, "deploy", "sample", "org.yaml")).Directory!;
+        var withModel = new TriageEngine(org, null, new UnderstandingSetup(BuiltInVocabulary.Instance, _model, UnderstandingOptions.Default));
+        var paste = string.Concat(Enumerable.Repeat("at com.example.Job.run(Job.java:42) NullPointerException ", 800));
+
+        var analysis = withModel.Analyze(paste, null);
+
+        Assert.NotNull(analysis);
+        Assert.True(analysis.Topics.Count > 0 || analysis.ClarifyReason != ClarifyReason.None);
+    }
+}
