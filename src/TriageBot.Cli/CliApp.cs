@@ -59,7 +59,7 @@ internal static class CliApp
     {
         var root = new RootCommand("TriageBot: decide whether a Lead should take a help request, validate the org file, export digests, migrate the database.");
         root.Subcommands.Add(TriageCommand.Create(context, output));
-        root.Subcommands.Add(OrgCommand.Create(output));
+        root.Subcommands.Add(OrgCommand.Create(context, output));
         root.Subcommands.Add(DigestCommand.Create(context, output, error));
         root.Subcommands.Add(DbCommand.Create(context, output));
         root.Subcommands.Add(EvalCommand.Create(context, output));

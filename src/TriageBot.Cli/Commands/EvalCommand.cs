@@ -23,7 +23,8 @@ internal static class EvalCommand
         {
             Description = "Tuning aid on the TRAINING split only: a grid such as 'NoneScore=0,1;MeaningWeight=8,12' (UnderstandingOptions names).",
         };
-        var command = new Command("eval", "Measure understanding on a labelled evaluation set.") { manifest, split, misses, noEmbeddings, only, sweep };
+        var holdout = new Option<bool>("--holdout") { Description = "With --sweep: teach half of the training split as corrections and score the other half." };
+        var command = new Command("eval", "Measure understanding on a labelled evaluation set.") { manifest, split, misses, noEmbeddings, only, sweep, holdout };
         command.SetAction(async (parse, ct) =>
         {
             var path = parse.GetRequiredValue(manifest);
@@ -58,7 +59,7 @@ internal static class EvalCommand
 
                 var grid = ParseGrid(gridText);
                 var loaded = suites.Select(s => (OrgParser.LoadFile(Path.Combine(baseDir, s.Org)).Directory!, (IReadOnlyList<EvalItem>)EvalRunner.LoadItems(Path.Combine(baseDir, s.Train)))).ToList();
-                foreach (var (settings, topic, decision) in runner.Sweep(loaded, grid, ct).Take(15))
+                foreach (var (settings, topic, decision) in runner.Sweep(loaded, grid, parse.GetValue(holdout), ct).Take(15))
                 {
                     await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  topic {topic * 100:0.0}%  decision {decision * 100:0.0}%  {settings}"));
                 }

@@ -6,7 +6,9 @@ namespace TriageBot.Cli.Commands;
 /// <summary><c>triagebot org validate FILE</c>: every problem with its line number; exit 1 when there is any.</summary>
 internal static class OrgCommand
 {
-    public static Command Create(TextWriter output)
+    public static Command Create(TextWriter output) => Create(CliContext.FromProcess(), output);
+
+    public static Command Create(CliContext context, TextWriter output)
     {
         var file = new Argument<string>("FILE") { Description = "The org YAML file to check." };
         var validate = new Command("validate", "Check an org file and print every problem with its line number.") { file };
@@ -50,6 +52,7 @@ internal static class OrgCommand
 
         var org = new Command("org", "Work with the org file.");
         org.Subcommands.Add(validate);
+        org.Subcommands.Add(CoverageCommand.Create(context, output));
         return org;
     }
 }

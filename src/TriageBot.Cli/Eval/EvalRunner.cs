@@ -186,7 +186,7 @@ internal sealed class EvalRunner(ITextEmbedder? embedder, UnderstandingOptions b
     /// returns them best first by topic + decision accuracy.
     /// </summary>
     public IReadOnlyList<(string Settings, double Topic, double Decision)> Sweep(
-        IReadOnlyList<(OrgDirectory Org, IReadOnlyList<EvalItem> Items)> suites, IReadOnlyDictionary<string, double[]> grid, CancellationToken ct = default)
+        IReadOnlyList<(OrgDirectory Org, IReadOnlyList<EvalItem> Items)> suites, IReadOnlyDictionary<string, double[]> grid, bool holdout = false, CancellationToken ct = default)
     {
         var keys = grid.Keys.ToList();
         var results = new List<(string, double, double)>();
@@ -204,10 +204,20 @@ internal sealed class EvalRunner(ITextEmbedder? embedder, UnderstandingOptions b
             }
 
             int n = 0, topic = 0, decision = 0;
-            foreach (var (org, items) in suites)
+            foreach (var (org, all) in suites)
             {
                 var engine = new TriageEngine(AsAdminsWriteToday(org), DecisionPolicy.Default, new UnderstandingSetup(BuiltInVocabulary.Instance, options.Embeddings ? embedder : null, options));
-                var score = Score("sweep", engine, LearnedSet.Empty, items, ct);
+
+                // Holdout: half of the training messages are taught as corrections, the other half is scored.
+                var items = holdout ? all.Where((_, i) => i % 2 == 1).ToList() : all;
+                var learned = holdout
+                    ? LearnedSet.Prepare(
+                        [.. all.Where((item, i) => i % 2 == 0 && item.Topic is not null)
+                            .Select(item => new LearnedExample("eval", Guid.NewGuid(), item.Lead, item.Topic!, item.Text, ExampleSource.Correction, At))],
+                        options.Embeddings ? embedder : null,
+                        options.ModelInputChars)
+                    : LearnedSet.Empty;
+                var score = Score("sweep", engine, learned, items, ct);
                 n += score.Messages;
                 topic += score.TopicCorrect;
                 decision += score.DecisionCorrect;
