@@ -24,7 +24,11 @@ public sealed record DigestData(
     double BudgetHours,
     IReadOnlyList<RequestRecord> Requests,
     IReadOnlyList<TimeEntry> Entries,
-    IReadOnlyDictionary<Guid, AnswerValue> Horizons);
+    IReadOnlyDictionary<Guid, AnswerValue> Horizons)
+{
+    /// <summary>The week's requests whose topic the Lead corrected on the card.</summary>
+    public IReadOnlySet<Guid> CorrectedTopics { get; init; } = new HashSet<Guid>();
+}
 
 /// <summary>
 /// Computes a Lead's weekly digest: hours vs budget (and the share of a 40-hour week), requests received / taken /
@@ -90,17 +94,30 @@ public sealed class DigestBuilder
         var entries = await _ledger.ListForLeadAsync(tenant, lead.Id, trendStart, weekEnd, ct);
 
         var horizons = new Dictionary<Guid, AnswerValue>();
+        var corrected = new HashSet<Guid>();
         foreach (var request in requests)
         {
-            if (request.ReceivedAt >= weekStart && IsTaken(request.Status))
+            if (request.ReceivedAt < weekStart)
             {
-                var decision = await _requests.GetLatestDecisionAsync(tenant, request.Id, ct);
+                continue;
+            }
+
+            // The week's requests only: their latest decision gives the horizon of the taken ones, and shows whether the
+            // Lead corrected the topic found at triage (the request keeps the topic it was triaged with).
+            var decision = await _requests.GetLatestDecisionAsync(tenant, request.Id, ct);
+            if (IsTaken(request.Status))
+            {
                 var horizon = decision?.Decision.Answers.FirstOrDefault(a => a.Question == Question.Horizon);
                 horizons[request.Id] = horizon?.Value ?? AnswerValue.Unsure;
             }
+
+            if (decision?.Decision.Analysis.TopTopic is { } top && !string.Equals(top.TopicId, request.TopicId, StringComparison.Ordinal))
+            {
+                corrected.Add(request.Id);
+            }
         }
 
-        return Compose(new DigestData(tenant, lead, week, zone, settings.BudgetHours, requests, entries, horizons), _org, _policy);
+        return Compose(new DigestData(tenant, lead, week, zone, settings.BudgetHours, requests, entries, horizons) { CorrectedTopics = corrected }, _org, _policy);
     }
 
     /// <summary>Computes the digest from loaded data (pure).</summary>
@@ -150,7 +167,7 @@ public sealed class DigestBuilder
             })
             .ToList();
 
-        var digest = new WeeklyDigest(
+        WeeklyDigest digest = new(
             data.Tenant,
             data.Lead.Id,
             data.Lead.Name,
@@ -175,6 +192,11 @@ public sealed class DigestBuilder
             daily,
             trend,
             []);
+        digest = digest with
+        {
+            NoTopicAtTriage = weekRequests.Count(r => r.TopicId is null),
+            TopicCorrections = weekRequests.Count(r => data.CorrectedTopics.Contains(r.Id)),
+        };
         return digest with { Highlights = Highlights(digest, policy) };
     }
 
@@ -306,6 +328,11 @@ public sealed class DigestBuilder
         if (d.Received > 0)
         {
             lines.Add(string.Create(CultureInfo.InvariantCulture, $"{d.Received} request{(d.Received == 1 ? "" : "s")} reached you: {d.Taken} taken, {d.Redirected} redirected, {d.Clarified} clarified."));
+            if (d.TopicCorrections > 0)
+            {
+                lines.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"You corrected the topic of {d.TopicCorrections} request{(d.TopicCorrections == 1 ? "" : "s")}; similar requests are now understood. `triagebot org coverage` suggests keywords for the org file."));
+            }
         }
 
         var previous = d.Trend.Where(t => t.Hours > 0 || t.Received > 0).ToList();

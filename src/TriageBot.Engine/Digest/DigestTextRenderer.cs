@@ -25,6 +25,10 @@ public static class DigestTextRenderer
 
         sb.Append('\n');
         sb.Append(c, $"Requests: {digest.Received} received, {digest.Taken} taken, {digest.Redirected} redirected, {digest.Clarified} clarified").Append('\n');
+        if (digest.Received > 0)
+        {
+            sb.Append(c, $"Understanding: {digest.NoTopicAtTriage} of {digest.Received} had no clear topic on arrival, {digest.TopicCorrections} topic{(digest.TopicCorrections == 1 ? "" : "s")} corrected by you").Append('\n');
+        }
         sb.Append("By kind: ").AppendJoin(", ", digest.HoursByKind.Select(k => $"{k.Kind.ToString().ToLowerInvariant()} {H(k.Hours)}")).Append('\n');
 
         if (digest.HoursByTopic.Count > 0)

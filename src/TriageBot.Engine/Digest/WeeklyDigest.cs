@@ -103,7 +103,14 @@ public sealed record WeeklyDigest(
     double Leverage,
     IReadOnlyList<DailyHours> Daily,
     IReadOnlyList<WeekTrend> Trend,
-    IReadOnlyList<string> Highlights);
+    IReadOnlyList<string> Highlights)
+{
+    /// <summary>Requests of the week that TriageBot could not place in a topic when they arrived (it answered clarify).</summary>
+    public int NoTopicAtTriage { get; init; }
+
+    /// <summary>Requests of the week whose topic the Lead corrected on the card (each one teaches the bot).</summary>
+    public int TopicCorrections { get; init; }
+}
 
 /// <summary>Renders the digest chart (hours per day stacked by help kind, with the budget line) as PNG. Implemented outside the engine.</summary>
 public interface IDigestChartRenderer

@@ -37,6 +37,23 @@ public sealed class LearningUseCaseTests
     }
 
     [Fact]
+    public async Task BuildDigestAsync_ClarifiedThenCorrected_CountedInTheDigestAndItsText()
+    {
+        var h = new UseCaseHarness();
+        var vague = await h.TriageAsync(Loyalty);
+        await h.TriageAsync("Quick one: can you fix this sql query join for me today?");
+        await h.UseCases.CorrectTopicAsync(T, vague.Request.Id, "ana", "causal-inference");
+
+        var digest = await h.UseCases.BuildDigestAsync(T, "ana");
+
+        Assert.Equal(2, digest.Received);
+        Assert.Equal(1, digest.NoTopicAtTriage);
+        Assert.Equal(1, digest.TopicCorrections);
+        Assert.Contains(digest.Highlights, l => l.StartsWith("You corrected the topic of 1 request;", StringComparison.Ordinal));
+        Assert.Contains("Understanding: 1 of 2 had no clear topic on arrival, 1 topic corrected by you", TriageBot.Engine.Digest.DigestTextRenderer.Render(digest), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CorrectTopicAsync_ThenASimilarRequest_IsDecidedByTheExampleAtOnce()
     {
         var h = new UseCaseHarness();
