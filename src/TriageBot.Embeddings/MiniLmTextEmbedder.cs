@@ -15,11 +15,14 @@ public sealed class MiniLmTextEmbedder : ITextEmbedder, IDisposable
     public const int CacheCapacity = 4_096;
 
     private readonly SentenceEncoder _encoder;
-    private readonly BoundedCache<string, float[]> _cache = new(CacheCapacity);
+    private readonly BoundedCache<string, float[]> _cache;
 
     /// <summary>Loads the model.</summary>
-    public MiniLmTextEmbedder()
+    /// <param name="cacheCapacity">Distinct texts remembered (0: no cache, e.g. to measure the model itself).</param>
+    public MiniLmTextEmbedder(int cacheCapacity = CacheCapacity)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(cacheCapacity);
+        _cache = new BoundedCache<string, float[]>(cacheCapacity);
         var sw = Stopwatch.StartNew();
         _encoder = new SentenceEncoder();
         LoadTime = sw.Elapsed;

@@ -57,7 +57,7 @@ public sealed class UnderstandingOptions
 
     /// <summary>How much of a request the sentence model reads (characters); the lexical layers read it all.</summary>
     [Range(100, 20_000)]
-    public int ModelInputChars { get; set; } = 1_000;
+    public int ModelInputChars { get; set; } = 512;
 
     /// <summary>Defaults.</summary>
     public static UnderstandingOptions Default => new();

@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using TriageBot.Embeddings;
+using TriageBot.Engine.Decisions;
+using TriageBot.Engine.Org;
+using TriageBot.Engine.Understanding;
+
+namespace TriageBot.Benchmarks;
+
+/// <summary>
+/// Measures what a Lead waits for: the model's start-up cost and memory, then analysis + decision per request with
+/// the sentence model (its cache off, so every request pays for the model), over the 220 evaluation messages.
+/// Not a BenchmarkDotNet benchmark: percentiles of single requests are the figure that matters here.
+/// </summary>
+internal static class UnderstandingLatency
+{
+    public static int Run(int passes)
+    {
+        var root = FindRepoRoot();
+        var rssBefore = Process.GetCurrentProcess().WorkingSet64;
+        var sw = Stopwatch.StartNew();
+        using var model = new MiniLmTextEmbedder(cacheCapacity: 0);
+        var loadMs = sw.Elapsed.TotalMilliseconds;
+
+        var suites = new[] { ("org.yaml", "data-science"), ("org-engineering.yaml", "engineering") }
+            .Select(s =>
+            {
+                var org = OrgParser.LoadFile(Path.Combine(root, "deploy", "sample", s.Item1)).Directory!;
+                sw.Restart();
+                var engine = new TriageEngine(org, null, new UnderstandingSetup(BuiltInVocabulary.Instance, model, UnderstandingOptions.Default));
+                var buildMs = sw.Elapsed.TotalMilliseconds;
+                var messages = Directory.GetFiles(Path.Combine(root, "tests", "eval"), s.Item2 + ".*.jsonl")
+                    .SelectMany(File.ReadLines)
+                    .Where(l => l.Length > 0)
+                    .Select(l => JsonDocument.Parse(l).RootElement)
+                    .Select(e => (Text: e.GetProperty("text").GetString()!, Lead: e.GetProperty("lead").GetString()!, From: e.GetProperty("from").GetString()!))
+                    .ToList();
+                return (engine, buildMs, messages);
+            })
+            .ToList();
+        var rssAfter = Process.GetCurrentProcess().WorkingSet64;
+
+        // Warm-up (JIT, ONNX Runtime's first runs), then measured passes.
+        foreach (var (engine, _, messages) in suites)
+        {
+            foreach (var m in messages.Take(20))
+            {
+                Decide(engine, m.Text, m.Lead, m.From);
+            }
+        }
+
+        var times = new List<double>();
+        for (var pass = 0; pass < passes; pass++)
+        {
+            foreach (var (engine, _, messages) in suites)
+            {
+                foreach (var m in messages)
+                {
+                    sw.Restart();
+                    Decide(engine, m.Text, m.Lead, m.From);
+                    times.Add(sw.Elapsed.TotalMilliseconds);
+                }
+            }
+        }
+
+        times.Sort();
+        double P(double q) => times[Math.Min(times.Count - 1, (int)Math.Ceiling(q * times.Count) - 1)];
+        var inv = CultureInfo.InvariantCulture;
+        Console.WriteLine(string.Create(inv, $"model load: {loadMs:0} ms; engine build (topic vectors): {string.Join(", ", suites.Select(s => $"{s.buildMs:0} ms"))}"));
+        Console.WriteLine(string.Create(inv, $"RSS: {rssBefore / 1048576.0:0} MB before, {rssAfter / 1048576.0:0} MB with the model and both engines"));
+        Console.WriteLine(string.Create(inv, $"analysis + decision with the model, {times.Count} requests: p50 {P(0.50):0.0} ms, p95 {P(0.95):0.0} ms, p99 {P(0.99):0.0} ms, max {times[^1]:0.0} ms"));
+        return 0;
+    }
+
+    private static void Decide(TriageEngine engine, string text, string lead, string from)
+    {
+        var analysis = engine.Analyze(text, null);
+        engine.Decide(new TriageInput(text, lead, from, new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero)) { Analysis = analysis });
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "TriageBot.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("TriageBot.sln not found above the benchmark's folder.");
+    }
+}
