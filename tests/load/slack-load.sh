@@ -5,7 +5,8 @@
 #   bash tests/load/slack-load.sh [duration_seconds=20] [connections=32]
 #
 # Needs: wrk (apt-get install wrk), node + npm (installs @slack/bolt into tests/load/bolt), openssl.
-# TriageBot computes and stores the full decision (SQLite, WAL) before it acks; Bolt only acks.
+# TriageBot computes and stores the full decision (SQLite, WAL; with the sentence model) before it acks; Bolt only acks.
+# TriageBot and Bolt get the same mix of realistic messages (the evaluation set's data-science requests).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -60,6 +61,24 @@ body="token=gIkuvaNzQIHg97ATvDxqgjtO&team_id=T0LOAD&team_domain=load&enterprise_
 sig="v0=$(printf 'v0:%s:%s' "$ts" "$body" | openssl dgst -sha256 -hmac "$secret" -hex | sed 's/^.*= //')"
 export LOAD_BODY="$body" LOAD_SIGNATURE="$sig" LOAD_TIMESTAMP="$ts"
 
+# A mix of realistic requests (the evaluation set's data-science messages, written as people write: jargon, typos,
+# pasted errors), each signed, so the engine and the sentence model see varied text rather than one sentence.
+python3 - "$secret" "$ts" "${user_id:-U01ANA}" > "$work/mix.tsv" <<'PY'
+import hashlib, hmac, json, sys, urllib.parse, glob
+secret, ts, user = sys.argv[1], sys.argv[2], sys.argv[3]
+for path in sorted(glob.glob("tests/eval/data-science.*.jsonl")):
+    for line in open(path, encoding="utf-8"):
+        if not line.strip():
+            continue
+        text = json.loads(line)["text"]
+        body = urllib.parse.urlencode({"token": "gIkuvaNzQIHg97ATvDxqgjtO", "team_id": "T0LOAD", "team_domain": "load", "channel_id": "C0LOAD",
+            "channel_name": "general", "user_id": user, "user_name": "lead", "command": "/triage", "text": text,
+            "response_url": "https://hooks.slack.com/commands/T0LOAD/1/x", "trigger_id": "1.2.3", "api_app_id": "A0LOAD"})
+        sig = "v0=" + hmac.new(secret.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
+        print(f"{sig}\t{body}")
+PY
+echo "request mix: $(wc -l < "$work/mix.tsv") realistic messages"
+
 check=$(curl -s -o "$work/check.json" -w '%{http_code}' -H "X-Slack-Signature: $sig" -H "X-Slack-Request-Timestamp: $ts" -H 'Content-Type: application/x-www-form-urlencoded' --data "$body" "http://127.0.0.1:$tb_port/slack/events")
 [ "$check" = 200 ] || { echo "TriageBot answered $check to a signed command" >&2; cat "$work/host.log" >&2; exit 1; }
 echo "TriageBot's answer to one command: $(head -c 160 "$work/check.json")…"
@@ -69,11 +88,11 @@ before=$(count_stored)
 run() { # name port
   wrk -t2 -c"$conns" -d"${duration}s" --latency -s tests/load/signed-post.lua "http://127.0.0.1:$2/slack/events" | grep '^RESULT' | sed "s/^RESULT/$1/"
 }
-echo "warm-up…"; wrk -t2 -c"$conns" -d10s -s tests/load/signed-post.lua "http://127.0.0.1:$tb_port/slack/events" >/dev/null
+echo "warm-up…"; LOAD_FILE="$work/mix.tsv" wrk -t2 -c"$conns" -d10s -s tests/load/signed-post.lua "http://127.0.0.1:$tb_port/slack/events" >/dev/null
 wrk -t2 -c"$conns" -d5s -s tests/load/signed-post.lua "http://127.0.0.1:$bolt_port/slack/events" >/dev/null
 wrk -t2 -c"$conns" -d5s -s tests/load/signed-post.lua "http://127.0.0.1:$bare_port/slack/events" >/dev/null
-tb=$(run triagebot $tb_port)
-bolt=$(run bolt $bolt_port)
+tb=$(LOAD_FILE="$work/mix.tsv" run triagebot $tb_port)
+bolt=$(LOAD_FILE="$work/mix.tsv" run bolt $bolt_port)
 bare=$(run bare-aspnetcore $bare_port)
 # For context: the same signed command with `/triage help`, which TriageBot answers without the engine or the store
 # (the cost of the HTTP pipeline, signature check, parsing and a Block Kit answer alone).
