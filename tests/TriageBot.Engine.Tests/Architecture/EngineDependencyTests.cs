@@ -26,6 +26,14 @@ public class EngineDependencyTests
         "TriageBot.Cli",
         "Polly",
         "Serilog",
+        // Models and LLM clients live behind ports in their own projects.
+        "TriageBot.Embeddings",
+        "TriageBot.Llm",
+        "Microsoft.ML",
+        "SentenceTransformers",
+        "Microsoft.Extensions.AI",
+        "OpenAI",
+        "OllamaSharp",
     ];
 
     private static readonly Assembly EngineAssembly = typeof(TriageEngine).Assembly;
