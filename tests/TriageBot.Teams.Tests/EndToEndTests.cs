@@ -177,7 +177,8 @@ public sealed class EndToEndTests : IClassFixture<TeamsAppFactory>
             message["text"] = text;
             Assert.Equal(HttpStatusCode.OK, (await _app.PostActivityAsync(_client, message)).StatusCode);
             var reply = JsonNode.Parse(_app.ConnectorCalls()[^1].Body!)!;
-            Assert.Contains("who <text>", (string?)reply["text"], StringComparison.Ordinal);
+            Assert.Contains("who <request text>", (string?)reply["text"], StringComparison.Ordinal);
+            Assert.Contains("stats: ", (string?)reply["text"], StringComparison.Ordinal);
         }
     }
 

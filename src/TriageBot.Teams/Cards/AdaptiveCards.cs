@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using TriageBot.Engine.Conversation;
 using TriageBot.Engine.Decisions;
 using TriageBot.Engine.Digest;
 using TriageBot.Engine.Ports;
@@ -21,14 +22,14 @@ public enum CardSurface
 /// <summary>Card verbs (the <c>verb</c> of Action.Execute, repeated in the data for Action.Submit).</summary>
 public static class Verbs
 {
-    public const string Take = "take";
-    public const string Redirect = "redirect";
-    public const string Clarify = "clarify";
-    public const string Override = "override";
-    public const string Done = "done";
-    public const string Log = "log";
-    public const string Settings = "settings";
-    public const string CorrectTopic = "correctTopic";
+    public const string Take = CardActionNames.Take;
+    public const string Redirect = CardActionNames.Redirect;
+    public const string Clarify = CardActionNames.Clarify;
+    public const string Override = CardActionNames.Override;
+    public const string Done = CardActionNames.Done;
+    public const string Log = CardActionNames.Log;
+    public const string Settings = CardActionNames.SaveSettings;
+    public const string CorrectTopic = CardActionNames.CorrectTopic;
 }
 
 /// <summary>Builds Adaptive Cards 1.5 from the engine's chat-neutral models. User text is always Markdown-escaped.</summary>
@@ -284,8 +285,12 @@ public static class AdaptiveCards
         return Card(body, []);
     }
 
-    /// <summary>The settings card with inputs for budget, digest day/time and timezone.</summary>
-    public static JsonObject Settings(EffectiveLeadSettings settings, CardSurface surface = CardSurface.Conversation, string? notice = null)
+    /// <summary>
+    /// The settings card with inputs for budget, digest day/time and timezone; when a submitted change was refused, the
+    /// submitted values again with each error under its field.
+    /// </summary>
+    public static JsonObject Settings(EffectiveLeadSettings settings, CardSurface surface = CardSurface.Conversation, string? notice = null,
+        SettingsForm? submitted = null, IReadOnlyDictionary<SettingsField, string>? errors = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var inv = CultureInfo.InvariantCulture;
@@ -301,14 +306,44 @@ public static class AdaptiveCards
             body.Add(Text(Markdown.Escape(notice), color: "Good"));
         }
 
-        body.Add(new JsonObject { ["type"] = "Input.Number", ["id"] = "budgetHours", ["label"] = "Weekly help budget (hours)", ["min"] = 0, ["max"] = 60, ["value"] = settings.BudgetHours });
-        body.Add(new JsonObject { ["type"] = "Input.ChoiceSet", ["id"] = "digestDay", ["label"] = "Digest day", ["choices"] = days, ["value"] = settings.DigestDay.ToString() });
-        body.Add(new JsonObject { ["type"] = "Input.Time", ["id"] = "digestTime", ["label"] = "Digest time", ["value"] = settings.DigestTime.ToString("HH:mm", inv) });
-        body.Add(new JsonObject { ["type"] = "Input.Text", ["id"] = "timeZone", ["label"] = "Timezone (IANA, e.g. Europe/Lisbon)", ["value"] = settings.TimeZone });
+        var budget = SettingsForm.ParseHours(submitted?.Budget) ?? settings.BudgetHours;
+        Field(new JsonObject { ["type"] = "Input.Number", ["id"] = "budgetHours", ["label"] = "Weekly help budget (hours)", ["min"] = 0, ["max"] = SettingsForm.MaxBudgetHours, ["value"] = budget }, SettingsField.Budget);
+        Field(new JsonObject { ["type"] = "Input.ChoiceSet", ["id"] = "digestDay", ["label"] = "Digest day", ["choices"] = days, ["value"] = settings.DigestDay.ToString() }, SettingsField.DigestDay);
+        Field(new JsonObject { ["type"] = "Input.Time", ["id"] = "digestTime", ["label"] = "Digest time", ["value"] = settings.DigestTime.ToString("HH:mm", inv) }, SettingsField.DigestTime);
+        Field(new JsonObject { ["type"] = "Input.Text", ["id"] = "timeZone", ["label"] = "Timezone (IANA, e.g. Europe/Lisbon)", ["value"] = submitted?.TimeZone ?? settings.TimeZone }, SettingsField.TimeZone);
 
         var data = new JsonObject { ["verb"] = Verbs.Settings };
         var actions = new JsonArray(ActionWithData(surface, "Save", Verbs.Settings, data));
         return Card(body, actions);
+
+        void Field(JsonObject input, SettingsField field)
+        {
+            body.Add(input);
+            if (errors is not null && errors.TryGetValue(field, out var error))
+            {
+                var line = Text(Markdown.Escape(error), color: "Attention", spacing: "None");
+                line["id"] = input["id"]!.GetValue<string>() + "Error";
+                body.Add(line);
+            }
+        }
+    }
+
+    /// <summary>A titled list of figures (the week's stats).</summary>
+    public static JsonObject Facts(string title, IEnumerable<KeyValuePair<string, string>> facts, string? footer = null)
+    {
+        var set = new JsonArray();
+        foreach (var (label, value) in facts)
+        {
+            set.Add(new JsonObject { ["title"] = Markdown.Escape(label), ["value"] = Markdown.Escape(value) });
+        }
+
+        var body = new JsonArray { Text(Markdown.Escape(title), size: "Medium", weight: "Bolder"), new JsonObject { ["type"] = "FactSet", ["facts"] = set } };
+        if (!string.IsNullOrWhiteSpace(footer))
+        {
+            body.Add(Text(Markdown.Escape(footer), subtle: true));
+        }
+
+        return Card(body, []);
     }
 
     /// <summary>A card with one text block (used for messages inside task modules and invoke answers).</summary>
