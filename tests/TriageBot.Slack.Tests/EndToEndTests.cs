@@ -373,6 +373,12 @@ public sealed class EndToEndTests : IDisposable
         Assert.Contains("7 h", (string)budget["text"]!, StringComparison.Ordinal);
         Assert.Contains("budget in hours", (string)(await Run("budget lots"))["blocks"]![0]!["text"]!["text"]!, StringComparison.OrdinalIgnoreCase);
 
+        var stats = await Run("stats");
+        Assert.Equal("ephemeral", (string)stats["response_type"]!);
+        Assert.Contains("Requests received", stats["blocks"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("/triage stats", (await Run("help"))["blocks"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("for Leads", (await Run("stats", user: "U01DANI"))["blocks"]!.ToJsonString(), StringComparison.Ordinal);
+
         var badLog = await Run("log soon");
         Assert.Equal("ephemeral", (string)badLog["response_type"]!);
 
