@@ -79,7 +79,7 @@ public sealed class ChatCommands
 
     private async Task<ChatReply> LogAsync(CommandCall call, CancellationToken ct)
     {
-        var log = ChatCommandLine.Parse("log " + call.Rest).LogArguments();
+        var log = call.Line.LogArguments();
         if (log is not { } args)
         {
             return new ErrorReply($"Say how long, e.g. {call.Context.Surface.Quote("log 45m pairing on the uplift model")}.", ShowHelp: true);

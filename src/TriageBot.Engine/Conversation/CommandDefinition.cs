@@ -18,6 +18,9 @@ public sealed record CommandCall(ConversationContext Context, string Text, strin
 {
     /// <summary>The actor's org id when they are a Lead (the gate ran before any Lead-only handler).</summary>
     public string LeadId => Context.Actor.Id;
+
+    /// <summary>The line split into verb and arguments.</summary>
+    public UseCases.ChatCommandLine Line => UseCases.ChatCommandLine.Parse(Text);
 }
 
 /// <summary>
