@@ -22,12 +22,7 @@ public sealed class ConversationCommandTests : IClassFixture<TeamsAppFactory>
         _client = app.CreateClient();
     }
 
-    private static IEnumerable<JsonObject> All(JsonNode? node) => node switch
-    {
-        JsonObject o => new[] { o }.Concat(o.SelectMany(kv => All(kv.Value))),
-        JsonArray a => a.SelectMany(All),
-        _ => [],
-    };
+    private static IEnumerable<JsonObject> All(JsonNode? node) => CardJson.All(node);
 
     private async Task<JsonNode> SendAsync(string text, string? aadObjectId = null)
     {

@@ -30,12 +30,7 @@ public sealed class EndToEndTests : IClassFixture<TeamsAppFactory>
         _client = app.CreateClient();
     }
 
-    private static IEnumerable<JsonObject> All(JsonNode? node) => node switch
-    {
-        JsonObject o => new[] { o }.Concat(o.SelectMany(kv => All(kv.Value))),
-        JsonArray a => a.SelectMany(All),
-        _ => [],
-    };
+    private static IEnumerable<JsonObject> All(JsonNode? node) => CardJson.All(node);
 
     private static Guid RequestIdIn(JsonNode card) =>
         Guid.Parse(All(card).First(o => o["requestId"] is not null)["requestId"]!.GetValue<string>());
