@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using Serilog;
+using TriageBot.Engine.Conversation;
 using TriageBot.Engine.Decisions;
 using TriageBot.Engine.Digest;
 using TriageBot.Engine.Org;
@@ -116,6 +117,7 @@ public static class CoreServiceCollectionExtensions
             sp.GetService<Engine.Understanding.IRequestReader>()));
         services.AddUnderstanding(configuration);
         services.TryAddSingleton<ITriageUseCases>(sp => new MeteredTriageUseCases(sp.GetRequiredService<TriageUseCases>(), sp.GetRequiredService<TriageBotMetrics>()));
+        services.TryAddSingleton(sp => new ConversationService(sp.GetRequiredService<ITriageUseCases>()));
         services.TryAddSingleton<IDigestChartRenderer>(_ => new ScottPlotDigestChartRenderer());
 
         // Background work.

@@ -56,6 +56,40 @@ public class PlaygroundApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Command_Stats_ThisWeeksFactsFromTheCommandTable()
+    {
+        var triage = await _client.PostJsonAsync("/playground/api/triage", new { leadId = "ana", requesterId = "bia", text = "Can you help me set up the diff-in-diff for the pricing change? We will reuse it every launch." });
+        Assert.Equal(HttpStatusCode.OK, triage.StatusCode);
+        var id = (await triage.JsonAsync()).GetProperty("card").GetProperty("requestId").GetString();
+        Assert.Equal(HttpStatusCode.OK, (await _client.PostJsonAsync($"/playground/api/requests/{id}/take", new { leadId = "ana" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _client.PostJsonAsync("/playground/api/time", new { leadId = "ana", duration = "1h30m" })).StatusCode);
+
+        var stats = await _client.PostJsonAsync("/playground/api/command", new { personId = "ana", text = "stats" });
+
+        Assert.Equal(HttpStatusCode.OK, stats.StatusCode);
+        var json = await stats.JsonAsync();
+        Assert.Equal("facts", json.GetProperty("kind").GetString());
+        var facts = json.GetProperty("reply").GetProperty("facts").EnumerateArray()
+            .ToDictionary(f => f.GetProperty("key").GetString()!, f => f.GetProperty("value").GetString()!);
+        Assert.Equal("1", facts["Requests received"]);
+        Assert.Equal("1", facts["Taken"]);
+        Assert.Equal("0", facts["Redirected"]);
+        Assert.StartsWith("1.5 h of ", facts["Help hours"], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("bia", "log 30m", "error")]
+    [InlineData("bia", "help", "help")]
+    [InlineData("ana", "budget lots", "error")]
+    public async Task Command_GateHelpAndArgumentErrors_FromTheCommandTable(string person, string text, string kind)
+    {
+        var response = await _client.PostJsonAsync("/playground/api/command", new { personId = person, text });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(kind, (await response.JsonAsync()).GetProperty("kind").GetString());
+    }
+
+    [Fact]
     public async Task Redirect_PreviewThenEditedMessage_IsStoredAndReturned()
     {
         var triage = await _client.PostJsonAsync("/playground/api/triage", new { leadId = "ana", requesterId = "bia", text = "Please restart the model endpoint for the churn model, it returns 500s" });

@@ -74,6 +74,10 @@ public class PlaygroundBrowserTests(ITestOutputHelper output)
         await triage.GetByLabel("Log time", new LocatorGetByLabelOptions { Exact = true }).FillAsync("1h15m");
         await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Log", Exact = true }).ClickAsync();
         await Assertions.Expect(page.Locator("#week-text")).ToContainTextAsync("1.3 h");
+        // The stats command, from the same command table as Slack and Teams.
+        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "This week's stats" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#stats")).ToContainTextAsync("Requests received");
+        await Assertions.Expect(page.Locator("#stats")).ToContainTextAsync("Taken");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "3-taken.png"), FullPage = true });
 
         // 3) A user mistake shows the error in the page (400 with {error}), not a crash.

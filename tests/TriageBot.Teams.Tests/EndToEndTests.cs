@@ -30,12 +30,7 @@ public sealed class EndToEndTests : IClassFixture<TeamsAppFactory>
         _client = app.CreateClient();
     }
 
-    private static IEnumerable<JsonObject> All(JsonNode? node) => node switch
-    {
-        JsonObject o => new[] { o }.Concat(o.SelectMany(kv => All(kv.Value))),
-        JsonArray a => a.SelectMany(All),
-        _ => [],
-    };
+    private static IEnumerable<JsonObject> All(JsonNode? node) => CardJson.All(node);
 
     private static Guid RequestIdIn(JsonNode card) =>
         Guid.Parse(All(card).First(o => o["requestId"] is not null)["requestId"]!.GetValue<string>());
@@ -177,7 +172,8 @@ public sealed class EndToEndTests : IClassFixture<TeamsAppFactory>
             message["text"] = text;
             Assert.Equal(HttpStatusCode.OK, (await _app.PostActivityAsync(_client, message)).StatusCode);
             var reply = JsonNode.Parse(_app.ConnectorCalls()[^1].Body!)!;
-            Assert.Contains("who <text>", (string?)reply["text"], StringComparison.Ordinal);
+            Assert.Contains("who <request text>", (string?)reply["text"], StringComparison.Ordinal);
+            Assert.Contains("stats: ", (string?)reply["text"], StringComparison.Ordinal);
         }
     }
 

@@ -1,11 +1,9 @@
-using System.Globalization;
-
 namespace TriageBot.Engine.UseCases;
 
 /// <summary>
-/// The shape of a chat command line ("log 45m pairing on the uplift model", "budget 6h", "who …"), read the same way by
-/// the Slack (<c>/triage …</c>) and Teams (chat message) adapters. What each verb does, and the wording of the help,
-/// stays with the adapter.
+/// The shape of a chat command line ("log 45m pairing on the uplift model", "budget 6h", "who …"), read the same way for
+/// every surface. What each verb does, who may use it and its help are defined once in the engine's command table
+/// (<see cref="Conversation.ChatCommands"/>).
 /// </summary>
 /// <param name="Verb">The first word, lower-case ("" for an empty line).</param>
 /// <param name="Rest">Everything after the first word, trimmed.</param>
@@ -33,6 +31,5 @@ public readonly record struct ChatCommandLine(string Verb, string Rest, bool IsS
     }
 
     /// <summary>"6", "6h", "6.5 h" → hours; null when the rest is not a number.</summary>
-    public double? BudgetHours() =>
-        double.TryParse(Rest.TrimEnd('h', 'H').Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var hours) ? hours : null;
+    public double? BudgetHours() => Conversation.SettingsForm.ParseHours(Rest);
 }

@@ -562,7 +562,7 @@ public sealed class TriageUseCases : ITriageUseCases
         RequireTenant(tenant);
         var lead = RequireLead(_org.Directory, leadId);
 
-        if (change.BudgetHours is { } budget && (double.IsNaN(budget) || budget < 0 || budget > 60))
+        if (change.BudgetHours is { } budget && (double.IsNaN(budget) || budget < 0 || budget > Conversation.SettingsForm.MaxBudgetHours))
         {
             throw new TriageUserException("Your weekly help budget must be between 0 and 60 hours, e.g. 6 or 7.5.");
         }

@@ -187,6 +187,8 @@ public static partial class PlaygroundEndpoints
             return Ok(new { digest, text = DigestTextRenderer.Render(digest) });
         }));
 
+        MapCommands(api, logger);
+
         api.Map("/{**rest}", () => Results.Json(new { error = "Unknown playground API path." }, Json, statusCode: StatusCodes.Status404NotFound));
         return app;
     }

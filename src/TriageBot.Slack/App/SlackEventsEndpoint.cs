@@ -13,7 +13,7 @@ namespace TriageBot.Slack.App;
 /// </summary>
 public sealed class SlackEventsEndpoint
 {
-    private readonly SlackDispatcher _dispatcher;
+    private readonly SlackTransport _dispatcher;
     private readonly SlackSignatureVerifier _verifier;
     private readonly SlackMetrics _metrics;
     private readonly TimeProvider _time;
@@ -22,7 +22,7 @@ public sealed class SlackEventsEndpoint
     private readonly CancellationToken _stopping;
 
     /// <summary>Creates the endpoint.</summary>
-    public SlackEventsEndpoint(SlackDispatcher dispatcher, SlackSignatureVerifier verifier, SlackMetrics metrics, TimeProvider time, IOptions<SlackOptions> options, ILogger<SlackEventsEndpoint> log, IHostApplicationLifetime? lifetime = null)
+    public SlackEventsEndpoint(SlackTransport dispatcher, SlackSignatureVerifier verifier, SlackMetrics metrics, TimeProvider time, IOptions<SlackOptions> options, ILogger<SlackEventsEndpoint> log, IHostApplicationLifetime? lifetime = null)
     {
         _stopping = lifetime?.ApplicationStopping ?? CancellationToken.None;
         _dispatcher = dispatcher;

@@ -293,28 +293,6 @@ public static class SlackRenderer
         return Views.Home(b);
     }
 
-    /// <summary>Help for <c>/triage</c>.</summary>
-    public static BlockBuilder Help(string? problem = null)
-    {
-        var b = new BlockBuilder();
-        if (problem is not null)
-        {
-            b.Section(Md.Trusted(":warning: ") + Md.Text(problem));
-        }
-
-        b.Section(Md.Trusted(string.Join('\n',
-            "*TriageBot* — should you take this request?",
-            "`/triage <request text>` — triage a request as its Lead",
-            "`/triage who <request text>` — who or which team to ask (anyone)",
-            "`/triage log <duration> [note]` — log help time, e.g. `log 45m pairing`",
-            "`/triage done` — mark your latest taken request done",
-            "`/triage digest` — this week's digest, now, by DM",
-            "`/triage budget <hours>` — set your weekly help budget",
-            "`/triage settings` — budget, digest day/time, timezone",
-            "Tip: on any message, use the *Triage this request* shortcut.")));
-        return b;
-    }
-
     /// <summary>An ephemeral slash-command reply.</summary>
     public static JsonObject Ephemeral(string text, BlockBuilder? blocks = null)
     {

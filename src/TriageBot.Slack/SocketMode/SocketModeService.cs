@@ -17,13 +17,13 @@ public interface ISlackInboundHandler
     Task<SlackAck> HandleAsync(SlackInbound inbound, CancellationToken ct);
 }
 
-/// <summary>Runs <see cref="SlackDispatcher"/> in its own DI scope.</summary>
+/// <summary>Runs <see cref="SlackTransport"/> in its own DI scope.</summary>
 internal sealed class ScopedDispatcherHandler(IServiceScopeFactory scopes) : ISlackInboundHandler
 {
     public async Task<SlackAck> HandleAsync(SlackInbound inbound, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<SlackDispatcher>().HandleAsync(inbound, ct);
+        return await scope.ServiceProvider.GetRequiredService<SlackTransport>().HandleAsync(inbound, ct);
     }
 }
 

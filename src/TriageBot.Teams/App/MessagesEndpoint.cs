@@ -138,7 +138,7 @@ public sealed class MessagesEndpoint
         // Accepted: from here on the work (use cases, replies, queueing) runs to its end even if the caller hangs up; only
         // the application stopping cancels it, and a reply cut short by that goes to the durable queue.
         var stopping = context.RequestServices.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
-        var bot = context.RequestServices.GetRequiredService<TeamsBot>();
+        var bot = context.RequestServices.GetRequiredService<TeamsActivityHandler>();
         var response = await bot.HandleAsync(activity, stopping).ConfigureAwait(false);
         if (ct.IsCancellationRequested)
         {

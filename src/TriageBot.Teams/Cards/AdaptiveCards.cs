@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using TriageBot.Engine.Decisions;
-using TriageBot.Engine.Digest;
 using TriageBot.Engine.Ports;
 using TriageBot.Engine.UseCases;
 
@@ -18,21 +17,8 @@ public enum CardSurface
     TaskModule,
 }
 
-/// <summary>Card verbs (the <c>verb</c> of Action.Execute, repeated in the data for Action.Submit).</summary>
-public static class Verbs
-{
-    public const string Take = "take";
-    public const string Redirect = "redirect";
-    public const string Clarify = "clarify";
-    public const string Override = "override";
-    public const string Done = "done";
-    public const string Log = "log";
-    public const string Settings = "settings";
-    public const string CorrectTopic = "correctTopic";
-}
-
 /// <summary>Builds Adaptive Cards 1.5 from the engine's chat-neutral models. User text is always Markdown-escaped.</summary>
-public static class AdaptiveCards
+public static partial class AdaptiveCards
 {
     public const string Version = "1.5";
     private const string Schema = "http://adaptivecards.io/schemas/adaptive-card.json";
@@ -225,89 +211,6 @@ public static class AdaptiveCards
             }
         }
 
-        return Card(body, actions);
-    }
-
-    /// <summary>The weekly digest card with the chart image (a data: URI) when given.</summary>
-    public static JsonObject Digest(WeeklyDigest digest, byte[]? chartPng)
-    {
-        ArgumentNullException.ThrowIfNull(digest);
-        var inv = CultureInfo.InvariantCulture;
-        var body = new JsonArray
-        {
-            Text($"Your help week {Markdown.Escape(digest.IsoWeek)}", size: "Large", weight: "Bolder"),
-            Text($"{Markdown.Escape(digest.LeadName)} · week of {digest.WeekStart.ToString("d MMM yyyy", inv)} ({Markdown.Escape(digest.TimeZone)})", subtle: true),
-            new JsonObject
-            {
-                ["type"] = "FactSet",
-                ["facts"] = new JsonArray(
-                    Fact("Help time", string.Format(inv, "{0:0.#} h of {1:0.#} h budget ({2:0%} of a 40 h week)", digest.HoursSpent, digest.BudgetHours, digest.ShareOfWeek)),
-                    Fact("Requests", string.Format(inv, "{0} received · {1} taken · {2} redirected · {3} clarified", digest.Received, digest.Taken, digest.Redirected, digest.Clarified)),
-                    Fact("Leverage", string.Format(inv, "{0:0.#}× ({1:0.#} h of their work guided)", digest.Leverage, digest.HoursGuided))),
-            },
-        };
-
-        if (chartPng is { Length: > 0 })
-        {
-            body.Add(new JsonObject
-            {
-                ["type"] = "Image",
-                ["url"] = "data:image/png;base64," + Convert.ToBase64String(chartPng),
-                ["altText"] = "Help hours per day by kind, with the budget line",
-                ["size"] = "Stretch",
-            });
-        }
-
-        foreach (var line in digest.Highlights)
-        {
-            body.Add(Text("• " + Markdown.Escape(line)));
-        }
-
-        if (digest.HoursByTopic.Count > 0)
-        {
-            body.Add(Text("**Topics**", separator: true));
-            foreach (var topic in digest.HoursByTopic.Take(5))
-            {
-                body.Add(Text(string.Format(inv, "{0}: {1:0.#} h, {2} request(s)", Markdown.Escape(topic.TopicName), topic.Hours, topic.Requests)));
-            }
-        }
-
-        if (digest.RepeatedTopics.Count > 0)
-        {
-            body.Add(Text("**Keeps coming back**", separator: true));
-            foreach (var topic in digest.RepeatedTopics)
-            {
-                body.Add(Text($"{Markdown.Escape(topic.TopicName)} ({topic.CountInWindow.ToString(inv)} in 4 weeks): {Markdown.Escape(topic.Suggestion)}"));
-            }
-        }
-
-        return Card(body, []);
-    }
-
-    /// <summary>The settings card with inputs for budget, digest day/time and timezone.</summary>
-    public static JsonObject Settings(EffectiveLeadSettings settings, CardSurface surface = CardSurface.Conversation, string? notice = null)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        var inv = CultureInfo.InvariantCulture;
-        var days = new JsonArray();
-        foreach (var day in Enum.GetValues<DayOfWeek>())
-        {
-            days.Add(new JsonObject { ["title"] = day.ToString(), ["value"] = day.ToString() });
-        }
-
-        var body = new JsonArray { Text("Your TriageBot settings", size: "Medium", weight: "Bolder") };
-        if (!string.IsNullOrWhiteSpace(notice))
-        {
-            body.Add(Text(Markdown.Escape(notice), color: "Good"));
-        }
-
-        body.Add(new JsonObject { ["type"] = "Input.Number", ["id"] = "budgetHours", ["label"] = "Weekly help budget (hours)", ["min"] = 0, ["max"] = 60, ["value"] = settings.BudgetHours });
-        body.Add(new JsonObject { ["type"] = "Input.ChoiceSet", ["id"] = "digestDay", ["label"] = "Digest day", ["choices"] = days, ["value"] = settings.DigestDay.ToString() });
-        body.Add(new JsonObject { ["type"] = "Input.Time", ["id"] = "digestTime", ["label"] = "Digest time", ["value"] = settings.DigestTime.ToString("HH:mm", inv) });
-        body.Add(new JsonObject { ["type"] = "Input.Text", ["id"] = "timeZone", ["label"] = "Timezone (IANA, e.g. Europe/Lisbon)", ["value"] = settings.TimeZone });
-
-        var data = new JsonObject { ["verb"] = Verbs.Settings };
-        var actions = new JsonArray(ActionWithData(surface, "Save", Verbs.Settings, data));
         return Card(body, actions);
     }
 

@@ -411,6 +411,24 @@ async function loadDigest(event) {
   });
 }
 
+// ---------- commands (the same command table as Slack and Teams) ----------
+async function loadStats() {
+  const personId = $("lead").value;
+  if (!personId) return;
+  await guarded($("stats-btn"), async () => {
+    const res = await api("POST", "/command", { personId, text: "stats" });
+    const list = $("stats");
+    list.replaceChildren();
+    if (res.kind === "facts") {
+      list.append(el("dt", res.reply.title, "stats-title"));
+      for (const f of res.reply.facts) list.append(el("dt", f.key), el("dd", f.value));
+    } else {
+      list.append(el("dd", res.reply.message || res.reply.text || ""));
+    }
+    list.hidden = false;
+  });
+}
+
 // ---------- start ----------
 function setup() {
   setupTabs();
@@ -424,7 +442,8 @@ function setup() {
   $("done-btn").addEventListener("click", done);
   $("time-form").addEventListener("submit", logTime);
   $("digest-form").addEventListener("submit", loadDigest);
-  $("lead").addEventListener("change", () => { $("digest-lead").value = $("lead").value; loadWeek(); });
+  $("stats-btn").addEventListener("click", loadStats);
+  $("lead").addEventListener("change", () => { $("digest-lead").value = $("lead").value; $("stats").hidden = true; loadWeek(); });
   for (const chip of document.querySelectorAll("[data-example]")) {
     chip.addEventListener("click", () => { $("text").value = chip.dataset.example; $("text").focus(); });
   }

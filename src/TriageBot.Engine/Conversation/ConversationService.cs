@@ -1,0 +1,133 @@
+using TriageBot.Engine.Decisions;
+using TriageBot.Engine.UseCases;
+
+namespace TriageBot.Engine.Conversation;
+
+/// <summary>How a line of text reached the bot.</summary>
+public enum CommandSource
+{
+    /// <summary>An explicit command (Slack's <c>/triage …</c>, the playground): any text that is not a verb is a request to triage.</summary>
+    Command,
+
+    /// <summary>A chat message to the bot: a lone unknown word ("hi") is answered with help, not triaged.</summary>
+    ChatMessage,
+}
+
+/// <summary>
+/// The conversation, once, for every surface: routes a line of text to its <see cref="CommandDefinition"/> and a card
+/// action to its <see cref="CardActionDefinition"/>, applies the Lead gate, and turns the person's mistakes into an
+/// <see cref="ErrorReply"/>. Surfaces only map their payloads in and render the <see cref="ChatReply"/> out.
+/// </summary>
+public sealed class ConversationService
+{
+    /// <summary>Creates the service over the use cases.</summary>
+    public ConversationService(ITriageUseCases useCases)
+    {
+        ArgumentNullException.ThrowIfNull(useCases);
+        Commands = new ChatCommands(useCases);
+        Actions = new CardActions(useCases);
+        UseCases = useCases;
+    }
+
+    /// <summary>The command table.</summary>
+    public ChatCommands Commands { get; }
+
+    /// <summary>The card action table.</summary>
+    public CardActions Actions { get; }
+
+    /// <summary>The use cases (for surface plumbing such as the Slack App Home).</summary>
+    public ITriageUseCases UseCases { get; }
+
+    /// <summary>Runs a line of text: a command, or a request (triaged for a Lead, "who to ask" for anyone else).</summary>
+    /// <param name="context">Where it comes from.</param>
+    /// <param name="text">The line as typed.</param>
+    /// <param name="source">How it reached the bot.</param>
+    /// <param name="ct">Cancellation.</param>
+    public async Task<ChatReply> RunAsync(ConversationContext context, string? text, CommandSource source, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var line = ChatCommandLine.Parse(text);
+        var trimmed = (text ?? string.Empty).Trim();
+        if (line.Verb.Length == 0)
+        {
+            return new HelpReply(Commands.All);
+        }
+
+        var command = Commands.Find(line.Verb);
+        if (command is null)
+        {
+            if (source == CommandSource.ChatMessage && line.IsSingleWord)
+            {
+                return new HelpReply(Commands.All);
+            }
+
+            return await RequestAsync(context, trimmed, ct);
+        }
+
+        if (command.Audience == Audience.Leads && !context.Actor.IsLead)
+        {
+            var who = context.Surface.Quote("who <request>");
+            return new ErrorReply(
+                $"That command is for Leads, and I don't know you as a Lead in the org file. Ask your admin to add your {context.Surface.IdentityField}, or use {who} to find who to ask.",
+                ShowHelp: true);
+        }
+
+        var rest = command.HasVerb ? line.Rest : trimmed;
+        return await GuardAsync(() => command.Handler(new CommandCall(context, trimmed, rest), ct), showHelp: true);
+    }
+
+    /// <summary>
+    /// Handles text that is a request, never a command (a forwarded or shared message, a message shortcut): triaged when
+    /// the person is a Lead, "who to ask" for anyone else.
+    /// </summary>
+    /// <param name="context">Where it comes from (with <see cref="ConversationContext.Requester"/> when the text is someone else's).</param>
+    /// <param name="text">The request text.</param>
+    /// <param name="ct">Cancellation.</param>
+    public async Task<ChatReply> RequestAsync(ConversationContext context, string text, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (!context.Actor.IsLead)
+        {
+            // Someone who is not a Lead forwarding a request: who to ask, never a refusal.
+            return await GuardAsync(async () =>
+                new WhoReply(await UseCases.WhoAsync(context.Tenant, context.Actor.Id, text, ct), Messages.NotALeadWhoToAsk));
+        }
+
+        var triage = Commands.Triage;
+        return await GuardAsync(() => triage.Handler(new CommandCall(context, text, text), ct));
+    }
+
+    /// <summary>Runs a card action by name (see <see cref="CardActionNames"/>).</summary>
+    /// <param name="context">Where it comes from.</param>
+    /// <param name="action">The action's name.</param>
+    /// <param name="input">What the card carried.</param>
+    /// <param name="ct">Cancellation.</param>
+    public async Task<ChatReply> ActAsync(ConversationContext context, string action, CardActionInput input, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var definition = Actions.Find(action);
+        if (definition is null)
+        {
+            return new ErrorReply("That button is no longer supported; triage the message again.");
+        }
+
+        if (definition.Audience == Audience.Leads && !context.Actor.IsLead)
+        {
+            return new ErrorReply(definition.Refusal);
+        }
+
+        return await GuardAsync(() => definition.Handler(new ActionCall(context, input), ct));
+    }
+
+    private static async Task<ChatReply> GuardAsync(Func<Task<ChatReply>> handler, bool showHelp = false)
+    {
+        try
+        {
+            return await handler();
+        }
+        catch (TriageUserException ex)
+        {
+            return new ErrorReply(ex.Message, showHelp);
+        }
+    }
+}

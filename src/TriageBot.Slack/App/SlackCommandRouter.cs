@@ -1,0 +1,44 @@
+using TriageBot.Engine.Conversation;
+using TriageBot.Slack.Protocol;
+using TriageBot.Slack.Rendering;
+
+namespace TriageBot.Slack.App;
+
+/// <summary>
+/// <c>/triage …</c>: the text goes to the engine's command table (<see cref="ConversationService"/>), the reply is
+/// answered in the ack (ephemeral), except the settings form (a modal) and the digest (queued).
+/// </summary>
+public sealed class SlackCommandRouter
+{
+    private readonly ConversationService _conversation;
+    private readonly SlackResponder _responder;
+    private readonly SlackOutbox _outbox;
+
+    /// <summary>Creates the router.</summary>
+    public SlackCommandRouter(ConversationService conversation, SlackResponder responder, SlackOutbox outbox)
+    {
+        _conversation = conversation;
+        _responder = responder;
+        _outbox = outbox;
+    }
+
+    /// <summary>Runs a slash command and returns the ack.</summary>
+    public async Task<SlackAck> HandleAsync(SlashCommand command, CancellationToken ct)
+    {
+        var tenant = SlackTenants.For(command);
+        var context = await _responder.ContextAsync(tenant, command.UserId, ct) with { Channel = command.ChannelId ?? string.Empty };
+        var reply = await _conversation.RunAsync(context, command.Text, CommandSource.Command, ct);
+        await _responder.FollowUpAsync(tenant, command.UserId, reply, ct);
+        switch (reply)
+        {
+            case SettingsReply settings when !string.IsNullOrEmpty(command.TriggerId):
+                await _responder.OpenViewAsync(tenant, command.TriggerId, SlackRenderer.SettingsModal(settings.Settings), ct);
+                return SlackAck.Ok;
+            case DigestRequestedReply digest:
+                await _outbox.SendDigestAsync(tenant, new SendDigestWork { LeadId = digest.LeadId, UserId = command.UserId, IsoWeek = digest.IsoWeek }, ct);
+                break;
+        }
+
+        return SlackAck.WithJson(SlackReplyRenderer.Ephemeral(reply, _conversation.Commands.All));
+    }
+}

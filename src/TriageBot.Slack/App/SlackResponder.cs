@@ -1,0 +1,164 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using TriageBot.Engine.Conversation;
+using TriageBot.Engine.Ports;
+using TriageBot.Engine.UseCases;
+using TriageBot.Slack.Api;
+using TriageBot.Slack.BlockKit;
+using TriageBot.Slack.Protocol;
+using TriageBot.Slack.Rendering;
+
+namespace TriageBot.Slack.App;
+
+/// <summary>
+/// Slack's side of a conversation: who is talking (as a <see cref="ConversationContext"/>) and where answers go — the
+/// modal (now), the message or the thread (queued), the App Home (queued).
+/// </summary>
+public sealed class SlackResponder
+{
+    private readonly SlackOutbox _outbox;
+    private readonly SlackApiClient _api;
+    private readonly SlackTokenProvider _tokens;
+    private readonly SlackUserDirectory _users;
+    private readonly ILogger<SlackResponder> _log;
+
+    /// <summary>Creates the responder.</summary>
+    public SlackResponder(SlackOutbox outbox, SlackApiClient api, SlackTokenProvider tokens, SlackUserDirectory users, ILogger<SlackResponder> log)
+    {
+        _outbox = outbox;
+        _api = api;
+        _tokens = tokens;
+        _users = users;
+        _log = log;
+    }
+
+    /// <summary>The conversation context of a Slack user in a tenant.</summary>
+    public async Task<ConversationContext> ContextAsync(string tenant, string slackUserId, CancellationToken ct)
+    {
+        var user = await _users.ResolveAsync(tenant, slackUserId, ct);
+        return new ConversationContext(tenant, Platform.Slack, ChatSurface.Slack, Actor(user));
+    }
+
+    /// <summary>A resolved Slack user as a conversation actor.</summary>
+    public ChatActor Actor(SlackUserRef user) => new(user.OrgOrPlatformId, user.DisplayName, _users.IsLead(user.Person));
+
+    /// <summary>Resolves a Slack user (org person or outsider).</summary>
+    public Task<SlackUserRef> ResolveAsync(string tenant, string slackUserId, CancellationToken ct) => _users.ResolveAsync(tenant, slackUserId, ct);
+
+    /// <summary>Follows up on what a reply did: a changed week refreshes the App Home.</summary>
+    public async Task FollowUpAsync(string tenant, string userId, ChatReply reply, CancellationToken ct)
+    {
+        if (reply.Effects.HasFlag(ReplyEffects.LeadWeekChanged))
+        {
+            await RefreshHomeAsync(tenant, userId, ct);
+        }
+    }
+
+    /// <summary>Shows the updated card where the button was: the modal (views.update now), or the message (chat.update / ephemeral, queued).</summary>
+    public async Task ShowCardAsync(string tenant, InteractionPayload payload, DecisionCard card, ModalContext context, string? note, CancellationToken ct)
+    {
+        if (payload.View is { Type: "modal", Id: not null } view)
+        {
+            var token = await RequireTokenAsync(tenant, ct);
+            await _api.UpdateViewAsync(token, new ViewsUpdateRequest { ViewId = view.Id, Hash = view.Hash, View = SlackRenderer.CardModal(card, context, note) }, ct);
+            return;
+        }
+
+        var (text, blocks) = SlackRenderer.CardMessage(card, note);
+        var channel = payload.Container?.ChannelId ?? payload.Channel?.Id;
+        if (channel is null)
+        {
+            return;
+        }
+
+        if (payload.Container?.IsEphemeral == true && payload.ResponseUrl is { Length: > 0 } responseUrl)
+        {
+            // An ephemeral card (a /triage answer) cannot be changed with chat.update: replace it through response_url,
+            // which also works where the bot is not a member.
+            await _outbox.RespondAsync(tenant, new RespondWork { ResponseUrl = responseUrl, ReplaceOriginal = true, Text = text, Blocks = blocks }, ct);
+        }
+        else if (payload.Container?.IsEphemeral == true || payload.Container?.MessageTs is null)
+        {
+            await _outbox.PostAsync(tenant, new PostMessageWork { Channel = channel, User = payload.User!.Id!, Text = text, Blocks = blocks }, null, ct);
+        }
+        else
+        {
+            await _outbox.UpdateAsync(tenant, new UpdateMessageWork { Channel = channel, Ts = payload.Container.MessageTs, Text = text, Blocks = blocks }, ct);
+        }
+    }
+
+    /// <summary>Queues a reply to the requester in the original message's thread, mentioning them; the text is escaped.</summary>
+    public async Task PostToRequesterAsync(string tenant, RequestRecord request, ModalContext context, string message, string leadUserId, CancellationToken ct)
+    {
+        var channel = context.Channel ?? request.Channel;
+        if (string.IsNullOrEmpty(channel))
+        {
+            return;
+        }
+
+        var mention = Md.Mention(context.RequesterUserId ?? _users.SlackIdOf(request.RequesterId));
+        var text = string.IsNullOrEmpty(mention.Value) ? Md.Text(message) : mention + Md.Trusted(" ") + Md.Text(message);
+        await _outbox.PostAsync(tenant, new PostMessageWork
+        {
+            Channel = channel,
+            ThreadTs = context.ThreadTs ?? request.MessageRef,
+            Text = SlackText.TruncateMrkdwn(text.Value, BlockLimits.MessageText),
+            NotifyOnFailure = leadUserId,
+        }, null, ct);
+    }
+
+    /// <summary>Tells the person who clicked something (a refusal, a mistake): in the modal, through response_url, or ephemeral.</summary>
+    public async Task NotifyAsync(string tenant, InteractionPayload payload, string message, CancellationToken ct)
+    {
+        var channel = payload.Container?.ChannelId ?? payload.Channel?.Id;
+        if (payload.View is { Type: "modal", Id: not null } view)
+        {
+            var token = await RequireTokenAsync(tenant, ct);
+            await _api.UpdateViewAsync(token, new ViewsUpdateRequest
+            {
+                ViewId = view.Id, Hash = view.Hash,
+                View = SlackRenderer.InfoModal("TriageBot", new BlockBuilder().Section(Md.Trusted(":warning: ") + Md.Text(message))),
+            }, ct);
+        }
+        else if (payload.ResponseUrl is { Length: > 0 } responseUrl)
+        {
+            await _outbox.RespondAsync(tenant, new RespondWork { ResponseUrl = responseUrl, ReplaceOriginal = false, Text = SlackText.Escape(message) }, ct);
+        }
+        else if (channel is not null)
+        {
+            await _outbox.PostAsync(tenant, new PostMessageWork { Channel = channel, User = payload.User!.Id!, Text = SlackText.Escape(message) }, null, ct);
+        }
+    }
+
+    /// <summary>Queues an App Home refresh; a failure is logged, never thrown (the answer matters more).</summary>
+    public async Task RefreshHomeAsync(string tenant, string userId, CancellationToken ct)
+    {
+        try
+        {
+            await _outbox.PublishHomeAsync(tenant, userId, null, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _log.LogWarning(ex, "Could not queue an App Home refresh");
+        }
+    }
+
+    /// <summary>Opens a modal (views.open), or pushes it over the modal the click came from (views.push).</summary>
+    public async Task<ViewResponse> OpenViewAsync(string tenant, string triggerId, JsonObject view, CancellationToken ct, bool push = false)
+    {
+        var token = await RequireTokenAsync(tenant, ct);
+        return push
+            ? await _api.PushViewAsync(token, new ViewsPushRequest { TriggerId = triggerId, View = view }, ct)
+            : await _api.OpenViewAsync(token, new ViewsOpenRequest { TriggerId = triggerId, View = view }, ct);
+    }
+
+    /// <summary>Replaces a modal's content (views.update).</summary>
+    public async Task UpdateViewAsync(string tenant, string viewId, string? hash, JsonObject view, CancellationToken ct)
+    {
+        var token = await RequireTokenAsync(tenant, ct);
+        await _api.UpdateViewAsync(token, new ViewsUpdateRequest { ViewId = viewId, Hash = hash, View = view }, ct);
+    }
+
+    private async Task<string> RequireTokenAsync(string tenant, CancellationToken ct) =>
+        await _tokens.GetBotTokenAsync(tenant, ct) ?? throw new SlackApiException("(token)", "not_installed");
+}
