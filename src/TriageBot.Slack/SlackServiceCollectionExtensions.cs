@@ -62,6 +62,8 @@ public static class SlackServiceCollectionExtensions
         services.TryAddScoped<SlackOAuthEndpoints>();
         services.TryAddSingleton<SlackWorkHandler>();
         services.AddSingleton<IWorkHandler>(sp => sp.GetRequiredService<SlackWorkHandler>());
+        services.TryAddSingleton<SlackCommandWorkHandler>();
+        services.AddSingleton<IWorkHandler>(sp => sp.GetRequiredService<SlackCommandWorkHandler>());
         services.TryAddSingleton<SlackDigestSender>();
         services.AddSingleton<IDigestSender>(sp => sp.GetRequiredService<SlackDigestSender>());
         services.TryAddSingleton<ISlackInboundHandler, ScopedDispatcherHandler>();

@@ -174,7 +174,9 @@ public sealed class CardActionTests : IDisposable
             + "&text=" + Uri.EscapeDataString("Could you review my uplift model experiment design?")
             + "&response_url=" + Uri.EscapeDataString(_slack.ResponseUrl("cmd1")) + "&trigger_id=1.2.3&api_app_id=A1";
         var ack = JsonNode.Parse(await (await app.PostFormAsync(client, command)).Content.ReadAsStringAsync())!;
-        var requestId = (string)ack["blocks"]!.AsArray().Where(b => (string)b!["type"]! == "actions").SelectMany(b => b!["elements"]!.AsArray())
+        Assert.Contains("Reading your request", (string)ack["text"]!, StringComparison.Ordinal);
+        var answer = FakeSlack.Json(Assert.Single(await _slack.WaitForResponsesAsync(1)));
+        var requestId = (string)answer["blocks"]!.AsArray().Where(b => (string)b!["type"]! == "actions").SelectMany(b => b!["elements"]!.AsArray())
             .First(e => (string)e!["action_id"]! == "tb_take")!["value"]!;
 
         // Take on the ephemeral card: chat.update cannot touch an ephemeral message, so the card is replaced through
@@ -184,7 +186,7 @@ public sealed class CardActionTests : IDisposable
             "{\"type\":\"button\",\"action_id\":\"tb_take\",\"block_id\":\"tb_actions\",\"value\":\"" + requestId + "\",\"action_ts\":\"1.5\"}");
         Assert.Equal(HttpStatusCode.OK, (await app.PostInteractionAsync(client, click)).StatusCode);
 
-        var response = Assert.Single(await _slack.WaitForResponsesAsync(1));
+        var response = (await _slack.WaitForResponsesAsync(2))[1];
         Assert.Equal("/actions/T0E2E/click1", response.RequestMessage.Path);
         var body = FakeSlack.Json(response);
         Assert.True((bool)body["replace_original"]!);

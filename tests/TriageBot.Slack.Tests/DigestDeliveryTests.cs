@@ -49,8 +49,8 @@ public sealed class DigestDeliveryTests : IDisposable
         }
     }
 
-    private static string Command(string text, string user = "U01ANA") =>
-        $"token=t&team_id=T0E2E&team_domain=e2e&channel_id=C0HELP&channel_name=help&user_id={user}&user_name=x&command=%2Ftriage&text={Uri.EscapeDataString(text)}&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2F1&trigger_id=333.444.trigger&api_app_id=A1";
+    private string Command(string text, string user = "U01ANA") =>
+        $"token=t&team_id=T0E2E&team_domain=e2e&channel_id=C0HELP&channel_name=help&user_id={user}&user_name=x&command=%2Ftriage&text={Uri.EscapeDataString(text)}&response_url={Uri.EscapeDataString(_slack.ResponseUrl("cmd1"))}&trigger_id=333.444.trigger&api_app_id=A1";
 
     [Fact]
     public async Task DigestCommand_ChartUploadFailsOnce_TextPostedOnceAndChartUploadedOnRetry()
@@ -72,6 +72,7 @@ public sealed class DigestDeliveryTests : IDisposable
         // A stored request makes the workspace an active tenant for the scheduler.
         var triage = await app.PostFormAsync(client, Command("Can you help me design a difference in differences analysis for next quarter's launches?"));
         Assert.Equal(HttpStatusCode.OK, triage.StatusCode);
+        Assert.Single(await _slack.WaitForResponsesAsync(1)); // read after the ack, answered through response_url
 
         // Friday 27 November 2026, 17:00 in São Paulo: Ana's digest (Fridays 16:00) is due.
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 20, 0, 0, TimeSpan.Zero));

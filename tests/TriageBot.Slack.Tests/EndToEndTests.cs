@@ -42,8 +42,8 @@ public sealed class EndToEndTests : IDisposable
          "event":{"type":"message","channel":"D0ANA","user":"{{{user}}}","text":{{{JsonValue.Create(text).ToJsonString()}}},"ts":"1700000000.000200","event_ts":"1700000000.000200","channel_type":"im"}}
         """;
 
-    private static string Command(string text, string user = "U01ANA") =>
-        $"token=t&team_id=T0E2E&team_domain=e2e&channel_id=C0HELP&channel_name=help&user_id={user}&user_name=x&command=%2Ftriage&text={Uri.EscapeDataString(text)}&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2F1&trigger_id=333.444.trigger&api_app_id=A1";
+    private string Command(string text, string user = "U01ANA", string trigger = "333.444.trigger") =>
+        $"token=t&team_id=T0E2E&team_domain=e2e&channel_id=C0HELP&channel_name=help&user_id={user}&user_name=x&command=%2Ftriage&text={Uri.EscapeDataString(text)}&response_url={Uri.EscapeDataString(_slack.ResponseUrl("cmd-" + trigger))}&trigger_id={trigger}&api_app_id=A1";
 
     [Fact]
     public async Task Shortcut_ThenRedirect_OpensModalPushesEditorAndPostsEscapedThreadReply()
@@ -347,9 +347,9 @@ public sealed class EndToEndTests : IDisposable
         await using var app = Start();
         using var client = app.CreateClient();
 
-        async Task<JsonNode> Run(string text, string user = "U01ANA")
+        async Task<JsonNode> Run(string text, string user = "U01ANA", string trigger = "333.444.trigger")
         {
-            var response = await app.PostFormAsync(client, Command(text, user));
+            var response = await app.PostFormAsync(client, Command(text, user, trigger));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             var body = await response.Content.ReadAsStringAsync();
             return body.Length == 0 ? new JsonObject() : JsonNode.Parse(body)!;
@@ -360,14 +360,22 @@ public sealed class EndToEndTests : IDisposable
         Assert.Contains("/triage who", help["blocks"]!.ToJsonString(), StringComparison.Ordinal);
         Assert.Contains("/triage log", (await Run("help"))["blocks"]!.ToJsonString(), StringComparison.Ordinal);
 
+        // A request to read is acked at once ("Reading your request…") and answered through response_url, replacing the ack,
+        // so the ack never waits for the sentence model.
         var triage = await Run("Can you help me design a difference in differences analysis for next quarter's launches?");
         Assert.Equal("ephemeral", (string)triage["response_type"]!);
-        Assert.Contains("tb_take", triage["blocks"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("Reading your request", (string)triage["text"]!, StringComparison.Ordinal);
+        var card = Assert.Single(await _slack.WaitForResponsesAsync(1));
+        Assert.Equal("/actions/T0E2E/cmd-333.444.trigger", card.RequestMessage.Path);
+        var cardBody = FakeSlack.Json(card);
+        Assert.True((bool)cardBody["replace_original"]!);
+        Assert.Contains("tb_take", cardBody["blocks"]!.ToJsonString(), StringComparison.Ordinal);
         Assert.Single(await app.Service<IRequestStore>().ListForLeadAsync(Tenant, "ana", DateTimeOffset.MinValue.AddYears(1), DateTimeOffset.MaxValue.AddYears(-1)));
 
-        var who = await Run("who how do I get my model deployed to production?", user: "U01DANI");
-        Assert.Equal("ephemeral", (string)who["response_type"]!);
-        Assert.False(string.IsNullOrWhiteSpace((string?)who["text"]));
+        var who = await Run("who how do I get my model deployed to production?", user: "U01DANI", trigger: "555.666.trigger");
+        Assert.Contains("Reading your request", (string)who["text"]!, StringComparison.Ordinal);
+        var whoAnswer = FakeSlack.Json((await _slack.WaitForResponsesAsync(2))[1]);
+        Assert.False(string.IsNullOrWhiteSpace((string?)whoAnswer["text"]));
 
         var budget = await Run("budget 7");
         Assert.Contains("7 h", (string)budget["text"]!, StringComparison.Ordinal);

@@ -38,6 +38,26 @@ public sealed class ConversationService
     /// <summary>The use cases (for surface plumbing such as the Slack App Home).</summary>
     public ITriageUseCases UseCases { get; }
 
+    /// <summary>
+    /// True when the line is a request to read (triage for a Lead, "who to ask" for anyone, or <c>who …</c>): the
+    /// answer needs the sentence model, so a surface with a tight acknowledgement deadline answers it after the ack.
+    /// </summary>
+    /// <param name="text">The line as typed.</param>
+    /// <param name="source">How it reached the bot.</param>
+    public bool ReadsARequest(string? text, CommandSource source)
+    {
+        var line = ChatCommandLine.Parse(text);
+        if (line.Verb.Length == 0)
+        {
+            return false;
+        }
+
+        var command = Commands.Find(line.Verb);
+        return command is null
+            ? !(source == CommandSource.ChatMessage && line.IsSingleWord)
+            : ReferenceEquals(command, Commands.Triage) || (command.Verb == "who" && line.Rest.Length > 0);
+    }
+
     /// <summary>Runs a line of text: a command, or a request (triaged for a Lead, "who to ask" for anyone else).</summary>
     /// <param name="context">Where it comes from.</param>
     /// <param name="text">The line as typed.</param>

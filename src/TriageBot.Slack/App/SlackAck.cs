@@ -48,6 +48,11 @@ public sealed class SlackOutbox
     public Task<bool> PublishHomeAsync(string tenant, string userId, string? dedupKey = null, CancellationToken ct = default) =>
         EnqueueAsync(tenant, SlackWorkKinds.PublishHome, System.Text.Json.JsonSerializer.Serialize(new PublishHomeWork { UserId = userId }, Protocol.SlackJsonContext.Default.PublishHomeWork), dedupKey, ct);
 
+    /// <summary>Enqueues a <c>/triage</c> request to read after the ack (once per trigger).</summary>
+    public Task<bool> SlashCommandAsync(string tenant, SlashCommandWork work, CancellationToken ct = default) =>
+        EnqueueAsync(tenant, SlackCommandWorkHandler.Kind, System.Text.Json.JsonSerializer.Serialize(work, Protocol.SlackJsonContext.Default.SlashCommandWork),
+            work.TriggerId is { Length: > 0 } trigger ? "slash:" + trigger : null, ct);
+
     /// <summary>Enqueues a digest delivery.</summary>
     public Task<bool> SendDigestAsync(string tenant, SendDigestWork work, CancellationToken ct = default) =>
         EnqueueAsync(tenant, SlackWorkKinds.SendDigest, System.Text.Json.JsonSerializer.Serialize(work, Protocol.SlackJsonContext.Default.SendDigestWork), null, ct);

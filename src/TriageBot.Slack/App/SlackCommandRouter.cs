@@ -6,7 +6,8 @@ namespace TriageBot.Slack.App;
 
 /// <summary>
 /// <c>/triage …</c>: the text goes to the engine's command table (<see cref="ConversationService"/>), the reply is
-/// answered in the ack (ephemeral), except the settings form (a modal) and the digest (queued).
+/// answered in the ack (ephemeral), except the settings form (a modal), the digest (queued) and a request to read
+/// (triage or who: acked at once, answered through response_url by <see cref="SlackCommandWorkHandler"/>).
 /// </summary>
 public sealed class SlackCommandRouter
 {
@@ -26,6 +27,22 @@ public sealed class SlackCommandRouter
     public async Task<SlackAck> HandleAsync(SlashCommand command, CancellationToken ct)
     {
         var tenant = SlackTenants.For(command);
+
+        // Reading a request takes the sentence model (~15 ms): ack at once and answer through response_url from the
+        // durable queue, so the ack never waits for the model and nothing acknowledged is lost.
+        if (command.ResponseUrl is { Length: > 0 } responseUrl && _conversation.ReadsARequest(command.Text, CommandSource.Command))
+        {
+            await _outbox.SlashCommandAsync(tenant, new SlashCommandWork
+            {
+                UserId = command.UserId,
+                ChannelId = command.ChannelId,
+                Text = command.Text,
+                ResponseUrl = responseUrl,
+                TriggerId = command.TriggerId,
+            }, ct);
+            return SlackAck.WithJson(SlackRenderer.Ephemeral(":hourglass_flowing_sand: Reading your request…", null));
+        }
+
         var context = await _responder.ContextAsync(tenant, command.UserId, ct) with { Channel = command.ChannelId ?? string.Empty };
         var reply = await _conversation.RunAsync(context, command.Text, CommandSource.Command, ct);
         await _responder.FollowUpAsync(tenant, command.UserId, reply, ct);

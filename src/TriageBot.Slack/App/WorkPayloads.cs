@@ -22,6 +22,16 @@ public static class SlackWorkKinds
 }
 
 /// <summary>A message for an interaction's <c>response_url</c>.</summary>
+/// <summary>A <c>/triage</c> request read after the ack (the sentence model does not cost Slack's 3 seconds).</summary>
+public sealed class SlashCommandWork
+{
+    public required string UserId { get; set; }
+    public string? ChannelId { get; set; }
+    public required string Text { get; set; }
+    public required string ResponseUrl { get; set; }
+    public string? TriggerId { get; set; }
+}
+
 public sealed class RespondWork
 {
     public required string ResponseUrl { get; set; }

@@ -45,6 +45,7 @@ namespace TriageBot.Slack.Protocol;
 [JsonSerializable(typeof(PublishHomeWork))]
 [JsonSerializable(typeof(SendDigestWork))]
 [JsonSerializable(typeof(DigestChartWork))]
+[JsonSerializable(typeof(SlashCommandWork))]
 [JsonSerializable(typeof(ModalContext))]
 [JsonSerializable(typeof(SocketMessage))]
 [JsonSerializable(typeof(SocketAck))]
