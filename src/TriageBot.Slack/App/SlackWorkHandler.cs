@@ -46,11 +46,17 @@ public sealed class SlackWorkHandler : IWorkHandler
                 case SlackWorkKinds.PostMessage:
                     {
                         var work = Read(item, SlackJsonContext.Default.PostMessageWork);
+                        if (item.MayHaveRunBefore && await AlreadyPostedAsync(token, item, work, ct))
+                        {
+                            break;
+                        }
+
                         try
                         {
                             await _api.PostMessageAsync(token, new ChatPostMessageRequest
                             {
                                 Channel = work.Channel, ThreadTs = work.ThreadTs, Text = work.Text, Blocks = work.Blocks, UnfurlLinks = false, UnfurlMedia = false,
+                                Metadata = WorkItemMetadata(item.Id),
                             }, ct);
                         }
                         catch (SlackApiException ex) when (ex.IsPermanent && work.NotifyOnFailure is { } lead)
@@ -107,6 +113,44 @@ public sealed class SlackWorkHandler : IWorkHandler
         catch (TriageUserException ex)
         {
             throw new PermanentWorkException(ex.Message, ex);
+        }
+    }
+
+    /// <summary>The metadata event type that marks every message posted from a work item.</summary>
+    public const string WorkItemEventType = "triagebot_work_item";
+
+    /// <summary>The <c>event_payload</c> key that holds the work item id.</summary>
+    public const string WorkItemIdKey = "work_item_id";
+
+    /// <summary>How far before an item's creation the look-up of an earlier post starts (clock skew between us and Slack).</summary>
+    public static readonly TimeSpan LookupMargin = TimeSpan.FromMinutes(2);
+
+    /// <summary>The message metadata that marks a post as made by work item <paramref name="id"/>.</summary>
+    public static MessageMetadata WorkItemMetadata(Guid id) =>
+        new() { EventType = WorkItemEventType, EventPayload = new System.Text.Json.Nodes.JsonObject { [WorkItemIdKey] = id.ToString("D") } };
+
+    // An earlier run of this item ended without an outcome (its worker died, or the post failed in a way that may have
+    // reached Slack): look for the message it may have posted, marked with the item's id, before posting again. If the
+    // look-up itself is refused for good (an install without the history scopes, a channel the bot cannot read), post
+    // anyway: a possible duplicate beats a lost reply. A transient failure retries the whole item later.
+    private async Task<bool> AlreadyPostedAsync(string token, WorkItem item, PostMessageWork work, CancellationToken ct)
+    {
+        try
+        {
+            var ts = await _api.FindMessageByMetadataAsync(token, work.Channel, work.ThreadTs, item.CreatedAt - LookupMargin,
+                WorkItemEventType, WorkItemIdKey, item.Id.ToString("D"), ct: ct);
+            if (ts is null)
+            {
+                return false;
+            }
+
+            _log.LogInformation("Work item {ItemId} was already posted to {Channel} (ts {Ts}) by an earlier run; not posting it again", item.Id, work.Channel, ts);
+            return true;
+        }
+        catch (SlackApiException ex) when (ex.IsPermanent)
+        {
+            _log.LogWarning("Could not check whether work item {ItemId} was already posted to {Channel} ({Error}); posting it, which may repeat it", item.Id, work.Channel, ex.Error);
+            return false;
         }
     }
 
