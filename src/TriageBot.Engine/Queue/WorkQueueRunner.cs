@@ -15,8 +15,8 @@ public sealed record WorkQueueRunnerOptions
     /// <summary>How often the leases of running items are renewed (see <see cref="WorkQueueRunner.RunHeartbeatAsync"/>). Default 5 seconds.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Most items claimed at once. Default 32.</summary>
-    public int BatchSize { get; init; } = 32;
+    /// <summary>Most items claimed at once. Default 64.</summary>
+    public int BatchSize { get; init; } = 64;
 
     /// <summary>Attempts before an item is dead. Default 8.</summary>
     public int MaxAttempts { get; init; } = 8;
@@ -31,10 +31,10 @@ public sealed record WorkQueueRunnerOptions
     public double Jitter { get; init; } = 0.2;
 
     /// <summary>
-    /// Items handled at the same time. Default 32: most of an item's time is spent waiting (the platform's answer, a
+    /// Items handled at the same time. Default 64: most of an item's time is spent waiting (the platform's answer, a
     /// channel's pacing), not computing, and the platform's rate limits are enforced by the adapters' clients.
     /// </summary>
-    public int MaxConcurrency { get; init; } = 32;
+    public int MaxConcurrency { get; init; } = 64;
 
     /// <summary>Source of randomness for the jitter, in [0, 1); null uses <see cref="Random.Shared"/>. Tests pass a fixed one.</summary>
     public Func<double>? RandomSource { get; init; }

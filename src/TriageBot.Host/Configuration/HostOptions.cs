@@ -65,8 +65,11 @@ public sealed class WorkerOptions
     /// <summary>How often a live worker renews the leases of the items it is running (at most half of <see cref="QueueLease"/>). Default 5 s.</summary>
     public TimeSpan QueueHeartbeat { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Queue items handled at the same time by this process. Default 32.</summary>
-    public int QueueConcurrency { get; set; } = 32;
+    /// <summary>
+    /// Queue items handled at the same time by this process. Default 64: an item mostly waits for the platform's answer
+    /// (~100 ms from Slack), so 64 in flight allow ~600 replies/s; the adapters' clients keep the platforms' rate limits.
+    /// </summary>
+    public int QueueConcurrency { get; set; } = 64;
 
     /// <summary>
     /// This worker's identity for queue leases; it must survive restarts and differ between processes that run at the same
