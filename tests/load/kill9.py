@@ -243,18 +243,29 @@ def main():
         runner.start()
         duration = args.events / args.rate
         restarts = []
+
+        def restart(k, victim, killed_at):
+            victim.wait_ready(120)
+            restarts.append(time.time() - killed_at)
+            print("kill -9 #%d: replica %d at t=%.1f s, ready again after %.1f s"
+                  % (k + 1, victim.n, killed_at - load.start_time, restarts[-1]), flush=True)
+
+        # The kills are spread over the load, on schedule; each victim is started again at once.
+        waiting = []
         for k in range(args.kills):
             at = load.start_time + duration * (k + 1) / (args.kills + 1)
             while time.time() < at:
                 time.sleep(0.05)
             victim = replicas[k % len(replicas)]
+            if waiting and len(replicas) == 1:
+                waiting[-1].join()   # one replica: it must be up again before it can be killed again
             victim.kill9()
             killed_at = time.time()
             victim.start()
-            victim.wait_ready(90)
-            restarts.append(time.time() - killed_at)
-            print("kill -9 #%d: replica %d at t=%.1f s, ready again after %.1f s"
-                  % (k + 1, victim.n, killed_at - load.start_time, restarts[-1]), flush=True)
+            waiting.append(threading.Thread(target=restart, args=(k, victim, killed_at), daemon=True))
+            waiting[-1].start()
+        for w in waiting:
+            w.join()
         runner.join()
         load_end = time.time()
 
@@ -294,7 +305,7 @@ def main():
         print("acked: %d  answered: %d  lost: %d  duplicates: %d  (replies to unacked events: %d; failed deliveries retried: %d; history look-ups: %d)"
               % (len(keys), answered, lost, duplicates, stray, load.failed_deliveries, lookups))
         print("ack ms: p50 %.1f  p99 %.1f  max %.1f" % (percentile(load.ack_ms, 50), percentile(load.ack_ms, 99), max(load.ack_ms or [0])))
-        print("reply lag s: p50 %.2f  p99 %.2f  max %.2f; replies/s over the run %.0f"
+        print("reply lag s: p50 %.2f  p99 %.2f  max %.2f; replies/s from first to last reply %.0f"
               % (percentile(lags, 50), percentile(lags, 99), max(lags or [0]), len(posts) / span if span else 0))
         if restarts:
             print("restart to ready s: %s" % ", ".join("%.1f" % r for r in restarts))
