@@ -97,7 +97,7 @@ public sealed class SlackWorkHandler : IWorkHandler
                     await PublishHomeAsync(item.Tenant, token, Read(item, SlackJsonContext.Default.PublishHomeWork), ct);
                     break;
                 case SlackWorkKinds.SendDigest:
-                    await SendDigestAsync(item.Tenant, Read(item, SlackJsonContext.Default.SendDigestWork), ct);
+                    await SendDigestAsync(item, Read(item, SlackJsonContext.Default.SendDigestWork), ct);
                     break;
                 case SlackWorkKinds.DigestChart:
                     await UploadDigestChartAsync(item.Tenant, token, Read(item, SlackJsonContext.Default.DigestChartWork), ct);
@@ -202,8 +202,9 @@ public sealed class SlackWorkHandler : IWorkHandler
         await _api.PublishViewAsync(token, new ViewsPublishRequest { UserId = work.UserId, View = view }, ct);
     }
 
-    private async Task SendDigestAsync(string tenant, SendDigestWork work, CancellationToken ct)
+    private async Task SendDigestAsync(WorkItem item, SendDigestWork work, CancellationToken ct)
     {
+        var tenant = item.Tenant;
         var useCases = _services.GetRequiredService<ITriageUseCases>();
         var org = _services.GetRequiredService<IOrgProvider>();
         var lead = org.Directory.FindPerson(work.LeadId) ?? throw new PermanentWorkException($"Unknown Lead '{work.LeadId}'.");
@@ -221,7 +222,7 @@ public sealed class SlackWorkHandler : IWorkHandler
 
         var sender = _services.GetRequiredService<SlackDigestSender>();
         var personWithSlackId = work.UserId is not null && lead.SlackId is null ? lead with { SlackId = work.UserId } : lead;
-        var result = await sender.SendAsync(tenant, personWithSlackId, new DigestMessage(digest, SlackDigestSender.FallbackText(digest), chart), ct);
+        var result = await sender.SendAsync(tenant, personWithSlackId, new DigestMessage(digest, SlackDigestSender.FallbackText(digest), chart), item, ct);
         if (result != DigestSendResult.Sent)
         {
             throw new PermanentWorkException($"The digest could not be delivered: {result}.");
@@ -296,7 +297,15 @@ public sealed class SlackDigestSender : IDigestSender
     public Platform Platform => Platform.Slack;
 
     /// <inheritdoc />
-    public async Task<DigestSendResult> SendAsync(string tenant, Person lead, DigestMessage message, CancellationToken ct = default)
+    public Task<DigestSendResult> SendAsync(string tenant, Person lead, DigestMessage message, CancellationToken ct = default) =>
+        SendAsync(tenant, lead, message, null, ct);
+
+    /// <summary>
+    /// Sends a digest as the work item <paramref name="item"/> asks: the text carries the item's id in its metadata and,
+    /// when an earlier run of the item may have posted it, the DM is searched for it first (then only the chart step is
+    /// queued, for the message found).
+    /// </summary>
+    public async Task<DigestSendResult> SendAsync(string tenant, Person lead, DigestMessage message, WorkItem? item, CancellationToken ct)
     {
         var token = await _tokens.GetBotTokenAsync(tenant, ct);
         if (token is null)
@@ -318,16 +327,22 @@ public sealed class SlackDigestSender : IDigestSender
             }
 
             var channel = await _api.OpenDirectMessageAsync(token, userId, ct);
-            var text = string.IsNullOrWhiteSpace(message.PlainText) ? FallbackText(message.Digest) : message.PlainText;
-            var posted = await _api.PostMessageAsync(token, new ChatPostMessageRequest
+            var postedTs = item is { MayHaveRunBefore: true } ? await FindEarlierPostAsync(token, channel, item, ct) : null;
+            if (postedTs is null)
             {
-                Channel = channel, Text = BlockKit.SlackText.TruncateMrkdwn(BlockKit.SlackText.Escape(text), 3000), Blocks = SlackRenderer.Digest(message.Digest).Build(),
-            }, ct);
+                var text = string.IsNullOrWhiteSpace(message.PlainText) ? FallbackText(message.Digest) : message.PlainText;
+                var posted = await _api.PostMessageAsync(token, new ChatPostMessageRequest
+                {
+                    Channel = channel, Text = BlockKit.SlackText.TruncateMrkdwn(BlockKit.SlackText.Escape(text), 3000), Blocks = SlackRenderer.Digest(message.Digest).Build(),
+                    Metadata = item is null ? null : SlackWorkHandler.WorkItemMetadata(item.Id),
+                }, ct);
+                postedTs = posted.Ts;
+            }
 
             // The text is out: from here on nothing may fail the delivery (its retry would post the text again).
             if (message.ChartPng is { Length: > 0 })
             {
-                await QueueChartAsync(tenant, lead.Id, message.Digest.IsoWeek, channel, posted.Ts);
+                await QueueChartAsync(tenant, lead.Id, message.Digest.IsoWeek, channel, postedTs);
             }
 
             return DigestSendResult.Sent;
@@ -339,6 +354,28 @@ public sealed class SlackDigestSender : IDigestSender
         catch (SlackApiException ex) when (UnreachableErrors.Contains(ex.Error))
         {
             return DigestSendResult.NotReachable;
+        }
+    }
+
+    // The digest text an earlier run of this item posted in the DM, if any (by the item id in its metadata). A look-up
+    // refused for good (no history scope) posts again; a transient failure retries the item.
+    private async Task<string?> FindEarlierPostAsync(string token, string channel, WorkItem item, CancellationToken ct)
+    {
+        try
+        {
+            var ts = await _api.FindMessageByMetadataAsync(token, channel, null, item.CreatedAt - SlackWorkHandler.LookupMargin,
+                SlackWorkHandler.WorkItemEventType, SlackWorkHandler.WorkItemIdKey, item.Id.ToString("D"), ct: ct);
+            if (ts is not null)
+            {
+                _log.LogInformation("The digest of work item {ItemId} was already posted (ts {Ts}) by an earlier run; not posting it again", item.Id, ts);
+            }
+
+            return ts;
+        }
+        catch (SlackApiException ex) when (ex.IsPermanent)
+        {
+            _log.LogWarning("Could not check whether the digest of work item {ItemId} was already posted ({Error}); posting it, which may repeat it", item.Id, ex.Error);
+            return null;
         }
     }
 
