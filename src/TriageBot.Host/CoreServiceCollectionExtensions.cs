@@ -121,11 +121,24 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<IDigestChartRenderer>(_ => new ScottPlotDigestChartRenderer());
 
         // Background work.
-        services.TryAddSingleton<WorkerIdentity>();
-        services.TryAddSingleton(sp => new WorkQueueRunner(
-            sp.GetRequiredService<IWorkQueue>(),
-            sp.GetServices<IWorkHandler>(),
-            sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new WorkerIdentity(
+            sp.GetRequiredService<IOptions<WorkerOptions>>().Value.WorkerId,
+            sp.GetRequiredService<HostPaths>().DataDirectory));
+        services.TryAddSingleton(sp =>
+        {
+            var workers = sp.GetRequiredService<IOptions<WorkerOptions>>().Value;
+            return new WorkQueueRunner(
+                sp.GetRequiredService<IWorkQueue>(),
+                sp.GetServices<IWorkHandler>(),
+                sp.GetRequiredService<TimeProvider>(),
+                new WorkQueueRunnerOptions
+                {
+                    LeaseDuration = workers.QueueLease,
+                    HeartbeatInterval = workers.QueueHeartbeat,
+                    MaxConcurrency = workers.QueueConcurrency,
+                    BatchSize = workers.QueueConcurrency,
+                });
+        });
         services.TryAddSingleton(sp => new DigestDispatcher(
             sp.GetRequiredService<IOrgProvider>(),
             sp.GetRequiredService<ITriageUseCases>(),

@@ -33,7 +33,7 @@ public sealed class SlackOptions
     public string? RedirectUri { get; set; }
 
     /// <summary>Bot scopes requested at install.</summary>
-    public string Scopes { get; set; } = "app_mentions:read,chat:write,chat:write.public,commands,files:write,im:history,im:read,im:write,users:read,users:read.email";
+    public string Scopes { get; set; } = "app_mentions:read,chat:write,chat:write.public,commands,files:write,channels:history,groups:history,im:history,mpim:history,im:read,im:write,users:read,users:read.email";
 
     /// <summary>The bot's own user id, when known in single-workspace mode (events also carry it in <c>authorizations</c>).</summary>
     public string? BotUserId { get; set; }

@@ -77,7 +77,8 @@ public static class TeamsServiceCollectionExtensions
             sp.GetRequiredService<TrustedServiceUrls>(),
             sp.GetRequiredService<ConversationRateLimiter>(),
             sp.GetRequiredService<TeamsMetrics>(),
-            sp.GetRequiredService<ILogger<ConnectorClient>>()));
+            sp.GetRequiredService<ILogger<ConnectorClient>>(),
+            sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<BotTokenValidator>();
         services.TryAddSingleton<MessagesEndpoint>();
         services.TryAddScoped<UserMapper>();

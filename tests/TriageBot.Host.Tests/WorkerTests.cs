@@ -94,6 +94,68 @@ public class WorkerTests
         Assert.Equal(0, (await queue.GetStatsAsync()).Dead);
     }
 
+    [Fact]
+    public async Task Start_ItemLeasedByThisWorkerBeforeACrash_RunsAtOnceAsAPossibleRepeat()
+    {
+        var db = Path.Combine(Path.GetTempPath(), "triagebot-host-tests", "restart-" + Guid.NewGuid().ToString("N") + ".db");
+        var now = TimeProvider.System.GetUtcNow();
+        var item = new WorkItem(Guid.NewGuid(), "local", "test.record", "{\"n\":2}", 0, now, now);
+        await using (var before = new TestApp(new Dictionary<string, string?>
+        {
+            ["TriageBot:Storage:ConnectionString"] = $"Data Source={db}",
+            ["TriageBot:Workers:Enabled"] = "false",
+        }))
+        {
+            before.CreateClient();
+            var queue = before.Services.GetRequiredService<IWorkQueue>();
+            await queue.EnqueueAsync(item);
+            // The worker "host-a" claimed it with a long lease and was killed before recording an outcome.
+            Assert.Single(await queue.ClaimAsync("host-a", 10, now, now.AddMinutes(30)));
+        }
+
+        var handler = new RecordingHandler();
+        await using var after = new TestApp(
+            new Dictionary<string, string?>
+            {
+                ["TriageBot:Storage:ConnectionString"] = $"Data Source={db}",
+                ["TriageBot:Workers:WorkerId"] = "host-a",
+                ["TriageBot:Workers:QueueLease"] = "00:30:00",
+            },
+            services: s => s.AddSingleton<IWorkHandler>(handler));
+        after.CreateClient();
+
+        // Not after the 30-minute lease: the restarted worker releases its own leases on start.
+        var handled = await handler.First.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(item.Id, handled.Id);
+        Assert.True(handled.MayHaveRunBefore);
+    }
+
+    [Fact]
+    public void WorkerIdentity_SameDataDirectory_SameQueueOwnerAcrossRestarts()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "triagebot-host-tests", "identity-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var first = new WorkerIdentity(null, dir);
+            var second = new WorkerIdentity(null, dir);
+            var other = new WorkerIdentity(null, dir + "-other");
+
+            Assert.Equal(first.QueueOwner, second.QueueOwner);
+            Assert.NotEqual(first.QueueOwner, other.QueueOwner);
+            Assert.StartsWith(Environment.MachineName + ":", first.QueueOwner, StringComparison.Ordinal);
+            Assert.NotEqual(first.Owner, second.Owner);
+            Assert.Equal("replica-2", new WorkerIdentity(" replica-2 ", dir).QueueOwner);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+            if (Directory.Exists(dir + "-other"))
+            {
+                Directory.Delete(dir + "-other", recursive: true);
+            }
+        }
+    }
+
     private sealed class RecordingHandler : IWorkHandler
     {
         private readonly TaskCompletionSource<WorkItem> _first = new(TaskCreationOptions.RunContinuationsAsynchronously);

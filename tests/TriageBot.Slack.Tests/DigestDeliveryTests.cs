@@ -95,6 +95,49 @@ public sealed class DigestDeliveryTests : IDisposable
         await AssertTextOnceChartOnRetryAsync(app);
     }
 
+    [Fact]
+    public async Task SendDigestItem_FirstRun_TextCarriesTheItemIdInMetadata()
+    {
+        await using var app = new SlackAppFactory(_slack.ApiBaseUrl, _dataDir);
+        app.CreateClient().Dispose();
+        var item = DigestItem(previousClaims: 0);
+
+        var result = await SendDigestAsync(app, item);
+
+        Assert.Equal(DigestSendResult.Sent, result);
+        var post = FakeSlack.Json(Assert.Single(_slack.Posts(AnaDm)));
+        Assert.Equal(item.Id.ToString("D"), (string?)post["metadata"]!["event_payload"]!["work_item_id"]);
+        Assert.Empty(_slack.Calls("conversations.history"));
+    }
+
+    [Fact]
+    public async Task SendDigestItem_RetryAfterLostLease_TextAlreadyInTheDm_NotPostedAgain()
+    {
+        await using var app = new SlackAppFactory(_slack.ApiBaseUrl, _dataDir);
+        app.CreateClient().Dispose();
+        var item = DigestItem(previousClaims: 1);
+        _slack.Ok("conversations.history", """{"ok":true,"has_more":false,"messages":[{"ts":"1764925200.000100","metadata":{"event_type":"triagebot_work_item","event_payload":{"work_item_id":"ID"}}}]}""".Replace("ID", item.Id.ToString("D"), StringComparison.Ordinal), priority: 1);
+
+        var result = await SendDigestAsync(app, item);
+
+        Assert.Equal(DigestSendResult.Sent, result);
+        Assert.Empty(_slack.Posts(AnaDm));
+        Assert.Equal(AnaDm, FakeSlack.Form(Assert.Single(_slack.Calls("conversations.history")))["channel"]);
+    }
+
+    private static WorkItem DigestItem(int previousClaims)
+    {
+        var now = TimeProvider.System.GetUtcNow();
+        return new WorkItem(Guid.CreateVersion7(now), Tenant, SlackWorkKinds.SendDigest, """{"lead_id":"ana"}""", 0, now, now) { PreviousClaims = previousClaims };
+    }
+
+    private static async Task<DigestSendResult> SendDigestAsync(SlackAppFactory app, WorkItem item)
+    {
+        var ana = app.Service<IOrgProvider>().Directory.FindPerson("ana")!;
+        var digest = await app.Service<ITriageUseCases>().BuildDigestAsync(Tenant, "ana", null, CancellationToken.None);
+        return await app.Service<SlackDigestSender>().SendAsync(Tenant, ana, new DigestMessage(digest, SlackDigestSender.FallbackText(digest), null), item, CancellationToken.None);
+    }
+
     private async Task AssertTextOnceChartOnRetryAsync(SlackAppFactory app)
     {
         // The chart step is retried by the queue with its backoff: one 500, then the upload that works.

@@ -173,4 +173,95 @@ public abstract partial class StorageContractTests
         Assert.Equal(items, seen.Count);
         Assert.Equal(items, seen.Distinct().Count());
     }
+    [ContractFact]
+    public async Task Queue_ClaimAfterLostLease_ReportsThePreviousClaim()
+    {
+        var item = Item();
+        await Storage.Queue.EnqueueAsync(item);
+        var first = await Storage.Queue.ClaimAsync("w1", 1, T0, T0.AddSeconds(15));
+
+        // w1 died: its lease runs out without an outcome, so the next run must know the send may already have happened.
+        var second = await Storage.Queue.ClaimAsync("w2", 1, T0.AddSeconds(15), T0.AddSeconds(30));
+
+        Assert.Equal(0, first[0].PreviousClaims);
+        Assert.False(first[0].MayHaveRunBefore);
+        Assert.Equal(1, second[0].PreviousClaims);
+        Assert.True(second[0].MayHaveRunBefore);
+        Assert.Equal(0, second[0].Attempts);
+    }
+
+    [ContractFact]
+    public async Task Queue_ClaimAfterFailure_CountsBothClaims()
+    {
+        var item = Item();
+        await Storage.Queue.EnqueueAsync(item);
+        await Storage.Queue.ClaimAsync("w1", 1, T0, T0.AddSeconds(15));
+        await Storage.Queue.FailAsync(item.Id, "boom", T0.AddSeconds(1), dead: false);
+
+        var retried = await Storage.Queue.ClaimAsync("w1", 1, T0.AddSeconds(1), T0.AddSeconds(16));
+
+        Assert.Equal(1, retried[0].PreviousClaims);
+        Assert.Equal(1, retried[0].Attempts);
+    }
+
+    [ContractFact]
+    public async Task Queue_Renew_ExtendsOnlyTheOwnersLiveLeases()
+    {
+        var mine = Item(created: T0.AddSeconds(-2));
+        var theirs = Item(created: T0.AddSeconds(-1));
+        var done = Item(created: T0);
+        foreach (var item in new[] { mine, theirs, done })
+        {
+            await Storage.Queue.EnqueueAsync(item);
+        }
+
+        await Storage.Queue.ClaimAsync("w1", 1, T0, T0.AddSeconds(15));
+        await Storage.Queue.ClaimAsync("w2", 1, T0, T0.AddSeconds(15));
+        await Storage.Queue.ClaimAsync("w1", 1, T0, T0.AddSeconds(15));
+        await Storage.Queue.CompleteAsync(done.Id);
+
+        var renewed = await Storage.Queue.RenewAsync("w1", [mine.Id, theirs.Id, done.Id], T0.AddSeconds(40));
+
+        Assert.Equal(1, renewed);
+        // At T0+20 w2's lease has run out and w1's renewed one has not: only w2's item is claimable.
+        var claimable = await Storage.Queue.ClaimAsync("w3", 10, T0.AddSeconds(20), T0.AddSeconds(100));
+        Assert.Equal([theirs.Id], claimable.Select(i => i.Id));
+        Assert.Equal([mine.Id], (await Storage.Queue.ClaimAsync("w3", 10, T0.AddSeconds(40), T0.AddSeconds(55))).Select(i => i.Id));
+    }
+
+    [ContractFact]
+    public async Task Queue_Renew_ManyIds_RenewsEachOnce()
+    {
+        var items = Enumerable.Range(0, 150).Select(i => Item(created: T0.AddMilliseconds(i))).ToList();
+        foreach (var item in items)
+        {
+            await Storage.Queue.EnqueueAsync(item);
+        }
+
+        await Storage.Queue.ClaimAsync("w1", 200, T0, T0.AddSeconds(15));
+
+        var ids = items.Select(i => i.Id).Append(items[0].Id).ToList();
+        Assert.Equal(150, await Storage.Queue.RenewAsync("w1", ids, T0.AddSeconds(30)));
+        Assert.Equal(0, await Storage.Queue.RenewAsync("w1", [], T0.AddSeconds(30)));
+        Assert.Empty(await Storage.Queue.ClaimAsync("w2", 200, T0.AddSeconds(20), T0.AddSeconds(35)));
+    }
+
+    [ContractFact]
+    public async Task Queue_Release_MakesTheOwnersItemsClaimableAtOnceAsUnknownOutcomes()
+    {
+        var mine = Item(created: T0.AddSeconds(-1));
+        var theirs = Item(created: T0);
+        await Storage.Queue.EnqueueAsync(mine);
+        await Storage.Queue.EnqueueAsync(theirs);
+        await Storage.Queue.ClaimAsync("host-a", 1, T0, T0.AddSeconds(15));
+        await Storage.Queue.ClaimAsync("host-b", 1, T0, T0.AddSeconds(15));
+
+        // host-a restarted (same identity) one second later.
+        Assert.Equal(1, await Storage.Queue.ReleaseAsync("host-a", T0.AddSeconds(1)));
+        Assert.Equal(0, await Storage.Queue.ReleaseAsync("host-a", T0.AddSeconds(1)));
+
+        var reclaimed = await Storage.Queue.ClaimAsync("host-a", 10, T0.AddSeconds(1), T0.AddSeconds(16));
+        Assert.Equal([mine.Id], reclaimed.Select(i => i.Id));
+        Assert.True(reclaimed[0].MayHaveRunBefore);
+    }
 }

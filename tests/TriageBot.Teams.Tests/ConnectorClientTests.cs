@@ -74,6 +74,49 @@ public sealed class ConnectorClientTests : IDisposable
     }
 
     [Fact]
+    public async Task SendAsync_CancelledWhileOnTheWire_WaitsForTheAnswerSoTheOutcomeIsKnown()
+    {
+        _server.Given(Request.Create().UsingPost().WithPath("/amer/v3/conversations/a:9/activities"))
+            .RespondWith(Response.Create().WithStatusCode(201).WithBody("""{"id":"1:sent"}""").WithDelay(TimeSpan.FromMilliseconds(300)));
+        using var stopping = new CancellationTokenSource();
+
+        var send = Client.SendAsync(_serviceUrl, "a:9", Message("x"), stopping.Token);
+        var arrived = await WaitForRequestAsync("/amer/v3/conversations/a%3A9/activities");
+        await stopping.CancelAsync();
+
+        Assert.True(arrived);
+        Assert.Equal("1:sent", (await send).Id);
+    }
+
+    [Fact]
+    public async Task SendAsync_CancelledBeforeSending_SendsNothing()
+    {
+        using var stopping = new CancellationTokenSource();
+        await stopping.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Client.SendAsync(_serviceUrl, "a:10", Message("x"), stopping.Token));
+
+        Assert.DoesNotContain(_server.LogEntries, e => e.RequestMessage.Path.Contains("a:10", StringComparison.Ordinal));
+    }
+
+    // Waits until the server has seen a request to the path (the deadline only guards against a hang).
+    private async Task<bool> WaitForRequestAsync(string path)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!deadline.IsCancellationRequested)
+        {
+            if (_recorder.Uris.Any(u => u.EndsWith(path, StringComparison.Ordinal)))
+            {
+                return true;
+            }
+
+            await Task.Delay(5, CancellationToken.None);
+        }
+
+        return false;
+    }
+
+    [Fact]
     public async Task SendAsync_429WithRetryAfterThenSuccess_Retries()
     {
         _server.Given(Request.Create().UsingPost().WithPath("/amer/v3/conversations/a:1/activities")).InScenario("throttle").WillSetStateTo("second")

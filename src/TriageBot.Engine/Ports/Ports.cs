@@ -111,6 +111,19 @@ public interface IWorkQueue
     /// <summary>Claims up to <paramref name="max"/> ready items for <paramref name="owner"/> until <paramref name="leaseUntil"/>; expired leases are claimable again.</summary>
     Task<IReadOnlyList<WorkItem>> ClaimAsync(string owner, int max, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct = default);
 
+    /// <summary>
+    /// Extends the leases of <paramref name="ids"/> held by <paramref name="owner"/> to <paramref name="leaseUntil"/> (the
+    /// heartbeat of a live worker). Items no longer leased to the owner (finished, or taken over after the lease ran out)
+    /// are left alone. Returns how many leases were extended.
+    /// </summary>
+    Task<int> RenewAsync(string owner, IReadOnlyCollection<Guid> ids, DateTimeOffset leaseUntil, CancellationToken ct = default);
+
+    /// <summary>
+    /// Ends every lease held by <paramref name="owner"/> now: a restarted worker with the same identity gives back what its
+    /// previous life was running, so those items are retried at once instead of after their leases run out. Returns the count.
+    /// </summary>
+    Task<int> ReleaseAsync(string owner, DateTimeOffset now, CancellationToken ct = default);
+
     /// <summary>Marks an item done (removes it from the pending set).</summary>
     Task CompleteAsync(Guid id, CancellationToken ct = default);
 

@@ -149,7 +149,19 @@ public sealed record ConversationReference(string Tenant, string UserKey, string
 /// <param name="NotBefore">Not to be run before this moment.</param>
 /// <param name="CreatedAt">When enqueued.</param>
 /// <param name="DedupKey">Optional key: enqueuing the same key twice for a tenant stores one item.</param>
-public sealed record WorkItem(Guid Id, string Tenant, string Kind, string PayloadJson, int Attempts, DateTimeOffset NotBefore, DateTimeOffset CreatedAt, string? DedupKey = null);
+public sealed record WorkItem(Guid Id, string Tenant, string Kind, string PayloadJson, int Attempts, DateTimeOffset NotBefore, DateTimeOffset CreatedAt, string? DedupKey = null)
+{
+    /// <summary>
+    /// How many times the item was claimed before this claim (0 on its first run). More claims than
+    /// <see cref="Attempts"/> means an earlier run ended without recording an outcome (its worker died or was stopped, or
+    /// its lease ran out): whatever it was sending may or may not have gone out, so a handler whose effect is not
+    /// idempotent checks before doing it again.
+    /// </summary>
+    public int PreviousClaims { get; init; }
+
+    /// <summary>True when an earlier run of this item may have done (part of) its effect: it was claimed before.</summary>
+    public bool MayHaveRunBefore => PreviousClaims > 0;
+}
 
 /// <summary>Queue depth and the age of its oldest ready item, for metrics and readiness.</summary>
 /// <param name="Pending">Items not yet completed (including dead ones excluded).</param>

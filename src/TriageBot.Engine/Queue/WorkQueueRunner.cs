@@ -5,11 +5,18 @@ namespace TriageBot.Engine.Queue;
 /// <summary>Tuning of the <see cref="WorkQueueRunner"/>.</summary>
 public sealed record WorkQueueRunnerOptions
 {
-    /// <summary>How long a claimed item stays leased to this runner before another may claim it. Default 2 minutes.</summary>
-    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromMinutes(2);
+    /// <summary>
+    /// How long a claimed item stays leased to this runner before another may claim it. Default 15 seconds: a live runner
+    /// renews the leases of the items it is running every <see cref="HeartbeatInterval"/>, so the lease only decides how
+    /// soon the work of a dead worker is taken over.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Items claimed per run. Default 16.</summary>
-    public int BatchSize { get; init; } = 16;
+    /// <summary>How often the leases of running items are renewed (see <see cref="WorkQueueRunner.RunHeartbeatAsync"/>). Default 5 seconds.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Most items claimed at once. Default 64.</summary>
+    public int BatchSize { get; init; } = 64;
 
     /// <summary>Attempts before an item is dead. Default 8.</summary>
     public int MaxAttempts { get; init; } = 8;
@@ -23,8 +30,11 @@ public sealed record WorkQueueRunnerOptions
     /// <summary>Fraction of the delay removed at random (0..1) so retries from many items spread out. Default 0.2.</summary>
     public double Jitter { get; init; } = 0.2;
 
-    /// <summary>Items of one batch handled at the same time. Default 4.</summary>
-    public int MaxConcurrency { get; init; } = 4;
+    /// <summary>
+    /// Items handled at the same time. Default 64: most of an item's time is spent waiting (the platform's answer, a
+    /// channel's pacing), not computing, and the platform's rate limits are enforced by the adapters' clients.
+    /// </summary>
+    public int MaxConcurrency { get; init; } = 64;
 
     /// <summary>Source of randomness for the jitter, in [0, 1); null uses <see cref="Random.Shared"/>. Tests pass a fixed one.</summary>
     public Func<double>? RandomSource { get; init; }
@@ -75,6 +85,12 @@ public sealed class WorkItemFailedEventArgs(WorkItem item, Exception? error, int
 /// can handle its kind, completes it, or records the failure with exponential backoff (base × 2^(attempt−1), capped, with
 /// jitter). <see cref="PermanentWorkException"/>, a missing handler or the last allowed attempt make the item dead.
 /// BCL only: the host observes <see cref="ItemCompleted"/> and <see cref="ItemFailed"/> to log and measure.
+/// <para>
+/// Two ways to run: <see cref="RunOnceAsync"/> claims a batch and waits for all of it (tests, tools);
+/// <see cref="FillAsync"/> keeps up to <see cref="WorkQueueRunnerOptions.MaxConcurrency"/> items in flight and claims more
+/// as soon as any finishes (the host's worker), so one slow item (a paced channel, a slow API) never holds the others
+/// back. Either way the items in flight are renewed by <see cref="RunHeartbeatAsync"/>.
+/// </para>
 /// </summary>
 public sealed class WorkQueueRunner
 {
@@ -85,6 +101,9 @@ public sealed class WorkQueueRunner
     private readonly TimeProvider _time;
     private readonly WorkQueueRunnerOptions _options;
     private readonly Func<double> _random;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, byte> _inFlight = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, byte> _running = new();
+    private readonly Slots _slots;
 
     /// <summary>Creates the runner.</summary>
     public WorkQueueRunner(IWorkQueue queue, IEnumerable<IWorkHandler> handlers, TimeProvider time, WorkQueueRunnerOptions? options = null)
@@ -93,10 +112,18 @@ public sealed class WorkQueueRunner
         _handlers = (handlers ?? throw new ArgumentNullException(nameof(handlers))).ToList();
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _options = options ?? new WorkQueueRunnerOptions();
-        if (_options.BatchSize < 1 || _options.MaxAttempts < 1 || _options.MaxConcurrency < 1 || _options.LeaseDuration <= TimeSpan.Zero)
+        if (_options.BatchSize < 1 || _options.MaxAttempts < 1 || _options.MaxConcurrency < 1 || _options.LeaseDuration <= TimeSpan.Zero
+            || _options.HeartbeatInterval <= TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), "Batch size, attempts, concurrency and lease must be positive.");
+            throw new ArgumentOutOfRangeException(nameof(options), "Batch size, attempts, concurrency, lease and heartbeat must be positive.");
         }
+
+        if (_options.HeartbeatInterval * 2 > _options.LeaseDuration)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "The heartbeat must be at most half the lease, or a live worker's lease can run out.");
+        }
+
+        _slots = new Slots(_options.MaxConcurrency);
 
         _random = _options.RandomSource ?? Random.Shared.NextDouble;
     }
@@ -107,6 +134,12 @@ public sealed class WorkQueueRunner
     /// <summary>Raised after an attempt failed (retried or dead).</summary>
     public event EventHandler<WorkItemFailedEventArgs>? ItemFailed;
 
+    /// <summary>Raised when an item's run ended without a recorded outcome (the database was unreachable) or a heartbeat failed; the item keeps its lease and is retried.</summary>
+    public event EventHandler<WorkRunFaultedEventArgs>? RunFaulted;
+
+    /// <summary>Items being handled now (claimed and not finished).</summary>
+    public int InFlight => _inFlight.Count;
+
     /// <summary>
     /// Claims up to one batch of ready items for <paramref name="owner"/> and runs them. Returns how many items were claimed
     /// (0 means the queue had nothing ready: the caller may wait before polling again). Cancellation stops between items;
@@ -115,16 +148,159 @@ public sealed class WorkQueueRunner
     public async Task<int> RunOnceAsync(string owner, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(owner);
-        var now = _time.GetUtcNow();
-        var items = await _queue.ClaimAsync(owner, _options.BatchSize, now, now + _options.LeaseDuration, ct);
+        var items = await ClaimAsync(owner, _options.BatchSize, ct);
         if (items.Count == 0)
         {
             return 0;
         }
 
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrency, CancellationToken = ct };
-        await Parallel.ForEachAsync(items, parallel, async (item, token) => await RunItemAsync(item, token));
+        await Parallel.ForEachAsync(items, parallel, async (item, token) => await RunTrackedAsync(item, token));
         return items.Count;
+    }
+
+    /// <summary>
+    /// Waits until at least one of the <see cref="WorkQueueRunnerOptions.MaxConcurrency"/> slots is free (or
+    /// <paramref name="stopClaiming"/> fires), claims as many ready items as there are free slots (at most a batch) and
+    /// starts them without waiting for them to finish. Returns how many were claimed: 0 means nothing was ready, so the
+    /// caller waits for new work before calling again. Items run with <paramref name="workToken"/>, which only a hard stop
+    /// should cancel; <see cref="DrainAsync"/> waits for them.
+    /// </summary>
+    public async Task<int> FillAsync(string owner, CancellationToken stopClaiming, CancellationToken workToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(owner);
+        await _slots.WaitAsync(stopClaiming);
+        var free = 1;
+        while (free < _options.BatchSize && _slots.TryTake())
+        {
+            free++;
+        }
+
+        IReadOnlyList<WorkItem> items;
+        try
+        {
+            items = await ClaimAsync(owner, free, stopClaiming);
+        }
+        catch
+        {
+            _slots.Release(free);
+            throw;
+        }
+
+        if (free > items.Count)
+        {
+            _slots.Release(free - items.Count);
+        }
+
+        foreach (var item in items)
+        {
+            Track(RunInSlotAsync(item, workToken));
+        }
+
+        return items.Count;
+    }
+
+    /// <summary>Waits for every item started by <see cref="FillAsync"/> to finish (or to be cut by its token).</summary>
+    public Task DrainAsync() => Task.WhenAll(_running.Keys);
+
+    /// <summary>
+    /// Renews the leases of the items this runner is handling now, to <see cref="WorkQueueRunnerOptions.LeaseDuration"/>
+    /// from now. Returns how many leases were extended.
+    /// </summary>
+    public async Task<int> RenewLeasesAsync(string owner, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(owner);
+        var ids = _inFlight.Keys.ToList();
+        return ids.Count == 0 ? 0 : await _queue.RenewAsync(owner, ids, _time.GetUtcNow() + _options.LeaseDuration, ct);
+    }
+
+    /// <summary>
+    /// The heartbeat: every <see cref="WorkQueueRunnerOptions.HeartbeatInterval"/> renews the leases of the items in
+    /// flight, until <paramref name="ct"/> fires. A failed renewal is reported by <see cref="RunFaulted"/> and tried again
+    /// at the next beat.
+    /// </summary>
+    public async Task RunHeartbeatAsync(string owner, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(owner);
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(_options.HeartbeatInterval, _time, ct);
+                await RenewLeasesAsync(owner, ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                Raise(RunFaulted, new WorkRunFaultedEventArgs(null, ex));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Gives back at once every lease <paramref name="owner"/> still holds: called when a worker with a stable identity
+    /// starts, so what its previous life was running (killed mid-item) is retried now rather than when the leases run out.
+    /// </summary>
+    public Task<int> ReleaseOwnLeasesAsync(string owner, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(owner);
+        return _queue.ReleaseAsync(owner, _time.GetUtcNow(), ct);
+    }
+
+    private async Task<IReadOnlyList<WorkItem>> ClaimAsync(string owner, int max, CancellationToken ct)
+    {
+        var now = _time.GetUtcNow();
+        var items = await _queue.ClaimAsync(owner, max, now, now + _options.LeaseDuration, ct);
+        foreach (var item in items)
+        {
+            _inFlight[item.Id] = 0;
+        }
+
+        return items;
+    }
+
+    private void Track(Task task)
+    {
+        _running[task] = 0;
+        _ = task.ContinueWith(static (t, state) => ((System.Collections.Concurrent.ConcurrentDictionary<Task, byte>)state!).TryRemove(t, out _),
+            _running, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private async Task RunInSlotAsync(WorkItem item, CancellationToken ct)
+    {
+        try
+        {
+            await Task.Yield();
+            await RunTrackedAsync(item, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Hard stop: the item keeps its lease and runs again elsewhere (as an unknown outcome).
+        }
+        catch (Exception ex)
+        {
+            // The outcome could not be recorded (database unreachable): the lease runs out and the item is retried.
+            Raise(RunFaulted, new WorkRunFaultedEventArgs(item, ex));
+        }
+        finally
+        {
+            _slots.Release(1);
+        }
+    }
+
+    private async Task RunTrackedAsync(WorkItem item, CancellationToken ct)
+    {
+        try
+        {
+            await RunItemAsync(item, ct);
+        }
+        finally
+        {
+            _inFlight.TryRemove(item.Id, out _);
+        }
     }
 
     /// <summary>The delay before retrying after attempt <paramref name="attempt"/> (1-based) failed, before jitter.</summary>
@@ -188,6 +364,62 @@ public sealed class WorkQueueRunner
         Raise(ItemFailed, new WorkItemFailedEventArgs(item, error, attempt, dead, retryAt, reason));
     }
 
+    // A counting gate without a disposable (SemaphoreSlim would make the runner IDisposable).
+    private sealed class Slots(int count)
+    {
+        private readonly Lock _gate = new();
+        private int _free = count;
+        private TaskCompletionSource? _freed;
+
+        public async Task WaitAsync(CancellationToken ct)
+        {
+            while (true)
+            {
+                Task freed;
+                lock (_gate)
+                {
+                    if (_free > 0)
+                    {
+                        _free--;
+                        return;
+                    }
+
+                    _freed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    freed = _freed.Task;
+                }
+
+                await freed.WaitAsync(ct);
+            }
+        }
+
+        public bool TryTake()
+        {
+            lock (_gate)
+            {
+                if (_free == 0)
+                {
+                    return false;
+                }
+
+                _free--;
+                return true;
+            }
+        }
+
+        public void Release(int n)
+        {
+            TaskCompletionSource? freed;
+            lock (_gate)
+            {
+                _free += n;
+                freed = _freed;
+                _freed = null;
+            }
+
+            freed?.TrySetResult();
+        }
+    }
+
     private void Raise<T>(EventHandler<T>? handler, T args)
     {
         try
@@ -199,4 +431,16 @@ public sealed class WorkQueueRunner
             // An observer's failure (a logging sink) must never change the queue's outcome.
         }
     }
+}
+
+/// <summary>A run that ended without a recorded outcome, or a failed heartbeat (<see cref="Item"/> is null).</summary>
+/// <param name="item">The item, or null for a heartbeat.</param>
+/// <param name="error">The failure.</param>
+public sealed class WorkRunFaultedEventArgs(WorkItem? item, Exception error) : EventArgs
+{
+    /// <summary>The item whose outcome could not be recorded, or null when a heartbeat failed.</summary>
+    public WorkItem? Item { get; } = item;
+
+    /// <summary>The failure.</summary>
+    public Exception Error { get; } = error;
 }

@@ -56,6 +56,28 @@ public sealed class WorkerOptions
     /// <summary>How often the queue is polled when nothing woke the worker.</summary>
     public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long a claimed queue item stays leased without a heartbeat: how soon another worker takes over the items of a
+    /// worker that died. Default 15 s.
+    /// </summary>
+    public TimeSpan QueueLease { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often a live worker renews the leases of the items it is running (at most half of <see cref="QueueLease"/>). Default 5 s.</summary>
+    public TimeSpan QueueHeartbeat { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Queue items handled at the same time by this process. Default 64: an item mostly waits for the platform's answer
+    /// (~100 ms from Slack), so 64 in flight allow ~600 replies/s; the adapters' clients keep the platforms' rate limits.
+    /// </summary>
+    public int QueueConcurrency { get; set; } = 64;
+
+    /// <summary>
+    /// This worker's identity for queue leases; it must survive restarts and differ between processes that run at the same
+    /// time. Empty (default): the host name plus an id kept in the data directory (<c>worker-id</c>). On start a worker
+    /// releases the leases its identity still holds, so what it was running when it died is retried at once.
+    /// </summary>
+    public string? WorkerId { get; set; }
+
     /// <summary>How often the digest scheduler looks for due digests.</summary>
     public TimeSpan DigestInterval { get; set; } = TimeSpan.FromMinutes(1);
 

@@ -58,6 +58,23 @@ internal sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
         Positive(options.DigestInterval, "DigestInterval", "00:01:00", failures);
         Positive(options.MetricsInterval, "MetricsInterval", "00:00:15", failures);
         Positive(options.RetentionInterval, "RetentionInterval", "01:00:00", failures);
+        Positive(options.QueueLease, "QueueLease", "00:00:15", failures);
+        Positive(options.QueueHeartbeat, "QueueHeartbeat", "00:00:05", failures);
+        if (options.QueueHeartbeat > TimeSpan.Zero && options.QueueLease > TimeSpan.Zero && options.QueueHeartbeat * 2 > options.QueueLease)
+        {
+            failures.Add($"TriageBot:Workers:QueueHeartbeat must be at most half of TriageBot:Workers:QueueLease (got {options.QueueHeartbeat} and {options.QueueLease}), such as '00:00:05' with '00:00:15'.");
+        }
+
+        if (options.QueueConcurrency is < 1 or > 1024)
+        {
+            failures.Add($"TriageBot:Workers:QueueConcurrency must be a number from 1 to 1024 such as '32' (got '{options.QueueConcurrency}').");
+        }
+
+        if (options.WorkerId is { Length: > 200 })
+        {
+            failures.Add("TriageBot:Workers:WorkerId must be at most 200 characters, such as 'triagebot-0'.");
+        }
+
         Retention(options.EventRetention, "EventRetention", "7.00:00:00", failures);
         Retention(options.CompletedWorkRetention, "CompletedWorkRetention", "7.00:00:00", failures);
         Retention(options.DeadWorkRetention, "DeadWorkRetention", "30.00:00:00", failures);

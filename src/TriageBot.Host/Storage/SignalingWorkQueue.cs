@@ -19,6 +19,11 @@ internal sealed class SignalingWorkQueue(IWorkQueue inner, WorkSignal signal) : 
     public Task<IReadOnlyList<WorkItem>> ClaimAsync(string owner, int max, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct = default) =>
         inner.ClaimAsync(owner, max, now, leaseUntil, ct);
 
+    public Task<int> RenewAsync(string owner, IReadOnlyCollection<Guid> ids, DateTimeOffset leaseUntil, CancellationToken ct = default) =>
+        inner.RenewAsync(owner, ids, leaseUntil, ct);
+
+    public Task<int> ReleaseAsync(string owner, DateTimeOffset now, CancellationToken ct = default) => inner.ReleaseAsync(owner, now, ct);
+
     public Task CompleteAsync(Guid id, CancellationToken ct = default) => inner.CompleteAsync(id, ct);
 
     public Task FailAsync(Guid id, string error, DateTimeOffset retryAt, bool dead, CancellationToken ct = default) =>

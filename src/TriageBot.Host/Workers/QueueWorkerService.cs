@@ -8,8 +8,10 @@ namespace TriageBot.Host.Workers;
 
 /// <summary>
 /// Runs the durable work queue: wakes at once when this process enqueues work, otherwise polls (items enqueued by other
-/// replicas, retries coming due). On shutdown it stops claiming and lets the current batch finish until the host's
-/// shutdown timeout; anything unfinished keeps its lease and is claimed again by another run.
+/// replicas, retries coming due). Up to <c>Workers:QueueConcurrency</c> items run at once and a free slot is refilled at
+/// once; a heartbeat renews the running items' short leases. On start it releases the leases its identity held before a
+/// restart. On shutdown it stops claiming and lets the items in flight finish until the host's shutdown timeout;
+/// anything unfinished keeps its lease and is claimed again by another run.
 /// </summary>
 internal sealed partial class QueueWorkerService : BackgroundService
 {
@@ -40,6 +42,7 @@ internal sealed partial class QueueWorkerService : BackgroundService
         _logger = logger;
         _runner.ItemCompleted += OnCompleted;
         _runner.ItemFailed += OnFailed;
+        _runner.RunFaulted += OnFaulted;
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -53,6 +56,7 @@ internal sealed partial class QueueWorkerService : BackgroundService
     {
         _runner.ItemCompleted -= OnCompleted;
         _runner.ItemFailed -= OnFailed;
+        _runner.RunFaulted -= OnFaulted;
         _hardStop.Dispose();
         base.Dispose();
     }
@@ -65,19 +69,43 @@ internal sealed partial class QueueWorkerService : BackgroundService
             return;
         }
 
-        LogStarted(_logger, _identity.Owner);
+        var owner = _identity.QueueOwner;
+        LogStarted(_logger, owner);
+        await ReleaseOwnLeasesAsync(owner, stoppingToken).ConfigureAwait(false);
+
+        // The heartbeat renews the leases of running items until every one of them has finished (also during shutdown).
+        using var heartbeatStop = new CancellationTokenSource();
+        var heartbeat = _runner.RunHeartbeatAsync(owner, heartbeatStop.Token);
+        try
+        {
+            await ClaimLoopAsync(owner, stoppingToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Stop claiming, let the items in flight finish (a hard stop cuts them: they keep their leases).
+            await _runner.DrainAsync().ConfigureAwait(false);
+            await heartbeatStop.CancelAsync().ConfigureAwait(false);
+            await heartbeat.ConfigureAwait(false);
+        }
+
+        LogStopped(_logger, owner);
+    }
+
+    private async Task ClaimLoopAsync(string owner, CancellationToken stoppingToken)
+    {
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
-            // Take the wake-up before looking at the queue so an enqueue during the run is not missed.
+            // Take the wake-up before looking at the queue so an enqueue during the claim is not missed.
             var wake = _signal.Next;
             int claimed;
             try
             {
-                claimed = await _runner.RunOnceAsync(_identity.Owner, _hardStop.Token).ConfigureAwait(false);
+                // Waits for a free slot, claims as many items as there are free slots and starts them.
+                claimed = await _runner.FillAsync(owner, stoppingToken, _hardStop.Token).ConfigureAwait(false);
                 failures = 0;
             }
-            catch (OperationCanceledException) when (_hardStop.IsCancellationRequested)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested || _hardStop.IsCancellationRequested)
             {
                 break;
             }
@@ -99,8 +127,23 @@ internal sealed partial class QueueWorkerService : BackgroundService
 
             await DelayAsync(Task.WhenAny(wake, Task.Delay(_options.QueuePollInterval, _time, stoppingToken))).ConfigureAwait(false);
         }
+    }
 
-        LogStopped(_logger, _identity.Owner);
+    private async Task ReleaseOwnLeasesAsync(string owner, CancellationToken ct)
+    {
+        try
+        {
+            var released = await _runner.ReleaseOwnLeasesAsync(owner, ct).ConfigureAwait(false);
+            if (released > 0)
+            {
+                LogReleased(_logger, owner, released);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Not fatal: those leases run out on their own (TriageBot:Workers:QueueLease).
+            LogReleaseFailed(_logger, ex, owner);
+        }
     }
 
     private static async Task DelayAsync(Task wait)
@@ -132,6 +175,31 @@ internal sealed partial class QueueWorkerService : BackgroundService
             LogItemRetry(_logger, e.Item.Kind, e.Item.Id, e.Item.Tenant, e.Attempt, e.RetryAt, e.Reason);
         }
     }
+
+    private void OnFaulted(object? sender, WorkRunFaultedEventArgs e)
+    {
+        _metrics.WorkerFailed("queue");
+        if (e.Item is { } item)
+        {
+            LogItemFaulted(_logger, e.Error, item.Kind, item.Id, item.Tenant);
+        }
+        else
+        {
+            LogHeartbeatFailed(_logger, e.Error);
+        }
+    }
+
+    [LoggerMessage(7, LogLevel.Information, "Queue worker {Owner} released {Count} leases it held before a restart; those items run again now")]
+    private static partial void LogReleased(ILogger logger, string owner, int count);
+
+    [LoggerMessage(8, LogLevel.Warning, "Queue worker {Owner} could not release the leases of its previous run; they run out on their own")]
+    private static partial void LogReleaseFailed(ILogger logger, Exception exception, string owner);
+
+    [LoggerMessage(9, LogLevel.Error, "Work item {Kind} {ItemId} ({Tenant}) ran but its outcome could not be recorded; it is retried when its lease runs out")]
+    private static partial void LogItemFaulted(ILogger logger, Exception exception, string kind, Guid itemId, string tenant);
+
+    [LoggerMessage(10, LogLevel.Warning, "Renewing the queue leases failed; retrying at the next heartbeat")]
+    private static partial void LogHeartbeatFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(1, LogLevel.Information, "Queue worker {Owner} started")]
     private static partial void LogStarted(ILogger logger, string owner);

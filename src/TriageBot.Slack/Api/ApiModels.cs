@@ -22,6 +22,37 @@ public sealed class ChatPostMessageRequest
     public string? ThreadTs { get; set; }
     public bool? UnfurlLinks { get; set; }
     public bool? UnfurlMedia { get; set; }
+
+    /// <summary>Message metadata (an event type of ours and a payload): lets a retry find a message it already posted.</summary>
+    public MessageMetadata? Metadata { get; set; }
+}
+
+/// <summary>Slack message metadata: <c>{"event_type": "…", "event_payload": {…}}</c>.</summary>
+public sealed class MessageMetadata
+{
+    public required string EventType { get; set; }
+    public required JsonObject EventPayload { get; set; }
+}
+
+/// <summary>A message as conversations.history / conversations.replies list it (only what a retry's look-up needs).</summary>
+public sealed class HistoryMessage
+{
+    public string? Ts { get; set; }
+    public string? ThreadTs { get; set; }
+    public string? BotId { get; set; }
+    public MessageMetadata? Metadata { get; set; }
+}
+
+public sealed class ConversationsHistoryResponse : SlackResponse
+{
+    public List<HistoryMessage>? Messages { get; set; }
+    public bool HasMore { get; set; }
+    public ResponseMetadata? ResponseMetadata { get; set; }
+}
+
+public sealed class ResponseMetadata
+{
+    public string? NextCursor { get; set; }
 }
 
 public sealed class ChatPostMessageResponse : SlackResponse

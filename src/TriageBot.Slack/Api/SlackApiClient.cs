@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Options;
 using TriageBot.Slack.Protocol;
@@ -73,6 +74,66 @@ public sealed class SlackApiClient
     {
         await _pacer.WaitAsync(request.Channel, ct);
         return await CallJsonAsync("chat.postMessage", token, request, SlackJsonContext.Default.ChatPostMessageRequest, SlackJsonContext.Default.ChatPostMessageResponse, ct);
+    }
+
+    /// <summary>
+    /// Finds a message in <paramref name="channel"/> (or in the thread <paramref name="threadTs"/>) posted since
+    /// <paramref name="oldest"/> whose metadata has <paramref name="eventType"/> and <c>event_payload[payloadKey] ==
+    /// payloadValue</c>: conversations.history (or conversations.replies for a thread) with <c>include_all_metadata</c>,
+    /// newest first, at most <paramref name="maxPages"/> pages of 200. Returns the message's ts, or null when none is found.
+    /// Needs the <c>channels:history</c>, <c>groups:history</c>, <c>im:history</c> and <c>mpim:history</c> scopes.
+    /// </summary>
+    public async Task<string?> FindMessageByMetadataAsync(string token, string channel, string? threadTs, DateTimeOffset oldest,
+        string eventType, string payloadKey, string payloadValue, int maxPages = 5, CancellationToken ct = default)
+    {
+        var method = threadTs is null ? "conversations.history" : "conversations.replies";
+        string? cursor = null;
+        for (var page = 0; page < maxPages; page++)
+        {
+            var form = new List<KeyValuePair<string, string>>
+            {
+                new("channel", channel),
+                new("include_all_metadata", "true"),
+                new("oldest", SlackTs(oldest)),
+                new("inclusive", "true"),
+                new("limit", "200"),
+            };
+            if (threadTs is not null)
+            {
+                form.Add(new("ts", threadTs));
+            }
+
+            if (cursor is not null)
+            {
+                form.Add(new("cursor", cursor));
+            }
+
+            var response = await CallFormAsync(method, token, form, SlackJsonContext.Default.ConversationsHistoryResponse, ct);
+            foreach (var message in response.Messages ?? [])
+            {
+                if (message.Metadata is { } metadata && metadata.EventType == eventType
+                    && metadata.EventPayload.TryGetPropertyValue(payloadKey, out var value) && value is JsonValue v
+                    && v.TryGetValue<string>(out var text) && text == payloadValue)
+                {
+                    return message.Ts ?? string.Empty;
+                }
+            }
+
+            cursor = response.ResponseMetadata?.NextCursor;
+            if (!response.HasMore || string.IsNullOrEmpty(cursor))
+            {
+                return null;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A moment as a Slack timestamp ("seconds.micros").</summary>
+    public static string SlackTs(DateTimeOffset at)
+    {
+        var micros = (at.ToUniversalTime() - DateTimeOffset.UnixEpoch).Ticks / 10;
+        return (micros / 1_000_000).ToString(CultureInfo.InvariantCulture) + "." + (micros % 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
     }
 
     /// <summary>chat.postEphemeral.</summary>

@@ -46,11 +46,17 @@ public sealed class SlackWorkHandler : IWorkHandler
                 case SlackWorkKinds.PostMessage:
                     {
                         var work = Read(item, SlackJsonContext.Default.PostMessageWork);
+                        if (item.MayHaveRunBefore && await AlreadyPostedAsync(token, item, work, ct))
+                        {
+                            break;
+                        }
+
                         try
                         {
                             await _api.PostMessageAsync(token, new ChatPostMessageRequest
                             {
                                 Channel = work.Channel, ThreadTs = work.ThreadTs, Text = work.Text, Blocks = work.Blocks, UnfurlLinks = false, UnfurlMedia = false,
+                                Metadata = WorkItemMetadata(item.Id),
                             }, ct);
                         }
                         catch (SlackApiException ex) when (ex.IsPermanent && work.NotifyOnFailure is { } lead)
@@ -91,7 +97,7 @@ public sealed class SlackWorkHandler : IWorkHandler
                     await PublishHomeAsync(item.Tenant, token, Read(item, SlackJsonContext.Default.PublishHomeWork), ct);
                     break;
                 case SlackWorkKinds.SendDigest:
-                    await SendDigestAsync(item.Tenant, Read(item, SlackJsonContext.Default.SendDigestWork), ct);
+                    await SendDigestAsync(item, Read(item, SlackJsonContext.Default.SendDigestWork), ct);
                     break;
                 case SlackWorkKinds.DigestChart:
                     await UploadDigestChartAsync(item.Tenant, token, Read(item, SlackJsonContext.Default.DigestChartWork), ct);
@@ -107,6 +113,44 @@ public sealed class SlackWorkHandler : IWorkHandler
         catch (TriageUserException ex)
         {
             throw new PermanentWorkException(ex.Message, ex);
+        }
+    }
+
+    /// <summary>The metadata event type that marks every message posted from a work item.</summary>
+    public const string WorkItemEventType = "triagebot_work_item";
+
+    /// <summary>The <c>event_payload</c> key that holds the work item id.</summary>
+    public const string WorkItemIdKey = "work_item_id";
+
+    /// <summary>How far before an item's creation the look-up of an earlier post starts (clock skew between us and Slack).</summary>
+    public static readonly TimeSpan LookupMargin = TimeSpan.FromMinutes(2);
+
+    /// <summary>The message metadata that marks a post as made by work item <paramref name="id"/>.</summary>
+    public static MessageMetadata WorkItemMetadata(Guid id) =>
+        new() { EventType = WorkItemEventType, EventPayload = new System.Text.Json.Nodes.JsonObject { [WorkItemIdKey] = id.ToString("D") } };
+
+    // An earlier run of this item ended without an outcome (its worker died, or the post failed in a way that may have
+    // reached Slack): look for the message it may have posted, marked with the item's id, before posting again. If the
+    // look-up itself is refused for good (an install without the history scopes, a channel the bot cannot read), post
+    // anyway: a possible duplicate beats a lost reply. A transient failure retries the whole item later.
+    private async Task<bool> AlreadyPostedAsync(string token, WorkItem item, PostMessageWork work, CancellationToken ct)
+    {
+        try
+        {
+            var ts = await _api.FindMessageByMetadataAsync(token, work.Channel, work.ThreadTs, item.CreatedAt - LookupMargin,
+                WorkItemEventType, WorkItemIdKey, item.Id.ToString("D"), ct: ct);
+            if (ts is null)
+            {
+                return false;
+            }
+
+            _log.LogInformation("Work item {ItemId} was already posted to {Channel} (ts {Ts}) by an earlier run; not posting it again", item.Id, work.Channel, ts);
+            return true;
+        }
+        catch (SlackApiException ex) when (ex.IsPermanent)
+        {
+            _log.LogWarning("Could not check whether work item {ItemId} was already posted to {Channel} ({Error}); posting it, which may repeat it", item.Id, work.Channel, ex.Error);
+            return false;
         }
     }
 
@@ -158,8 +202,9 @@ public sealed class SlackWorkHandler : IWorkHandler
         await _api.PublishViewAsync(token, new ViewsPublishRequest { UserId = work.UserId, View = view }, ct);
     }
 
-    private async Task SendDigestAsync(string tenant, SendDigestWork work, CancellationToken ct)
+    private async Task SendDigestAsync(WorkItem item, SendDigestWork work, CancellationToken ct)
     {
+        var tenant = item.Tenant;
         var useCases = _services.GetRequiredService<ITriageUseCases>();
         var org = _services.GetRequiredService<IOrgProvider>();
         var lead = org.Directory.FindPerson(work.LeadId) ?? throw new PermanentWorkException($"Unknown Lead '{work.LeadId}'.");
@@ -177,7 +222,7 @@ public sealed class SlackWorkHandler : IWorkHandler
 
         var sender = _services.GetRequiredService<SlackDigestSender>();
         var personWithSlackId = work.UserId is not null && lead.SlackId is null ? lead with { SlackId = work.UserId } : lead;
-        var result = await sender.SendAsync(tenant, personWithSlackId, new DigestMessage(digest, SlackDigestSender.FallbackText(digest), chart), ct);
+        var result = await sender.SendAsync(tenant, personWithSlackId, new DigestMessage(digest, SlackDigestSender.FallbackText(digest), chart), item, ct);
         if (result != DigestSendResult.Sent)
         {
             throw new PermanentWorkException($"The digest could not be delivered: {result}.");
@@ -252,7 +297,15 @@ public sealed class SlackDigestSender : IDigestSender
     public Platform Platform => Platform.Slack;
 
     /// <inheritdoc />
-    public async Task<DigestSendResult> SendAsync(string tenant, Person lead, DigestMessage message, CancellationToken ct = default)
+    public Task<DigestSendResult> SendAsync(string tenant, Person lead, DigestMessage message, CancellationToken ct = default) =>
+        SendAsync(tenant, lead, message, null, ct);
+
+    /// <summary>
+    /// Sends a digest as the work item <paramref name="item"/> asks: the text carries the item's id in its metadata and,
+    /// when an earlier run of the item may have posted it, the DM is searched for it first (then only the chart step is
+    /// queued, for the message found).
+    /// </summary>
+    public async Task<DigestSendResult> SendAsync(string tenant, Person lead, DigestMessage message, WorkItem? item, CancellationToken ct)
     {
         var token = await _tokens.GetBotTokenAsync(tenant, ct);
         if (token is null)
@@ -274,16 +327,22 @@ public sealed class SlackDigestSender : IDigestSender
             }
 
             var channel = await _api.OpenDirectMessageAsync(token, userId, ct);
-            var text = string.IsNullOrWhiteSpace(message.PlainText) ? FallbackText(message.Digest) : message.PlainText;
-            var posted = await _api.PostMessageAsync(token, new ChatPostMessageRequest
+            var postedTs = item is { MayHaveRunBefore: true } ? await FindEarlierPostAsync(token, channel, item, ct) : null;
+            if (postedTs is null)
             {
-                Channel = channel, Text = BlockKit.SlackText.TruncateMrkdwn(BlockKit.SlackText.Escape(text), 3000), Blocks = SlackRenderer.Digest(message.Digest).Build(),
-            }, ct);
+                var text = string.IsNullOrWhiteSpace(message.PlainText) ? FallbackText(message.Digest) : message.PlainText;
+                var posted = await _api.PostMessageAsync(token, new ChatPostMessageRequest
+                {
+                    Channel = channel, Text = BlockKit.SlackText.TruncateMrkdwn(BlockKit.SlackText.Escape(text), 3000), Blocks = SlackRenderer.Digest(message.Digest).Build(),
+                    Metadata = item is null ? null : SlackWorkHandler.WorkItemMetadata(item.Id),
+                }, ct);
+                postedTs = posted.Ts;
+            }
 
             // The text is out: from here on nothing may fail the delivery (its retry would post the text again).
             if (message.ChartPng is { Length: > 0 })
             {
-                await QueueChartAsync(tenant, lead.Id, message.Digest.IsoWeek, channel, posted.Ts);
+                await QueueChartAsync(tenant, lead.Id, message.Digest.IsoWeek, channel, postedTs);
             }
 
             return DigestSendResult.Sent;
@@ -295,6 +354,28 @@ public sealed class SlackDigestSender : IDigestSender
         catch (SlackApiException ex) when (UnreachableErrors.Contains(ex.Error))
         {
             return DigestSendResult.NotReachable;
+        }
+    }
+
+    // The digest text an earlier run of this item posted in the DM, if any (by the item id in its metadata). A look-up
+    // refused for good (no history scope) posts again; a transient failure retries the item.
+    private async Task<string?> FindEarlierPostAsync(string token, string channel, WorkItem item, CancellationToken ct)
+    {
+        try
+        {
+            var ts = await _api.FindMessageByMetadataAsync(token, channel, null, item.CreatedAt - SlackWorkHandler.LookupMargin,
+                SlackWorkHandler.WorkItemEventType, SlackWorkHandler.WorkItemIdKey, item.Id.ToString("D"), ct: ct);
+            if (ts is not null)
+            {
+                _log.LogInformation("The digest of work item {ItemId} was already posted (ts {Ts}) by an earlier run; not posting it again", item.Id, ts);
+            }
+
+            return ts;
+        }
+        catch (SlackApiException ex) when (ex.IsPermanent)
+        {
+            _log.LogWarning("Could not check whether the digest of work item {ItemId} was already posted ({Error}); posting it, which may repeat it", item.Id, ex.Error);
+            return null;
         }
     }
 

@@ -19,6 +19,7 @@ namespace TriageBot.Slack.Protocol;
 [JsonSerializable(typeof(SlackResponse))]
 [JsonSerializable(typeof(ChatPostMessageRequest))]
 [JsonSerializable(typeof(ChatPostMessageResponse))]
+[JsonSerializable(typeof(ConversationsHistoryResponse))]
 [JsonSerializable(typeof(ChatPostEphemeralRequest))]
 [JsonSerializable(typeof(ResponseUrlMessage))]
 [JsonSerializable(typeof(RespondWork))]

@@ -12,6 +12,7 @@ namespace TriageBot.Storage.Internal;
 internal sealed class WorkQueue(Db db, TimeProvider time) : IWorkQueue
 {
     private const string Columns = "id, tenant, kind, payload_json, attempts, not_before, created_at, dedup_key";
+    private const string ClaimedColumns = Columns + ", claims";
 
     public async Task<bool> EnqueueAsync(WorkItem item, CancellationToken ct = default)
     {
@@ -47,13 +48,55 @@ internal sealed class WorkQueue(Db db, TimeProvider time) : IWorkQueue
             // and lease more than n rows.
             "WITH picked AS MATERIALIZED (SELECT id FROM work_items WHERE state = 'pending' AND not_before <= @now AND (lease_until IS NULL OR lease_until <= @now) " +
             $"ORDER BY not_before, created_at LIMIT @max {db.SkipLockedClause}) " +
-            "UPDATE work_items SET lease_owner = @owner, lease_until = @lease_until, updated_at = @now " +
+            "UPDATE work_items SET lease_owner = @owner, lease_until = @lease_until, claims = claims + 1, updated_at = @now " +
             "WHERE id IN (SELECT id FROM picked) AND state = 'pending' AND (lease_until IS NULL OR lease_until <= @now) " +
-            $"RETURNING {Columns}",
-            Map, ct,
+            $"RETURNING {ClaimedColumns}",
+            MapClaimed, ct,
             ("owner", owner), ("lease_until", db.Ts(leaseUntil)), ("now", db.Ts(now)), ("max", max)), ct);
         items.Sort((a, b) => a.NotBefore != b.NotBefore ? a.NotBefore.CompareTo(b.NotBefore) : a.CreatedAt.CompareTo(b.CreatedAt));
         return items;
+    }
+
+    public async Task<int> RenewAsync(string owner, IReadOnlyCollection<Guid> ids, DateTimeOffset leaseUntil, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        if (ids.Count == 0)
+        {
+            return 0;
+        }
+
+        var now = time.GetUtcNow();
+        var renewed = 0;
+
+        // One statement per chunk (bounded parameter count); only leases this owner still holds are extended. A chunk's
+        // id list is padded to a power of two (repeating its last id) so the writer's prepared statements stay few.
+        foreach (var chunk in ids.Distinct().Chunk(128))
+        {
+            var size = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)chunk.Length);
+            var parameters = new List<(string, object?)> { ("owner", owner), ("lease_until", db.Ts(leaseUntil)), ("now", db.Ts(now)) };
+            var names = new List<string>(size);
+            for (var i = 0; i < size; i++)
+            {
+                var name = "id" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                names.Add("@" + name);
+                parameters.Add((name, db.Id(chunk[Math.Min(i, chunk.Length - 1)])));
+            }
+
+            var sql = "UPDATE work_items SET lease_until = @lease_until, updated_at = @now " +
+                $"WHERE id IN ({string.Join(", ", names)}) AND state = 'pending' AND lease_owner = @owner";
+            var args = parameters.ToArray();
+            renewed += await db.WriteStatementAsync((connection, tx, ct) => Db.ExecuteAsync(connection, tx, sql, ct, args), ct);
+        }
+
+        return renewed;
+    }
+
+    public async Task<int> ReleaseAsync(string owner, DateTimeOffset now, CancellationToken ct = default)
+    {
+        // lease_owner stays set: the next claim counts this run as one whose outcome is unknown (see claims).
+        return await db.WriteStatementAsync((connection, tx, ct) => Db.ExecuteAsync(connection, tx,
+            "UPDATE work_items SET lease_until = @now, updated_at = @now WHERE state = 'pending' AND lease_owner = @owner AND lease_until > @now", ct,
+            ("owner", owner), ("now", db.Ts(now))), ct);
     }
 
     public async Task CompleteAsync(Guid id, CancellationToken ct = default)
@@ -89,6 +132,8 @@ internal sealed class WorkQueue(Db db, TimeProvider time) : IWorkQueue
         var dead = await Db.ScalarAsync(connection, null, "SELECT COUNT(*) FROM work_items WHERE state = 'dead'", ct);
         return new QueueStats(pending[0].Count, pending[0].Oldest, Convert.ToInt32(dead, System.Globalization.CultureInfo.InvariantCulture));
     }
+
+    private WorkItem MapClaimed(DbDataReader r) => Map(r) with { PreviousClaims = Math.Max(0, Db.ReadInt(r, 8) - 1) };
 
     private WorkItem Map(DbDataReader r) => new(
         Id: db.ReadId(r, 0),

@@ -36,17 +36,29 @@ public sealed class TeamsWorkHandler : IWorkHandler
         ArgumentNullException.ThrowIfNull(item);
         try
         {
+            if (item.MayHaveRunBefore)
+            {
+                // The Bot Connector cannot be asked what it already posted: an earlier run that died after the connector
+                // accepted this send but before its outcome was recorded makes this one a repeat (see docs/operations.md).
+                _logger.LogWarning("Teams work item {ItemId} ({Kind}) runs again after an earlier run ended without an outcome; if that run's send reached Teams, it shows twice", item.Id, item.Kind);
+            }
+
+            string? activityId;
             switch (item.Kind)
             {
                 case TeamsWorkKinds.Send:
-                    await SendAsync(Parse(item.PayloadJson, TeamsWorkJsonContext.Default.SendWork), ct).ConfigureAwait(false);
+                    activityId = await SendAsync(Parse(item.PayloadJson, TeamsWorkJsonContext.Default.SendWork), ct).ConfigureAwait(false);
                     break;
                 case TeamsWorkKinds.Digest:
-                    await DigestAsync(item.Tenant, Parse(item.PayloadJson, TeamsWorkJsonContext.Default.DigestWork), ct).ConfigureAwait(false);
+                    activityId = await DigestAsync(item.Tenant, Parse(item.PayloadJson, TeamsWorkJsonContext.Default.DigestWork), ct).ConfigureAwait(false);
                     break;
                 default:
                     throw new PermanentWorkException($"Unknown Teams work kind '{item.Kind}'.");
             }
+
+            // The runner records the outcome right after this returns (not cancellable), so the window in which a send
+            // reached Teams but is not recorded is this answer's trip back plus one database write.
+            _logger.LogDebug("Teams work item {ItemId} sent as activity {ActivityId}", item.Id, activityId);
         }
         catch (ConnectorException ex) when (ex.IsBlocked || ex.Status is HttpStatusCode.BadRequest or HttpStatusCode.NotFound or HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.RequestUriTooLong or HttpStatusCode.Unauthorized)
         {
@@ -59,7 +71,7 @@ public sealed class TeamsWorkHandler : IWorkHandler
         }
     }
 
-    private async Task SendAsync(SendWork work, CancellationToken ct)
+    private async Task<string?> SendAsync(SendWork work, CancellationToken ct)
     {
         // The payload was stored by this bot from an authenticated activity.
         _trusted.Add(work.ServiceUrl);
@@ -77,15 +89,13 @@ public sealed class TeamsWorkHandler : IWorkHandler
 
         if (!string.IsNullOrEmpty(work.ReplyToId))
         {
-            await _connector.ReplyAsync(work.ServiceUrl, work.ConversationId, work.ReplyToId, activity, ct).ConfigureAwait(false);
+            return (await _connector.ReplyAsync(work.ServiceUrl, work.ConversationId, work.ReplyToId, activity, ct).ConfigureAwait(false)).Id;
         }
-        else
-        {
-            await _connector.SendAsync(work.ServiceUrl, work.ConversationId, activity, ct).ConfigureAwait(false);
-        }
+
+        return (await _connector.SendAsync(work.ServiceUrl, work.ConversationId, activity, ct).ConfigureAwait(false)).Id;
     }
 
-    private async Task DigestAsync(string tenant, DigestWork work, CancellationToken ct)
+    private async Task<string?> DigestAsync(string tenant, DigestWork work, CancellationToken ct)
     {
         _trusted.Add(work.ServiceUrl);
         await using var scope = _services.CreateAsyncScope();
@@ -94,7 +104,7 @@ public sealed class TeamsWorkHandler : IWorkHandler
         var chart = TeamsDigestSender.TryRenderChart(scope.ServiceProvider.GetService<IDigestChartRenderer>(), digest, _logger);
         var activity = TeamsDigestSender.DigestActivity(digest, chart);
         activity.ReplyToId = work.ReplyToId;
-        await _connector.SendAsync(work.ServiceUrl, work.ConversationId, activity, ct).ConfigureAwait(false);
+        return (await _connector.SendAsync(work.ServiceUrl, work.ConversationId, activity, ct).ConfigureAwait(false)).Id;
     }
 
     private static T Parse<T>(string json, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)

@@ -54,9 +54,25 @@ public sealed class ConnectorClient
     private readonly ConversationRateLimiter _limiter;
     private readonly TeamsMetrics _metrics;
     private readonly ILogger<ConnectorClient> _logger;
+    private readonly TimeProvider _time;
+
+    /// <summary>
+    /// How long a send that is already on the wire may still run after its caller cancels (the bot is stopping). The Bot
+    /// Connector cannot be asked what it posted, so cutting a send between its arrival and its answer would leave its
+    /// outcome unknown and the durable queue would send it again; waiting for the answer lets the outcome be recorded.
+    /// Waits before the send (pacing, the token) still end at once.
+    /// </summary>
+    public static readonly TimeSpan SendGrace = TimeSpan.FromSeconds(10);
 
     public ConnectorClient(HttpClient http, BotTokenClient tokens, TrustedServiceUrls trusted, ConversationRateLimiter limiter, TeamsMetrics metrics, ILogger<ConnectorClient> logger)
+        : this(http, tokens, trusted, limiter, metrics, logger, TimeProvider.System)
     {
+    }
+
+    /// <summary>Creates the client with the clock that times a started send's grace period (see <see cref="SendGrace"/>).</summary>
+    public ConnectorClient(HttpClient http, BotTokenClient tokens, TrustedServiceUrls trusted, ConversationRateLimiter limiter, TeamsMetrics metrics, ILogger<ConnectorClient> logger, TimeProvider time)
+    {
+        _time = time ?? throw new ArgumentNullException(nameof(time));
         _http = http;
         _tokens = tokens;
         _trusted = trusted;
@@ -161,12 +177,18 @@ public sealed class ConnectorClient
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
 
+        // A send (a body on the wire) keeps running for SendGrace after the caller cancels, so its answer is read and its
+        // outcome recorded; a read (GET) ends at once.
+        ct.ThrowIfCancellationRequested();
+        using var graceful = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
+        using var link = body is null ? default : ct.UnsafeRegister(static s => ((CancellationTokenSource)s!).CancelAfter(SendGrace), graceful);
+        var sendToken = body is null ? ct : graceful.Token;
         HttpResponseMessage response;
         try
         {
-            response = await _http.SendAsync(request, ct).ConfigureAwait(false);
+            response = await _http.SendAsync(request, sendToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !sendToken.IsCancellationRequested)
         {
             _metrics.OutboundCall(method, "network_error");
             throw;
@@ -176,7 +198,7 @@ public sealed class ConnectorClient
         {
             var status = (int)response.StatusCode;
             _metrics.OutboundCall(method, status.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            var text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+            var text = await response.Content.ReadAsStringAsync(sendToken).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
                 string? code = null;

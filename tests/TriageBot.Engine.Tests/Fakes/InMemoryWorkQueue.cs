@@ -8,7 +8,7 @@ public sealed class InMemoryWorkQueue : IWorkQueue
     private readonly object _gate = new();
     private readonly Dictionary<Guid, Entry> _items = [];
 
-    public sealed record Entry(WorkItem Item, string? LeaseOwner, DateTimeOffset? LeaseUntil, bool Completed, bool Dead, string? LastError);
+    public sealed record Entry(WorkItem Item, string? LeaseOwner, DateTimeOffset? LeaseUntil, bool Completed, bool Dead, string? LastError, int Claims = 0);
 
     public Entry Get(Guid id)
     {
@@ -42,13 +42,51 @@ public sealed class InMemoryWorkQueue : IWorkQueue
                 .ThenBy(e => e.Item.CreatedAt)
                 .Take(max)
                 .ToList();
+            var result = new List<WorkItem>(ready.Count);
             foreach (var e in ready)
             {
-                _items[e.Item.Id] = e with { LeaseOwner = owner, LeaseUntil = leaseUntil };
+                var claimed = e with { LeaseOwner = owner, LeaseUntil = leaseUntil, Claims = e.Claims + 1 };
+                _items[e.Item.Id] = claimed;
+                result.Add(e.Item with { PreviousClaims = e.Claims });
             }
 
-            IReadOnlyList<WorkItem> result = ready.Select(e => e.Item).ToList();
-            return Task.FromResult(result);
+            return Task.FromResult<IReadOnlyList<WorkItem>>(result);
+        }
+    }
+
+    /// <summary>Leases renewed so far, per call (for heartbeat tests).</summary>
+    public List<IReadOnlyCollection<Guid>> Renewals { get; } = [];
+
+    public Task<int> RenewAsync(string owner, IReadOnlyCollection<Guid> ids, DateTimeOffset leaseUntil, CancellationToken ct = default)
+    {
+        lock (_gate)
+        {
+            Renewals.Add(ids.ToList());
+            var renewed = 0;
+            foreach (var id in ids.Distinct())
+            {
+                if (_items.TryGetValue(id, out var e) && !e.Completed && !e.Dead && e.LeaseOwner == owner)
+                {
+                    _items[id] = e with { LeaseUntil = leaseUntil };
+                    renewed++;
+                }
+            }
+
+            return Task.FromResult(renewed);
+        }
+    }
+
+    public Task<int> ReleaseAsync(string owner, DateTimeOffset now, CancellationToken ct = default)
+    {
+        lock (_gate)
+        {
+            var mine = _items.Values.Where(e => !e.Completed && !e.Dead && e.LeaseOwner == owner && e.LeaseUntil > now).ToList();
+            foreach (var e in mine)
+            {
+                _items[e.Item.Id] = e with { LeaseUntil = now };
+            }
+
+            return Task.FromResult(mine.Count);
         }
     }
 

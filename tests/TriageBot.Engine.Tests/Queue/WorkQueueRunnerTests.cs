@@ -275,4 +275,166 @@ public sealed class WorkQueueRunnerTests
         Assert.Equal(1, await runner.RunOnceAsync("w", CancellationToken.None));
         Assert.True(queue.Get(item.Id).Completed);
     }
+    [Fact]
+    public async Task FillAsync_SlowItem_DoesNotHoldBackTheOthers()
+    {
+        var time = new FakeTimeProvider(Start);
+        var queue = new InMemoryWorkQueue();
+        var slow = Item(kind: "slack.slow");
+        await queue.EnqueueAsync(slow);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handler = new ScriptedHandler("slack.", (item, ct) => item.Kind == "slack.slow" ? release.Task.WaitAsync(ct) : Task.CompletedTask);
+        var runner = new WorkQueueRunner(queue, [handler], time, new WorkQueueRunnerOptions { MaxConcurrency = 2, BatchSize = 2 });
+
+        Assert.Equal(1, await runner.FillAsync("w", CancellationToken.None, CancellationToken.None));
+        var fast = Enumerable.Range(0, 5).Select(_ => Item()).ToList();
+        foreach (var item in fast)
+        {
+            await queue.EnqueueAsync(item);
+        }
+
+        // One slot stays busy with the slow item; the other keeps draining the queue one item at a time.
+        for (var i = 0; i < fast.Count; i++)
+        {
+            Assert.Equal(1, await runner.FillAsync("w", CancellationToken.None, CancellationToken.None));
+        }
+
+        await WaitUntilAsync(() => fast.All(f => queue.Get(f.Id).Completed));
+        Assert.False(queue.Get(slow.Id).Completed);
+        Assert.Equal(1, runner.InFlight);
+
+        release.SetResult();
+        await runner.DrainAsync();
+        Assert.True(queue.Get(slow.Id).Completed);
+        Assert.Equal(0, runner.InFlight);
+    }
+
+    [Fact]
+    public async Task FillAsync_AllSlotsBusy_WaitsForOneToFree()
+    {
+        var time = new FakeTimeProvider(Start);
+        var queue = new InMemoryWorkQueue();
+        await queue.EnqueueAsync(Item());
+        await queue.EnqueueAsync(Item());
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var runner = new WorkQueueRunner(queue, [new ScriptedHandler("slack.", (_, ct) => release.Task.WaitAsync(ct))], time,
+            new WorkQueueRunnerOptions { MaxConcurrency = 1, BatchSize = 4 });
+
+        Assert.Equal(1, await runner.FillAsync("w", CancellationToken.None, CancellationToken.None));
+        var second = runner.FillAsync("w", CancellationToken.None, CancellationToken.None);
+        Assert.False(second.IsCompleted);
+
+        release.SetResult();
+        Assert.Equal(1, await second);
+        await runner.DrainAsync();
+        Assert.Equal(0, (await queue.GetStatsAsync()).Pending);
+    }
+
+    [Fact]
+    public async Task FillAsync_StopClaiming_CancelsTheWaitForASlot()
+    {
+        var time = new FakeTimeProvider(Start);
+        var queue = new InMemoryWorkQueue();
+        await queue.EnqueueAsync(Item());
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var runner = new WorkQueueRunner(queue, [new ScriptedHandler("slack.", (_, ct) => release.Task.WaitAsync(ct))], time,
+            new WorkQueueRunnerOptions { MaxConcurrency = 1 });
+        await runner.FillAsync("w", CancellationToken.None, CancellationToken.None);
+        using var stop = new CancellationTokenSource();
+
+        var waiting = runner.FillAsync("w", stop.Token, CancellationToken.None);
+        await stop.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        release.SetResult();
+        await runner.DrainAsync();
+    }
+
+    [Fact]
+    public async Task RenewLeasesAsync_RenewsOnlyItemsInFlight()
+    {
+        var time = new FakeTimeProvider(Start);
+        var queue = new InMemoryWorkQueue();
+        var running = Item(kind: "slack.slow");
+        var done = Item();
+        await queue.EnqueueAsync(running);
+        await queue.EnqueueAsync(done);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handler = new ScriptedHandler("slack.", (item, ct) => item.Kind == "slack.slow" ? release.Task.WaitAsync(ct) : Task.CompletedTask);
+        var runner = new WorkQueueRunner(queue, [handler], time, new WorkQueueRunnerOptions { LeaseDuration = TimeSpan.FromSeconds(15), HeartbeatInterval = TimeSpan.FromSeconds(5) });
+        await runner.FillAsync("w", CancellationToken.None, CancellationToken.None);
+        await WaitUntilAsync(() => queue.Get(done.Id).Completed);
+
+        time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(1, await runner.RenewLeasesAsync("w", CancellationToken.None));
+
+        Assert.Equal([running.Id], Assert.Single(queue.Renewals));
+        Assert.Equal(Start.AddSeconds(25), queue.Get(running.Id).LeaseUntil);
+        release.SetResult();
+        await runner.DrainAsync();
+        Assert.Equal(0, await runner.RenewLeasesAsync("w", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task RunHeartbeatAsync_EachInterval_RenewsTheRunningItemsLease()
+    {
+        var time = new FakeTimeProvider(Start);
+        var queue = new InMemoryWorkQueue();
+        var item = Item();
+        await queue.EnqueueAsync(item);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var runner = new WorkQueueRunner(queue, [new ScriptedHandler("slack.", (_, ct) => release.Task.WaitAsync(ct))], time,
+            new WorkQueueRunnerOptions { LeaseDuration = TimeSpan.FromSeconds(15), HeartbeatInterval = TimeSpan.FromSeconds(5) });
+        await runner.FillAsync("w", CancellationToken.None, CancellationToken.None);
+        using var stop = new CancellationTokenSource();
+        var heartbeat = runner.RunHeartbeatAsync("w", stop.Token);
+
+        // A minute of a live worker: the lease never runs out, so nobody else can claim the item.
+        for (var beat = 1; beat <= 12; beat++)
+        {
+            time.Advance(TimeSpan.FromSeconds(5));
+            var expected = beat;
+            await WaitUntilAsync(() => queue.Renewals.Count >= expected);
+            Assert.Empty(await queue.ClaimAsync("other", 10, time.GetUtcNow(), time.GetUtcNow().AddSeconds(15)));
+        }
+
+        await stop.CancelAsync();
+        await heartbeat;
+        release.SetResult();
+        await runner.DrainAsync();
+        Assert.True(queue.Get(item.Id).Completed);
+    }
+
+    [Fact]
+    public async Task ReleaseOwnLeasesAsync_AfterRestart_ItemRunsAtOnceAndKnowsItMayHaveRun()
+    {
+        var time = new FakeTimeProvider(Start);
+        var queue = new InMemoryWorkQueue();
+        var item = Item();
+        await queue.EnqueueAsync(item);
+        await queue.ClaimAsync("host-a", 10, Start, Start.AddSeconds(15)); // the previous life of host-a, killed mid-item
+        WorkItem? seen = null;
+        var runner = new WorkQueueRunner(queue, [new ScriptedHandler("slack.", (w, _) => { seen = w; return Task.CompletedTask; })], time);
+
+        Assert.Equal(1, await runner.ReleaseOwnLeasesAsync("host-a", CancellationToken.None));
+        Assert.Equal(1, await runner.RunOnceAsync("host-a", CancellationToken.None));
+
+        Assert.True(seen!.MayHaveRunBefore);
+        Assert.True(queue.Get(item.Id).Completed);
+    }
+
+    [Fact]
+    public void Constructor_HeartbeatLongerThanHalfTheLease_Refused() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new WorkQueueRunner(new InMemoryWorkQueue(), [], new FakeTimeProvider(Start),
+            new WorkQueueRunnerOptions { LeaseDuration = TimeSpan.FromSeconds(15), HeartbeatInterval = TimeSpan.FromSeconds(10) }));
+
+    // Waits for background work to reach a state; the deadline only guards against a hang (no timing is asserted).
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!condition())
+        {
+            await Task.Delay(5, deadline.Token);
+        }
+    }
 }
