@@ -37,8 +37,11 @@ public sealed class SlackOutbox
             System.Text.Json.JsonSerializer.Serialize(work, Protocol.SlackJsonContext.Default.PostMessageWork), dedupKey, ct);
 
     /// <summary>Enqueues a POST to an interaction's response_url.</summary>
-    public Task<bool> RespondAsync(string tenant, RespondWork work, CancellationToken ct = default) =>
-        EnqueueAsync(tenant, SlackWorkKinds.Respond, System.Text.Json.JsonSerializer.Serialize(work, Protocol.SlackJsonContext.Default.RespondWork), null, ct);
+    public Task<bool> RespondAsync(string tenant, RespondWork work, CancellationToken ct = default) => RespondAsync(tenant, work, null, ct);
+
+    /// <summary>Enqueues a POST to a response_url, once per <paramref name="dedupKey"/> when one is given.</summary>
+    public Task<bool> RespondAsync(string tenant, RespondWork work, string? dedupKey, CancellationToken ct) =>
+        EnqueueAsync(tenant, SlackWorkKinds.Respond, System.Text.Json.JsonSerializer.Serialize(work, Protocol.SlackJsonContext.Default.RespondWork), dedupKey, ct);
 
     /// <summary>Enqueues a message update.</summary>
     public Task<bool> UpdateAsync(string tenant, UpdateMessageWork work, CancellationToken ct = default) =>

@@ -70,6 +70,6 @@ public sealed class SlackCommandWorkHandler : IWorkHandler
             ReplaceOriginal = true,
             Text = (string?)message["text"] ?? string.Empty,
             Blocks = message["blocks"]?.DeepClone() as JsonArray,
-        }, ct);
+        }, "answer:" + item.Id.ToString("N"), ct);
     }
 }
