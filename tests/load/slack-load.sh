@@ -82,7 +82,7 @@ echo "request mix: $(wc -l < "$work/mix.tsv") realistic messages"
 check=$(curl -s -o "$work/check.json" -w '%{http_code}' -H "X-Slack-Signature: $sig" -H "X-Slack-Request-Timestamp: $ts" -H 'Content-Type: application/x-www-form-urlencoded' --data "$body" "http://127.0.0.1:$tb_port/slack/events")
 [ "$check" = 200 ] || { echo "TriageBot answered $check to a signed command" >&2; cat "$work/host.log" >&2; exit 1; }
 echo "TriageBot's answer to one command: $(head -c 160 "$work/check.json")…"
-count_stored() { sqlite3 "$work/triagebot.db" 'select count(*) from requests' 2>&1; }
+count_stored() { sqlite3 "$work/triagebot.db" "select (select count(*) from requests) || ' requests, ' || (select count(*) from work_items where kind = 'slack-command.read') || ' slash commands acked (queued or read)'" 2>&1; }
 before=$(count_stored)
 
 run() { # name port

@@ -51,10 +51,12 @@ public sealed class SlackOutbox
     public Task<bool> PublishHomeAsync(string tenant, string userId, string? dedupKey = null, CancellationToken ct = default) =>
         EnqueueAsync(tenant, SlackWorkKinds.PublishHome, System.Text.Json.JsonSerializer.Serialize(new PublishHomeWork { UserId = userId }, Protocol.SlackJsonContext.Default.PublishHomeWork), dedupKey, ct);
 
-    /// <summary>Enqueues a <c>/triage</c> request to read after the ack (once per trigger).</summary>
+    /// <summary>
+    /// Enqueues a <c>/triage</c> request to read after the ack. Slack does not redeliver slash commands, so every ack is
+    /// its own item; the triage itself is idempotent on the trigger id.
+    /// </summary>
     public Task<bool> SlashCommandAsync(string tenant, SlashCommandWork work, CancellationToken ct = default) =>
-        EnqueueAsync(tenant, SlackCommandWorkHandler.Kind, System.Text.Json.JsonSerializer.Serialize(work, Protocol.SlackJsonContext.Default.SlashCommandWork),
-            work.TriggerId is { Length: > 0 } trigger ? "slash:" + trigger : null, ct);
+        EnqueueAsync(tenant, SlackCommandWorkHandler.Kind, System.Text.Json.JsonSerializer.Serialize(work, Protocol.SlackJsonContext.Default.SlashCommandWork), null, ct);
 
     /// <summary>Enqueues a digest delivery.</summary>
     public Task<bool> SendDigestAsync(string tenant, SendDigestWork work, CancellationToken ct = default) =>
