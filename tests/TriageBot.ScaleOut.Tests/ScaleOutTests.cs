@@ -66,7 +66,7 @@ public sealed class ScaleOutTests : IClassFixture<ScaleOutCluster>
     {
         // A Lead's DM makes the Slack tenant active (the tests of this class may run in any order).
         var ana = _cluster.SlackLeads.Single(l => l.Id == "ana");
-        var activation = ScaleOutCluster.ImEvent("EvSCALEACT", ana.SlackId!, "D0ACT", "Who owns the airflow dag backfill for late data?");
+        var activation = ScaleOutCluster.ImEvent("EvSCALEACT", ana.SlackId!, "D0ACT", "Could you look at the airflow dag backfill for late data?");
         Assert.Equal(HttpStatusCode.OK, (await _cluster.PostEventAsync(_cluster.Hosts[1], activation)).StatusCode);
         Assert.NotEmpty(_cluster.SlackLeads);
 
