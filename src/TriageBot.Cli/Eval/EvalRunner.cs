@@ -127,7 +127,7 @@ internal sealed class EvalRunner(ITextEmbedder? embedder, UnderstandingOptions b
     public async Task<EvalScore> RunAsync(EvalConfig config, OrgDirectory fullOrg, IReadOnlyList<EvalItem> training, IReadOnlyList<EvalItem> evaluated, CancellationToken ct = default)
     {
         var org = config.OrgAsAdminsWriteToday ? AsAdminsWriteToday(fullOrg) : fullOrg;
-        var options = Copy(baseOptions);
+        var options = baseOptions.Clone();
         options.Vocabulary = config.Vocabulary;
         options.Embeddings = config.Embeddings && embedder is not null;
         var setup = new UnderstandingSetup(BuiltInVocabulary.Instance, options.Embeddings ? embedder : null, options);
@@ -193,7 +193,7 @@ internal sealed class EvalRunner(ITextEmbedder? embedder, UnderstandingOptions b
         var index = new int[keys.Count];
         while (true)
         {
-            var options = Copy(baseOptions);
+            var options = baseOptions.Clone();
             options.Embeddings = embedder is not null;
             var parts = new List<string>();
             for (var k = 0; k < keys.Count; k++)
@@ -301,22 +301,6 @@ internal sealed class EvalRunner(ITextEmbedder? embedder, UnderstandingOptions b
     public static OrgDirectory AsAdminsWriteToday(OrgDirectory org) =>
         new(org.Topics.Select(t => new Topic(t.Id, t.Name, t.Keywords)).ToList(), org.People, org.Teams);
 
-    private static UnderstandingOptions Copy(UnderstandingOptions o) => new()
-    {
-        Embeddings = o.Embeddings,
-        Vocabulary = o.Vocabulary,
-        ClarifyBelow = o.ClarifyBelow,
-        MentionAtLeast = o.MentionAtLeast,
-        OrgWeight = o.OrgWeight,
-        VocabularyWeight = o.VocabularyWeight,
-        MeaningWeight = o.MeaningWeight,
-        MeaningFloor = o.MeaningFloor,
-        LearnedWeight = o.LearnedWeight,
-        LearnedFloor = o.LearnedFloor,
-        NoneScore = o.NoneScore,
-        MaxLearnedPerTenant = o.MaxLearnedPerTenant,
-        ModelInputChars = o.ModelInputChars,
-    };
 
     private sealed class FixedTime(DateTimeOffset at) : TimeProvider
     {

@@ -34,24 +34,22 @@ public sealed class LearnedExamples
     public async Task<LearnedSet> GetAsync(string tenant, ITextEmbedder? embedder, CancellationToken ct = default)
     {
         var now = _time.GetUtcNow();
-        if (_cache.TryGetValue(tenant, out var cached) && cached.Model == embedder?.ModelId)
+        var sameModel = _cache.TryGetValue(tenant, out var cached) && cached.Model == embedder?.ModelId;
+        if (sameModel && now - cached!.CheckedAt < RefreshInterval)
         {
-            if (now - cached.CheckedAt < RefreshInterval)
-            {
-                cached.UsedAt = now;
-                return cached.Set;
-            }
-
-            var version = await _store.VersionAsync(tenant, ct);
-            if (version == cached.Version)
-            {
-                cached.CheckedAt = now;
-                cached.UsedAt = now;
-                return cached.Set;
-            }
+            cached.UsedAt = now;
+            return cached.Set;
         }
 
+        // One read of the change counter decides whether the cached set is still current.
         var v = await _store.VersionAsync(tenant, ct);
+        if (sameModel && v == cached!.Version)
+        {
+            cached.CheckedAt = now;
+            cached.UsedAt = now;
+            return cached.Set;
+        }
+
         var examples = await _store.ListAsync(tenant, _options.MaxLearnedPerTenant, ct);
         var set = LearnedSet.Prepare(examples, embedder, _options.ModelInputChars);
         _cache[tenant] = new Entry(set, v, embedder?.ModelId) { CheckedAt = now, UsedAt = now };

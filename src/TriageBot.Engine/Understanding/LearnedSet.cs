@@ -80,15 +80,14 @@ public sealed class LearnedSet
 /// <summary>Content words of a text (stems without stop words), for lexical similarity between requests.</summary>
 internal static class ContentStems
 {
-    private static readonly HashSet<string> Stop = new(StringComparer.Ordinal)
-    {
-        "a", "an", "the", "and", "or", "of", "to", "in", "on", "for", "with", "by", "at", "is", "it", "be", "as", "do", "i", "we", "you",
-        "my", "our", "me", "us", "this", "that", "can", "how", "what", "why", "help", "need", "please", "hi", "hey", "thank", "thanks",
+    // The topic index's stop words, plus the small words of everyday requests.
+    private static readonly HashSet<string> Stop = new(TopicMatcher.StopWords.Concat(
+    [
         "are", "was", "were", "has", "have", "had", "not", "no", "but", "if", "so", "from", "any", "some", "just", "get", "got", "there",
         "they", "them", "their", "your", "its", "im", "dont", "doesnt", "would", "could", "should", "will", "about", "into", "up", "out",
         "when", "which", "who", "all", "one", "also", "still", "now", "then", "than", "too", "very", "really", "quick", "q", "pl", "pls",
         "know", "anyone", "someone", "look", "like", "want", "make", "sure", "does", "did", "been", "being", "here", "again",
-    };
+    ]), StringComparer.Ordinal);
 
     public static HashSet<string> Of(string text)
     {

@@ -61,4 +61,7 @@ public sealed class UnderstandingOptions
 
     /// <summary>Defaults.</summary>
     public static UnderstandingOptions Default => new();
+
+    /// <summary>A copy (every setting is a value), e.g. to vary one switch for an evaluation run.</summary>
+    public UnderstandingOptions Clone() => (UnderstandingOptions)MemberwiseClone();
 }
