@@ -86,9 +86,7 @@ public static class OrgGenerator
                 "UTC",
                 null,
                 away,
-                $"U{p.ToString("D6", CultureInfo.InvariantCulture)}",
-                null,
-                $"{id}@example.com"));
+                PersonIdentities.Of([new(IdentityPlatforms.Slack, $"U{p.ToString("D6", CultureInfo.InvariantCulture)}")], $"{id}@example.com")));
         }
 
         var teamList = new List<Team>(teams);

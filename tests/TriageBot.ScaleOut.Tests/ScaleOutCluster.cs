@@ -99,7 +99,7 @@ public sealed class ScaleOutCluster : IAsyncLifetime
         var org = OrgParser.LoadFile(orgPath);
         Assert.True(org.IsValid, "org copy is valid: " + string.Join("; ", org.Problems));
         Leads = org.Directory!.Leads.ToList();
-        SlackLeads = Leads.Where(l => !string.IsNullOrEmpty(l.SlackId)).ToList();
+        SlackLeads = Leads.Where(l => !string.IsNullOrEmpty(l.Identities.IdOn(IdentityPlatforms.Slack))).ToList();
 
         StartFakeSlack();
 
@@ -279,10 +279,10 @@ public sealed class ScaleOutCluster : IAsyncLifetime
         // Each Lead's DM channel is distinct, so messages can be counted per Lead.
         foreach (var lead in SlackLeads)
         {
-            Slack.Given(Request.Create().WithPath("/api/conversations.open").UsingPost().WithBody(new WildcardMatcher($"*\"{lead.SlackId}\"*")))
+            Slack.Given(Request.Create().WithPath("/api/conversations.open").UsingPost().WithBody(new WildcardMatcher($"*\"{lead.Identities.IdOn(IdentityPlatforms.Slack)}\"*")))
                 .AtPriority(1)
                 .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
-                    .WithBody($$$"""{"ok":true,"channel":{"id":"{{{DigestChannel(lead.SlackId!)}}}"}}"""));
+                    .WithBody($$$"""{"ok":true,"channel":{"id":"{{{DigestChannel(lead.Identities.IdOn(IdentityPlatforms.Slack)!)}}}"}}"""));
         }
     }
 

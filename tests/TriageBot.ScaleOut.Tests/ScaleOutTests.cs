@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using TriageBot.Engine.Org;
 
 namespace TriageBot.ScaleOut.Tests;
 
@@ -24,7 +25,7 @@ public sealed class ScaleOutTests : IClassFixture<ScaleOutCluster>
     {
         var hosts = _cluster.Hosts;
         var ana = _cluster.SlackLeads.Single(l => l.Id == "ana");
-        var body = ScaleOutCluster.ImEvent("EvSCALESEQ", ana.SlackId!, "D0SEQ", "Can you review my difference in differences analysis for the launch?");
+        var body = ScaleOutCluster.ImEvent("EvSCALESEQ", ana.Identities.IdOn(IdentityPlatforms.Slack)!, "D0SEQ", "Can you review my difference in differences analysis for the launch?");
 
         // Slack's delivery, then its retries after a timeout, each reaching another replica.
         var responses = new List<HttpResponseMessage>
@@ -43,7 +44,7 @@ public sealed class ScaleOutTests : IClassFixture<ScaleOutCluster>
     {
         var hosts = _cluster.Hosts;
         var ana = _cluster.SlackLeads.Single(l => l.Id == "ana");
-        var body = ScaleOutCluster.ImEvent("EvSCALECONC", ana.SlackId!, "D0CONC", "How should I size the sample for an a/b test on checkout?");
+        var body = ScaleOutCluster.ImEvent("EvSCALECONC", ana.Identities.IdOn(IdentityPlatforms.Slack)!, "D0CONC", "How should I size the sample for an a/b test on checkout?");
 
         // The same event on all three replicas at the same moment: they race for the event id.
         var responses = await Task.WhenAll(
@@ -66,7 +67,7 @@ public sealed class ScaleOutTests : IClassFixture<ScaleOutCluster>
     {
         // A Lead's DM makes the Slack tenant active (the tests of this class may run in any order).
         var ana = _cluster.SlackLeads.Single(l => l.Id == "ana");
-        var activation = ScaleOutCluster.ImEvent("EvSCALEACT", ana.SlackId!, "D0ACT", "Could you look at the airflow dag backfill for late data?");
+        var activation = ScaleOutCluster.ImEvent("EvSCALEACT", ana.Identities.IdOn(IdentityPlatforms.Slack)!, "D0ACT", "Could you look at the airflow dag backfill for late data?");
         Assert.Equal(HttpStatusCode.OK, (await _cluster.PostEventAsync(_cluster.Hosts[1], activation)).StatusCode);
         Assert.NotEmpty(_cluster.SlackLeads);
 
@@ -79,7 +80,7 @@ public sealed class ScaleOutTests : IClassFixture<ScaleOutCluster>
         Assert.True(settled, $"all digests settled within {Deadline}: {Describe(await _cluster.DeliveriesAsync())}\n{_cluster.Logs()}");
 
         // Keep watching while every scheduler ticks a few more times: nobody sends a second one.
-        var duplicate = await ScaleOutCluster.EventuallyAsync(() => Task.FromResult(_cluster.SlackLeads.Any(l => DigestPosts(l.SlackId!) > 1)), Settle);
+        var duplicate = await ScaleOutCluster.EventuallyAsync(() => Task.FromResult(_cluster.SlackLeads.Any(l => DigestPosts(l.Identities.IdOn(IdentityPlatforms.Slack)!) > 1)), Settle);
         Assert.False(duplicate, "a Lead got a second digest\n" + _cluster.Logs());
 
         var deliveries = await _cluster.DeliveriesAsync();
@@ -87,19 +88,19 @@ public sealed class ScaleOutTests : IClassFixture<ScaleOutCluster>
         {
             var rows = deliveries.Where(r => r.LeadId == lead.Id).ToList();
             var row = Assert.Single(rows);
-            Assert.Equal(string.IsNullOrEmpty(lead.SlackId) ? "Skipped" : "Sent", row.Status);
+            Assert.Equal(string.IsNullOrEmpty(lead.Identities.IdOn(IdentityPlatforms.Slack)) ? "Skipped" : "Sent", row.Status);
         }
 
         foreach (var lead in _cluster.SlackLeads)
         {
-            var channel = ScaleOutCluster.DigestChannel(lead.SlackId!);
-            var posts = DigestPosts(lead.SlackId!);
+            var channel = ScaleOutCluster.DigestChannel(lead.Identities.IdOn(IdentityPlatforms.Slack)!);
+            var posts = DigestPosts(lead.Identities.IdOn(IdentityPlatforms.Slack)!);
             if (posts != 1)
             {
                 Assert.Fail($"{lead.Id} got {posts} digest message(s) instead of one\n{_cluster.Logs()}");
             }
 
-            Assert.Single(_cluster.Calls("conversations.open"), c => (c.RequestMessage.Body ?? string.Empty).Contains($"\"{lead.SlackId}\"", StringComparison.Ordinal));
+            Assert.Single(_cluster.Calls("conversations.open"), c => (c.RequestMessage.Body ?? string.Empty).Contains($"\"{lead.Identities.IdOn(IdentityPlatforms.Slack)}\"", StringComparison.Ordinal));
 
             // The chart, when rendered, is uploaded once into the same DM.
             var uploads = _cluster.Calls("files.completeUploadExternal").Count(c => (c.RequestMessage.Body ?? string.Empty).Contains(channel, StringComparison.Ordinal));

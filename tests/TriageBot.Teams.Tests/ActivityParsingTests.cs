@@ -19,7 +19,7 @@ public sealed class ActivityParsingTests
         Assert.Equal("personal", a.Conversation!.ConversationType);
         Assert.Equal("00000000-0000-0000-0000-000000000001", a.From!.AadObjectId);
         Assert.Equal("72f988bf-86f1-41af-91ab-2d7cd011db47", a.TenantId);
-        Assert.Equal("teams:72f988bf-86f1-41af-91ab-2d7cd011db47", TeamsActivityHandler.TenantKey(a));
+        Assert.Equal("teams:72f988bf-86f1-41af-91ab-2d7cd011db47", TeamsReplySender.TenantOf(a));
         Assert.StartsWith("Can you help", ActivityText.StripBotMention(a), StringComparison.Ordinal);
         // Unknown fields are kept, not rejected.
         Assert.True(a.Extra!.ContainsKey("localTimezone"));

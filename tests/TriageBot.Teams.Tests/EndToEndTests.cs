@@ -346,9 +346,9 @@ public sealed class EndToEndTests : IClassFixture<TeamsAppFactory>
     {
         _app.ConnectorAcceptsEverything();
         // Installed in a team by Gus (a Lead in the sample org): the stored reference is a channel, so the digest needs a 1:1.
-        var lead = _app.Services.GetRequiredService<IOrgProvider>().Directory.Leads.First(p => p.TeamsId is not null && p.Id != "ana");
+        var lead = _app.Services.GetRequiredService<IOrgProvider>().Directory.Leads.First(p => p.Identities.IdOn(IdentityPlatforms.Teams) is not null && p.Id != "ana");
         var install = _app.Activity("installationUpdate-add.json");
-        install["from"]!["aadObjectId"] = lead.TeamsId;
+        install["from"]!["aadObjectId"] = lead.Identities.IdOn(IdentityPlatforms.Teams);
         install["from"]!["id"] = "29:lead-" + lead.Id;
         install["conversation"] = new JsonObject { ["conversationType"] = "channel", ["tenantId"] = "72f988bf-86f1-41af-91ab-2d7cd011db47", ["id"] = ChannelConversation + "-" + lead.Id };
         Assert.Equal(HttpStatusCode.OK, (await _app.PostActivityAsync(_client, install)).StatusCode);
@@ -381,10 +381,10 @@ public sealed class EndToEndTests : IClassFixture<TeamsAppFactory>
     public async Task Digest_UserBlockedTheBot_MarkedBlockedAndSkipped()
     {
         _app.ConnectorAcceptsEverything();
-        var lead = _app.Services.GetRequiredService<IOrgProvider>().Directory.Leads.Last(p => p.TeamsId is not null && p.Id != "ana");
+        var lead = _app.Services.GetRequiredService<IOrgProvider>().Directory.Leads.Last(p => p.Identities.IdOn(IdentityPlatforms.Teams) is not null && p.Id != "ana");
         var install = _app.Activity("installationUpdate-add.json");
         var conversationId = "a:blocked-" + lead.Id;
-        install["from"]!["aadObjectId"] = lead.TeamsId;
+        install["from"]!["aadObjectId"] = lead.Identities.IdOn(IdentityPlatforms.Teams);
         install["conversation"]!["id"] = conversationId;
         Assert.Equal(HttpStatusCode.OK, (await _app.PostActivityAsync(_client, install)).StatusCode);
         _app.ResetFake();

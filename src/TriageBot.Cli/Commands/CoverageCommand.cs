@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using TriageBot.Engine.Ports;
 using TriageBot.Engine.Understanding;
 
 namespace TriageBot.Cli.Commands;
@@ -28,10 +29,10 @@ internal static class CoverageCommand
             var (org, _) = config.LoadOrg(parse.GetValue(orgOption));
             await using var storage = await config.OpenStorageAsync(ct);
             var leads = org.People.Where(p => p.IsLead).Select(p => p.Id).ToList();
-            var tenantKey = parse.GetValue(tenant)?.Trim();
-            if (string.IsNullOrEmpty(tenantKey))
+            var tenantKey = TenantChoice.Given(parse.GetValue(tenant));
+            if (tenantKey is null)
             {
-                var tenants = new SortedSet<string>(StringComparer.Ordinal);
+                var tenants = new SortedSet<string>(TenantKey.StringComparer);
                 foreach (var lead in leads)
                 {
                     tenants.UnionWith(await storage.Requests.ListTenantsForLeadAsync(lead, ct));

@@ -90,27 +90,15 @@ public sealed class DigestDispatcher
     /// <summary>Raised after each delivery attempt this instance claimed.</summary>
     public event EventHandler<DigestDeliveryEventArgs>? DeliveryCompleted;
 
-    /// <summary>Maps a tenant key to its platform ("slack:…", "teams:…"); null for "local" and unknown prefixes.</summary>
-    public static Platform? PlatformOf(string tenant)
-    {
-        if (tenant.StartsWith("slack:", StringComparison.OrdinalIgnoreCase))
-        {
-            return Platform.Slack;
-        }
-
-        if (tenant.StartsWith("teams:", StringComparison.OrdinalIgnoreCase))
-        {
-            return Platform.Teams;
-        }
-
-        return null;
-    }
+    /// <summary>The platform a tenant's digests go out on (<see cref="TenantKey"/>); null for "local", unknown schemes and malformed keys.</summary>
+    public static Platform? PlatformOf(string tenant) =>
+        TenantKey.TryParse(tenant, out var key) && key.Platform is Platform.Slack or Platform.Teams ? key.Platform : null;
 
     /// <summary>Sends every digest due now. Returns how many were sent.</summary>
     public async Task<int> RunDueAsync(string owner, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(owner);
-        var tenants = new SortedSet<string>(await _deliveries.ListActiveTenantsAsync(ct), StringComparer.Ordinal);
+        var tenants = new SortedSet<string>(await _deliveries.ListActiveTenantsAsync(ct), TenantKey.StringComparer);
         if (_installations is not null)
         {
             foreach (var installation in await _installations.ListAsync(ct))

@@ -15,8 +15,7 @@ public sealed class OrgDirectory
     private readonly Dictionary<string, Team> _teams;
     private readonly Dictionary<string, IReadOnlyList<Person>> _expertsByTopic;
     private readonly Dictionary<string, IReadOnlyList<Team>> _serviceTeamsByTopic;
-    private readonly Dictionary<string, Person> _bySlackId;
-    private readonly Dictionary<string, Person> _byTeamsId;
+    private readonly Dictionary<string, Dictionary<string, Person>> _byIdentity;
     private readonly Dictionary<string, Person> _byEmail;
 
     /// <summary>Builds the directory and its indexes. Ids are assumed unique (the parser validates them).</summary>
@@ -49,9 +48,27 @@ public sealed class OrgDirectory
             .GroupBy(x => x.Topic, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<Team>)g.Select(x => x.Team).OrderBy(t => t.Id, StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
 
-        _bySlackId = Index(People, p => p.SlackId, StringComparer.Ordinal);
-        _byTeamsId = Index(People, p => p.TeamsId, StringComparer.OrdinalIgnoreCase);
-        _byEmail = Index(People, p => p.Email, StringComparer.OrdinalIgnoreCase);
+        _byIdentity = new Dictionary<string, Dictionary<string, Person>>(StringComparer.Ordinal);
+        _byEmail = new Dictionary<string, Person>(StringComparer.OrdinalIgnoreCase);
+        foreach (var person in People)
+        {
+            foreach (var (platform, id) in person.Identities.ByPlatform)
+            {
+                if (!_byIdentity.TryGetValue(platform, out var index))
+                {
+                    index = new Dictionary<string, Person>(IdentityPlatforms.ComparerFor(platform));
+                    _byIdentity.Add(platform, index);
+                }
+
+                // The first person wins when two share an id (the parser refuses such files).
+                index.TryAdd(id, person);
+            }
+
+            if (person.Identities.Email is { } email)
+            {
+                _byEmail.TryAdd(email, person);
+            }
+        }
     }
 
     /// <summary>All topics, in file order.</summary>
@@ -75,14 +92,23 @@ public sealed class OrgDirectory
     /// <summary>Finds a team by id.</summary>
     public Team? FindTeam(string id) => _teams.GetValueOrDefault(id);
 
-    /// <summary>Finds a person by Slack user id.</summary>
-    public Person? FindBySlackId(string slackId) => _bySlackId.GetValueOrDefault(slackId);
+    /// <summary>
+    /// Finds a person by their id on a chat platform (<see cref="IdentityPlatforms"/>: <c>slack</c>, <c>teams</c>, or a
+    /// name from the org file's <c>identities:</c>), compared by that platform's rule. Null for a blank id or an unknown platform.
+    /// </summary>
+    public Person? FindByIdentity(string platform, string? id) =>
+        !string.IsNullOrWhiteSpace(id) && _byIdentity.TryGetValue(platform, out var index) ? index.GetValueOrDefault(id.Trim()) : null;
 
-    /// <summary>Finds a person by Teams AAD object id.</summary>
-    public Person? FindByTeamsId(string teamsId) => _byTeamsId.GetValueOrDefault(teamsId);
+    /// <summary>Finds a person by email (case-insensitive). Null for a blank email.</summary>
+    public Person? FindByEmail(string? email) =>
+        string.IsNullOrWhiteSpace(email) ? null : _byEmail.GetValueOrDefault(email.Trim());
 
-    /// <summary>Finds a person by email (case-insensitive).</summary>
-    public Person? FindByEmail(string email) => _byEmail.GetValueOrDefault(email);
+    /// <summary>
+    /// Maps a chat user to a person the way every adapter does: by their id on <paramref name="platform"/>, else by
+    /// <paramref name="email"/>. Null when neither matches (an outsider).
+    /// </summary>
+    public Person? FindByIdentityOrEmail(string platform, string? id, string? email) =>
+        FindByIdentity(platform, id) ?? FindByEmail(email);
 
     /// <summary>People with any skill on <paramref name="topicId"/>, highest skill first.</summary>
     public IReadOnlyList<Person> PeopleSkilledIn(string topicId) => _expertsByTopic.GetValueOrDefault(topicId) ?? NoPeople;
@@ -92,19 +118,4 @@ public sealed class OrgDirectory
 
     /// <summary>People whose level is lead or above on the IC ladder (lead, staff, principal).</summary>
     public IEnumerable<Person> Leads => People.Where(p => p.IsLead);
-
-    private static Dictionary<string, Person> Index(IEnumerable<Person> people, Func<Person, string?> key, StringComparer comparer)
-    {
-        var index = new Dictionary<string, Person>(comparer);
-        foreach (var person in people)
-        {
-            var k = key(person);
-            if (!string.IsNullOrWhiteSpace(k))
-            {
-                index.TryAdd(k, person);
-            }
-        }
-
-        return index;
-    }
 }

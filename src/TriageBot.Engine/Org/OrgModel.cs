@@ -67,9 +67,7 @@ public sealed record DigestSchedule(DayOfWeek Day, TimeOnly Time);
 /// <param name="TimeZone">IANA timezone id; "UTC" when not set.</param>
 /// <param name="Digest">Preferred digest schedule; null means the configured default.</param>
 /// <param name="Away">Periods when the person is unavailable.</param>
-/// <param name="SlackId">Slack user id (U…/W…), for mapping.</param>
-/// <param name="TeamsId">Teams AAD object id, for mapping.</param>
-/// <param name="Email">Email, for mapping.</param>
+/// <param name="Identities">How the person is known on the chat platforms (platform → id) and their email, for mapping.</param>
 public sealed record Person(
     string Id,
     string Name,
@@ -80,9 +78,7 @@ public sealed record Person(
     string TimeZone,
     DigestSchedule? Digest,
     IReadOnlyList<AwayPeriod> Away,
-    string? SlackId,
-    string? TeamsId,
-    string? Email)
+    PersonIdentities Identities)
 {
     /// <summary>Skill level on a topic, 0 when the person has none.</summary>
     public int SkillOn(string topicId) => Skills.TryGetValue(topicId, out var level) ? level : 0;

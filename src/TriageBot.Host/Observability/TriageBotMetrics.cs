@@ -89,9 +89,7 @@ public sealed class TriageBotMetrics
     };
 
     internal static string PlatformOfTenant(string tenant) =>
-        tenant.StartsWith("slack:", StringComparison.Ordinal) ? "slack"
-        : tenant.StartsWith("teams:", StringComparison.Ordinal) ? "teams"
-        : "local";
+        TenantKey.TryParse(tenant, out var key) && key.Platform is { } platform ? PlatformTag(platform) : "local";
 
     private sealed record QueueSample(int Pending, int Dead, double OldestAgeSeconds);
 }

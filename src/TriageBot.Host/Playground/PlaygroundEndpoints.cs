@@ -38,7 +38,7 @@ public sealed class PlaygroundGate(IOptions<PlaygroundOptions> options, IOptions
 public static partial class PlaygroundEndpoints
 {
     /// <summary>The tenant of everything done in the playground.</summary>
-    public const string Tenant = "local";
+    public const string Tenant = TenantKey.LocalValue;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {

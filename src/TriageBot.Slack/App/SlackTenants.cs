@@ -6,14 +6,17 @@ using TriageBot.Slack.Protocol;
 
 namespace TriageBot.Slack.App;
 
-/// <summary>Tenant keys: <c>slack:{team_id}</c>, or <c>slack:{enterprise_id}</c> for org-wide (enterprise) installs.</summary>
+/// <summary>
+/// Which Slack tenant a payload belongs to (<see cref="TenantKey.ForSlack"/>): <c>slack:{team_id}</c>, or
+/// <c>slack:{enterprise_id}</c> for org-wide (enterprise) installs.
+/// </summary>
 public static class SlackTenants
 {
     /// <summary>The tenant key for a team/enterprise pair.</summary>
     public static string For(string? teamId, string? enterpriseId, bool isEnterpriseInstall) =>
-        isEnterpriseInstall && !string.IsNullOrEmpty(enterpriseId) ? "slack:" + enterpriseId
-        : !string.IsNullOrEmpty(teamId) ? "slack:" + teamId
-        : "slack:" + enterpriseId;
+        TenantKey.ForSlack(isEnterpriseInstall && !string.IsNullOrEmpty(enterpriseId) ? enterpriseId
+            : !string.IsNullOrEmpty(teamId) ? teamId
+            : enterpriseId).ToString();
 
     /// <summary>The tenant of an event envelope.</summary>
     public static string For(EventEnvelope envelope)

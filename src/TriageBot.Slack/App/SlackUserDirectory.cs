@@ -46,7 +46,7 @@ public sealed class SlackUserDirectory : IDisposable
     public async Task<SlackUserRef> ResolveAsync(string tenant, string slackUserId, CancellationToken ct)
     {
         var directory = _org.Directory;
-        if (directory.FindBySlackId(slackUserId) is { } direct)
+        if (directory.FindByIdentity(IdentityPlatforms.Slack, slackUserId) is { } direct)
         {
             return new SlackUserRef(slackUserId, direct, direct.Name);
         }
@@ -54,7 +54,7 @@ public sealed class SlackUserDirectory : IDisposable
         var key = "slack-user:" + tenant + ":" + slackUserId;
         if (_cache.TryGetValue(key, out (string? Email, string Name) cached))
         {
-            return new SlackUserRef(slackUserId, cached.Email is null ? null : directory.FindByEmail(cached.Email), cached.Name);
+            return new SlackUserRef(slackUserId, directory.FindByEmail(cached.Email), cached.Name);
         }
 
         (string? Email, string Name) info = (null, slackUserId);
@@ -77,7 +77,7 @@ public sealed class SlackUserDirectory : IDisposable
         }
 
         _cache.Set(key, info, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = expiry });
-        var person = info.Email is null ? null : directory.FindByEmail(info.Email);
+        var person = directory.FindByEmail(info.Email);
         return new SlackUserRef(slackUserId, person, person?.Name ?? info.Name);
     }
 
@@ -96,7 +96,7 @@ public sealed class SlackUserDirectory : IDisposable
         var person = _org.Directory.FindPerson(orgOrPlatformId);
         if (person is not null)
         {
-            return person.SlackId;
+            return person.Identities.IdOn(IdentityPlatforms.Slack);
         }
 
         return orgOrPlatformId.Length > 1 && orgOrPlatformId[0] is 'U' or 'W' && orgOrPlatformId.All(char.IsAsciiLetterOrDigit) ? orgOrPlatformId : null;

@@ -221,7 +221,9 @@ public sealed class SlackWorkHandler : IWorkHandler
         }
 
         var sender = _services.GetRequiredService<SlackDigestSender>();
-        var personWithSlackId = work.UserId is not null && lead.SlackId is null ? lead with { SlackId = work.UserId } : lead;
+        var personWithSlackId = work.UserId is not null && lead.Identities.IdOn(IdentityPlatforms.Slack) is null
+            ? lead with { Identities = lead.Identities.With(IdentityPlatforms.Slack, work.UserId) }
+            : lead;
         var result = await sender.SendAsync(tenant, personWithSlackId, new DigestMessage(digest, SlackDigestSender.FallbackText(digest), chart), item, ct);
         if (result != DigestSendResult.Sent)
         {
@@ -315,10 +317,10 @@ public sealed class SlackDigestSender : IDigestSender
 
         try
         {
-            var userId = lead.SlackId;
-            if (userId is null && !string.IsNullOrEmpty(lead.Email))
+            var userId = lead.Identities.IdOn(IdentityPlatforms.Slack);
+            if (userId is null && lead.Identities.Email is { } email)
             {
-                userId = (await _api.LookupUserByEmailAsync(token, lead.Email, ct)).User?.Id;
+                userId = (await _api.LookupUserByEmailAsync(token, email, ct)).User?.Id;
             }
 
             if (userId is null)

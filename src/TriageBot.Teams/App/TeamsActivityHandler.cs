@@ -26,9 +26,6 @@ public sealed class TeamsActivityHandler
         _logger = logger;
     }
 
-    /// <summary>The tenant key of an activity: <c>teams:{tenantId}</c>.</summary>
-    public static string TenantKey(Activity activity) => TeamsReplySender.TenantKey(activity);
-
     /// <summary>Handles an authenticated activity.</summary>
     public async Task<BotResponse> HandleAsync(Activity activity, CancellationToken ct)
     {
@@ -61,7 +58,7 @@ public sealed class TeamsActivityHandler
         }
 
         var key = "msg:" + activity.Conversation!.Id + ":" + activity.Id;
-        if (!await _claims.OnceAsync(TenantKey(activity), key, claim => _messages.HandleAsync(activity, claim, ct), ct).ConfigureAwait(false))
+        if (!await _claims.OnceAsync(TeamsReplySender.TenantOf(activity), key, claim => _messages.HandleAsync(activity, claim, ct), ct).ConfigureAwait(false))
         {
             _logger.LogInformation("Duplicate Teams message {ActivityId} ignored", activity.Id);
         }

@@ -42,9 +42,9 @@ public sealed class TeamsDigestSender : IDigestSender
         await using var scope = _services.CreateAsyncScope();
         var store = scope.ServiceProvider.GetRequiredService<IConversationReferenceStore>();
         var stored = await store.FindByPersonAsync(tenant, lead.Id, ct).ConfigureAwait(false);
-        if (stored is null && !string.IsNullOrWhiteSpace(lead.TeamsId))
+        if (stored is null && lead.Identities.IdOn(IdentityPlatforms.Teams) is { } teamsId)
         {
-            stored = await store.GetAsync(tenant, lead.TeamsId, ct).ConfigureAwait(false);
+            stored = await store.GetAsync(tenant, teamsId, ct).ConfigureAwait(false);
         }
 
         if (stored is null)
@@ -80,7 +80,7 @@ public sealed class TeamsDigestSender : IDigestSender
             var conversationId = reference.Conversation?.Id;
             if (conversationId is null || !string.Equals(reference.Conversation?.ConversationType, "personal", StringComparison.OrdinalIgnoreCase))
             {
-                var tenantId = reference.Conversation?.TenantId ?? (tenant.StartsWith("teams:", StringComparison.Ordinal) ? tenant["teams:".Length..] : null);
+                var tenantId = reference.Conversation?.TenantId ?? (TenantKey.TryParse(tenant, out var key) && key.Platform == Platform.Teams ? key.Id : null);
                 var created = await _connector.CreateConversationAsync(reference.ServiceUrl, new ConversationParameters
                 {
                     IsGroup = false,

@@ -66,7 +66,7 @@ public sealed class TeamsInstallHandler
             var userKey = activity.From?.AadObjectId ?? activity.From?.Id;
             if (!string.IsNullOrEmpty(userKey))
             {
-                await _references.MarkBlockedAsync(TeamsReplySender.TenantKey(activity), userKey, _time.GetUtcNow(), ct).ConfigureAwait(false);
+                await _references.MarkBlockedAsync(TeamsReplySender.TenantOf(activity), userKey, _time.GetUtcNow(), ct).ConfigureAwait(false);
                 _logger.LogInformation("Teams app removed by a user; proactive messages to them stop");
             }
         }
@@ -82,7 +82,7 @@ public sealed class TeamsInstallHandler
             return;
         }
 
-        var tenant = TeamsReplySender.TenantKey(activity);
+        var tenant = TeamsReplySender.TenantOf(activity);
         if (onlyIfMissing && await _references.GetAsync(tenant, userKey, ct).ConfigureAwait(false) is { Blocked: false } existing
             && IsPersonalReference(existing.ReferenceJson))
         {
@@ -113,7 +113,7 @@ public sealed class TeamsInstallHandler
         await SaveReferenceAsync(activity, person, onlyIfMissing: false, ct).ConfigureAwait(false);
 
         // The digest scheduler finds tenants through their installations.
-        var tenantKey = TeamsReplySender.TenantKey(activity);
+        var tenantKey = TeamsReplySender.TenantOf(activity);
         if (_installations is not null && await _installations.GetAsync(tenantKey, ct).ConfigureAwait(false) is null)
         {
             await _installations.SaveAsync(new Installation(tenantKey, Platform.Teams, activity.Recipient?.Id, null, activity.From?.AadObjectId ?? activity.From?.Id, _time.GetUtcNow(), null), ct).ConfigureAwait(false);

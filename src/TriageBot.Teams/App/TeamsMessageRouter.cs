@@ -30,7 +30,7 @@ public sealed class TeamsMessageRouter
 
     /// <summary>The conversation context of an activity's sender.</summary>
     internal static ConversationContext Context(Activity activity, Person? person) =>
-        new(TeamsReplySender.TenantKey(activity), Platform.Teams, ChatSurface.Teams, new ChatActor(
+        new(TeamsReplySender.TenantOf(activity), Platform.Teams, ChatSurface.Teams, new ChatActor(
             person?.Id ?? activity.From?.AadObjectId ?? activity.From?.Id ?? "unknown",
             person?.Name ?? activity.From?.Name ?? "someone",
             person is { IsLead: true }))

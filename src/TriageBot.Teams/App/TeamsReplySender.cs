@@ -34,7 +34,7 @@ public sealed class TeamsReplySender
     }
 
     /// <summary>The tenant key of an activity: <c>teams:{tenantId}</c>.</summary>
-    public static string TenantKey(Activity activity) => "teams:" + (activity?.TenantId ?? "unknown");
+    public static string TenantOf(Activity activity) => TenantKey.ForTeams(activity?.TenantId).ToString();
 
     /// <summary>
     /// Replies now when the conversation's pacing allows it soon enough; otherwise, or when the connector fails, times out
@@ -87,7 +87,7 @@ public sealed class TeamsReplySender
             // A paced reply is due when its conversation has room: until then it does not hold a queue worker.
             var now = _time.GetUtcNow();
             var due = ex is ConnectorException { IsPaced: true, RetryAfter: { } wait } ? now + wait : now;
-            await _queue.EnqueueAsync(new WorkItem(Guid.CreateVersion7(now), TenantKey(activity), TeamsWorkKinds.Send, JsonSerializer.Serialize(work, TeamsWorkJsonContext.Default.SendWork), 0, due, now, dedupKey), CancellationToken.None).ConfigureAwait(false);
+            await _queue.EnqueueAsync(new WorkItem(Guid.CreateVersion7(now), TenantOf(activity), TeamsWorkKinds.Send, JsonSerializer.Serialize(work, TeamsWorkJsonContext.Default.SendWork), 0, due, now, dedupKey), CancellationToken.None).ConfigureAwait(false);
         }
     }
 
@@ -120,7 +120,7 @@ public sealed class TeamsReplySender
         {
             _logger.LogWarning(ex, "Message not sent now; queueing it");
             var work = new SendWork { ServiceUrl = activity.ServiceUrl!, ConversationId = conversationId, Text = text };
-            await EnqueueAsync(TenantKey(activity), TeamsWorkKinds.Send, JsonSerializer.Serialize(work, TeamsWorkJsonContext.Default.SendWork), dedupKey, CancellationToken.None).ConfigureAwait(false);
+            await EnqueueAsync(TenantOf(activity), TeamsWorkKinds.Send, JsonSerializer.Serialize(work, TeamsWorkJsonContext.Default.SendWork), dedupKey, CancellationToken.None).ConfigureAwait(false);
         }
     }
 
@@ -136,7 +136,7 @@ public sealed class TeamsReplySender
         if (inChannel && !string.IsNullOrEmpty(request.MessageRef) && string.Equals(baseId, request.Channel, StringComparison.Ordinal))
         {
             var work = new SendWork { ServiceUrl = activity.ServiceUrl!, ConversationId = baseId, ReplyToId = request.MessageRef, Text = message };
-            await EnqueueAsync(TenantKey(activity), TeamsWorkKinds.Send, JsonSerializer.Serialize(work, TeamsWorkJsonContext.Default.SendWork), $"thread:{request.Id}:{request.Status}", ct).ConfigureAwait(false);
+            await EnqueueAsync(TenantOf(activity), TeamsWorkKinds.Send, JsonSerializer.Serialize(work, TeamsWorkJsonContext.Default.SendWork), $"thread:{request.Id}:{request.Status}", ct).ConfigureAwait(false);
             return "Posted in the thread:\n" + message;
         }
 

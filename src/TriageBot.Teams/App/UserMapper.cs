@@ -22,13 +22,7 @@ public sealed class UserMapper
     /// <summary>Maps without calling Teams: AAD object id, then an email carried on the account.</summary>
     public Person? MapLocal(string? aadObjectId, string? email)
     {
-        var directory = _org.Directory;
-        if (!string.IsNullOrWhiteSpace(aadObjectId) && directory.FindByTeamsId(aadObjectId) is { } byId)
-        {
-            return byId;
-        }
-
-        return !string.IsNullOrWhiteSpace(email) ? directory.FindByEmail(email) : null;
+        return _org.Directory.FindByIdentityOrEmail(IdentityPlatforms.Teams, aadObjectId, email);
     }
 
     /// <summary>Maps the sender of an activity; when the id is unknown, asks the connector for the member's email.</summary>

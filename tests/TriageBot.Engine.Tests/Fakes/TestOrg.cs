@@ -17,7 +17,8 @@ public static class TestOrg
         string timeZone = "UTC",
         DigestSchedule? digest = null,
         IReadOnlyList<AwayPeriod>? away = null) =>
-        new(id, name, level, team, skills, budget, timeZone, digest, away ?? [], $"U{id.ToUpperInvariant()}", null, $"{id}@example.com");
+        new(id, name, level, team, skills, budget, timeZone, digest, away ?? [],
+            PersonIdentities.Of([new(IdentityPlatforms.Slack, $"U{id.ToUpperInvariant()}")], $"{id}@example.com"));
 
     public static OrgDirectory Build()
     {

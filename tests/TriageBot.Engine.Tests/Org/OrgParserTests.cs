@@ -48,7 +48,7 @@ public class OrgParserTests
         Assert.Equal("America/Sao_Paulo", ana.TimeZone);
         Assert.Equal(new DigestSchedule(DayOfWeek.Friday, new TimeOnly(16, 0)), ana.Digest);
         Assert.Equal(new AwayPeriod(new DateOnly(2026, 12, 20), new DateOnly(2027, 1, 3)), Assert.Single(ana.Away));
-        Assert.Same(ana, org.FindBySlackId("U01ANA"));
+        Assert.Same(ana, org.FindByIdentity(IdentityPlatforms.Slack, "U01ANA"));
         Assert.Same(ana, org.FindByEmail("ANA@example.com"));
         Assert.True(org.Teams.Count(t => t.Service && t.Intake is not null) >= 2);
         Assert.Equal("platform-ml", Assert.Single(org.ServiceTeamsFor("model-deployment")).Id);

@@ -32,5 +32,6 @@ public static class LlmTestOrg
     }
 
     private static Person Person(string id, string name, Level level, string team, Dictionary<string, int> skills, double? budget = null) =>
-        new(id, name, level, team, skills, budget, "UTC", null, [], "U" + id.ToUpperInvariant(), null, id + "@example.com");
+        new(id, name, level, team, skills, budget, "UTC", null, [],
+            PersonIdentities.Of([new(IdentityPlatforms.Slack, "U" + id.ToUpperInvariant())], id + "@example.com"));
 }
