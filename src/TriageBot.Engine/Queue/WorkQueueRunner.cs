@@ -2,84 +2,6 @@ using TriageBot.Engine.Ports;
 
 namespace TriageBot.Engine.Queue;
 
-/// <summary>Tuning of the <see cref="WorkQueueRunner"/>.</summary>
-public sealed record WorkQueueRunnerOptions
-{
-    /// <summary>
-    /// How long a claimed item stays leased to this runner before another may claim it. Default 15 seconds: a live runner
-    /// renews the leases of the items it is running every <see cref="HeartbeatInterval"/>, so the lease only decides how
-    /// soon the work of a dead worker is taken over.
-    /// </summary>
-    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(15);
-
-    /// <summary>How often the leases of running items are renewed (see <see cref="WorkQueueRunner.RunHeartbeatAsync"/>). Default 5 seconds.</summary>
-    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>Most items claimed at once. Default 64.</summary>
-    public int BatchSize { get; init; } = 64;
-
-    /// <summary>Attempts before an item is dead. Default 8.</summary>
-    public int MaxAttempts { get; init; } = 8;
-
-    /// <summary>Delay after the first failed attempt; doubles each attempt. Default 2 seconds.</summary>
-    public TimeSpan BackoffBase { get; init; } = TimeSpan.FromSeconds(2);
-
-    /// <summary>Longest delay between attempts. Default 10 minutes.</summary>
-    public TimeSpan BackoffMax { get; init; } = TimeSpan.FromMinutes(10);
-
-    /// <summary>Fraction of the delay removed at random (0..1) so retries from many items spread out. Default 0.2.</summary>
-    public double Jitter { get; init; } = 0.2;
-
-    /// <summary>
-    /// Items handled at the same time. Default 64: most of an item's time is spent waiting (the platform's answer, a
-    /// channel's pacing), not computing, and the platform's rate limits are enforced by the adapters' clients.
-    /// </summary>
-    public int MaxConcurrency { get; init; } = 64;
-
-    /// <summary>Source of randomness for the jitter, in [0, 1); null uses <see cref="Random.Shared"/>. Tests pass a fixed one.</summary>
-    public Func<double>? RandomSource { get; init; }
-}
-
-/// <summary>An item completed by its handler.</summary>
-/// <param name="item">The item.</param>
-/// <param name="elapsed">How long the handler ran.</param>
-public sealed class WorkItemCompletedEventArgs(WorkItem item, TimeSpan elapsed) : EventArgs
-{
-    /// <summary>The item.</summary>
-    public WorkItem Item { get; } = item;
-
-    /// <summary>How long the handler ran.</summary>
-    public TimeSpan Elapsed { get; } = elapsed;
-}
-
-/// <summary>An attempt that failed: retried at <see cref="RetryAt"/>, or dead.</summary>
-/// <param name="item">The item.</param>
-/// <param name="error">The failure (null when no handler exists).</param>
-/// <param name="attempt">Which attempt failed (1-based).</param>
-/// <param name="dead">True when the item will not be retried.</param>
-/// <param name="retryAt">When it will be retried (meaningless when dead).</param>
-/// <param name="reason">A short text for logs.</param>
-public sealed class WorkItemFailedEventArgs(WorkItem item, Exception? error, int attempt, bool dead, DateTimeOffset retryAt, string reason) : EventArgs
-{
-    /// <summary>The item.</summary>
-    public WorkItem Item { get; } = item;
-
-    /// <summary>The failure; null when no handler exists for the kind.</summary>
-    public Exception? Error { get; } = error;
-
-    /// <summary>Which attempt failed (1-based).</summary>
-    public int Attempt { get; } = attempt;
-
-    /// <summary>True when the item will not be retried.</summary>
-    public bool Dead { get; } = dead;
-
-    /// <summary>When it will be retried.</summary>
-    public DateTimeOffset RetryAt { get; } = retryAt;
-
-    /// <summary>Short reason for logs (exception type and message, or "no handler").</summary>
-    public string Reason { get; } = reason;
-}
-
 /// <summary>
 /// Runs the durable work queue: claims ready items under a lease, hands each to the first <see cref="IWorkHandler"/> that
 /// can handle its kind, completes it, or records the failure with exponential backoff (base × 2^(attempt−1), capped, with
@@ -431,16 +353,4 @@ public sealed class WorkQueueRunner
             // An observer's failure (a logging sink) must never change the queue's outcome.
         }
     }
-}
-
-/// <summary>A run that ended without a recorded outcome, or a failed heartbeat (<see cref="Item"/> is null).</summary>
-/// <param name="item">The item, or null for a heartbeat.</param>
-/// <param name="error">The failure.</param>
-public sealed class WorkRunFaultedEventArgs(WorkItem? item, Exception error) : EventArgs
-{
-    /// <summary>The item whose outcome could not be recorded, or null when a heartbeat failed.</summary>
-    public WorkItem? Item { get; } = item;
-
-    /// <summary>The failure.</summary>
-    public Exception Error { get; } = error;
 }
