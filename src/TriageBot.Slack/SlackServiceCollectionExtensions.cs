@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -47,26 +48,27 @@ public static class SlackServiceCollectionExtensions
             .AddResilienceHandler("slack-api", (builder, context) =>
                 SlackRetryPolicy.Configure(builder, context.ServiceProvider.GetRequiredService<IOptions<SlackOptions>>().Value.MaxInProcessRetryAfter));
 
-        // Singletons reach scoped ports only through scopes they create; request handling is scoped.
+        // The adapter holds no per-request state: every part is a singleton that gets what it needs through its
+        // constructor (the ports are singletons too), so queue handlers and Socket Mode need no scopes of their own.
         services.TryAddSingleton<SlackTokenProvider>();
         services.TryAddSingleton<SlackUserDirectory>();
-        services.TryAddScoped<SlackOutbox>();
+        services.TryAddSingleton<SlackOutbox>();
         services.TryAddSingleton(sp => new ConversationService(sp.GetRequiredService<ITriageUseCases>()));
-        services.TryAddScoped<SlackResponder>();
-        services.TryAddScoped<SlackEventRouter>();
-        services.TryAddScoped<SlackCommandRouter>();
-        services.TryAddScoped<SlackViewSubmissions>();
-        services.TryAddScoped<SlackInteractionRouter>();
-        services.TryAddScoped<SlackTransport>();
-        services.TryAddScoped<SlackEventsEndpoint>();
-        services.TryAddScoped<SlackOAuthEndpoints>();
+        services.TryAddSingleton<SlackResponder>();
+        services.TryAddSingleton<SlackEventRouter>();
+        services.TryAddSingleton<SlackCommandRouter>();
+        services.TryAddSingleton<SlackViewSubmissions>();
+        services.TryAddSingleton<SlackInteractionRouter>();
+        services.TryAddSingleton<SlackTransport>();
+        services.TryAddSingleton<SlackEventsEndpoint>();
+        services.TryAddSingleton<SlackOAuthEndpoints>();
         services.TryAddSingleton<SlackWorkHandler>();
         services.AddSingleton<IWorkHandler>(sp => sp.GetRequiredService<SlackWorkHandler>());
         services.TryAddSingleton<SlackCommandWorkHandler>();
         services.AddSingleton<IWorkHandler>(sp => sp.GetRequiredService<SlackCommandWorkHandler>());
         services.TryAddSingleton<SlackDigestSender>();
         services.AddSingleton<IDigestSender>(sp => sp.GetRequiredService<SlackDigestSender>());
-        services.TryAddSingleton<ISlackInboundHandler, ScopedDispatcherHandler>();
+        services.TryAddSingleton<ISlackInboundHandler, TransportInboundHandler>();
         services.TryAddSingleton<SocketModeService>();
         services.AddHostedService(sp => sp.GetRequiredService<SocketModeService>());
         return services;
@@ -75,9 +77,9 @@ public static class SlackServiceCollectionExtensions
     /// <summary>Maps <c>POST /slack/events</c> and the OAuth endpoints.</summary>
     public static IEndpointRouteBuilder MapSlack(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/slack/events", (HttpContext http) => http.RequestServices.GetRequiredService<SlackEventsEndpoint>().HandleAsync(http));
-        endpoints.MapGet("/slack/install", (HttpContext http) => http.RequestServices.GetRequiredService<SlackOAuthEndpoints>().InstallAsync(http));
-        endpoints.MapGet("/slack/oauth_redirect", (HttpContext http) => http.RequestServices.GetRequiredService<SlackOAuthEndpoints>().RedirectAsync(http));
+        endpoints.MapPost("/slack/events", (HttpContext http, [FromServices] SlackEventsEndpoint events) => events.HandleAsync(http));
+        endpoints.MapGet("/slack/install", (HttpContext http, [FromServices] SlackOAuthEndpoints oauth) => oauth.InstallAsync(http));
+        endpoints.MapGet("/slack/oauth_redirect", (HttpContext http, [FromServices] SlackOAuthEndpoints oauth) => oauth.RedirectAsync(http));
         return endpoints;
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -80,15 +81,17 @@ public static class TeamsServiceCollectionExtensions
             sp.GetRequiredService<ILogger<ConnectorClient>>(),
             sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<BotTokenValidator>();
+        // The adapter holds no per-request state: every part is a singleton that gets what it needs through its
+        // constructor (the ports are singletons too); the endpoint is handed the activity handler, not a scope.
         services.TryAddSingleton<MessagesEndpoint>();
-        services.TryAddScoped<UserMapper>();
+        services.TryAddSingleton<UserMapper>();
         services.TryAddSingleton(sp => new ConversationService(sp.GetRequiredService<ITriageUseCases>()));
-        services.TryAddScoped<TeamsClaims>();
-        services.TryAddScoped<TeamsReplySender>();
-        services.TryAddScoped<TeamsInstallHandler>();
-        services.TryAddScoped<TeamsMessageRouter>();
-        services.TryAddScoped<TeamsInvokeRouter>();
-        services.TryAddScoped<TeamsActivityHandler>();
+        services.TryAddSingleton<TeamsClaims>();
+        services.TryAddSingleton<TeamsReplySender>();
+        services.TryAddSingleton<TeamsInstallHandler>();
+        services.TryAddSingleton<TeamsMessageRouter>();
+        services.TryAddSingleton<TeamsInvokeRouter>();
+        services.TryAddSingleton<TeamsActivityHandler>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDigestSender, TeamsDigestSender>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IWorkHandler, TeamsWorkHandler>());
         services.AddHostedService<TeamsStartupCheck>();
@@ -99,7 +102,7 @@ public static class TeamsServiceCollectionExtensions
     public static IEndpointRouteBuilder MapTeams(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        endpoints.MapPost("/api/messages", static (HttpContext context) => context.RequestServices.GetRequiredService<MessagesEndpoint>().HandleAsync(context))
+        endpoints.MapPost("/api/messages", static (HttpContext context, [FromServices] MessagesEndpoint messages) => messages.HandleAsync(context))
             .WithName("TeamsMessages")
             .DisableAntiforgery();
         return endpoints;

@@ -17,7 +17,7 @@ public sealed class BoundedMemoryTests
         using var provider = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var options = Options.Create(new SlackOptions());
         // No bot token: every unknown user is an outsider, cached without calling Slack.
-        var tokens = new SlackTokenProvider(options, provider);
+        var tokens = new SlackTokenProvider(options, new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider());
         using var http = new HttpClient();
         var api = new SlackApiClient(http, new SlackMetrics(provider.GetRequiredService<IMeterFactory>()), new ChannelPacer(TimeProvider.System, TimeSpan.Zero), options);
         using var directory = new SlackUserDirectory(new StaticOrgProvider(OrgDirectory.Empty), api, tokens, options, NullLogger<SlackUserDirectory>.Instance);

@@ -1,7 +1,10 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Moq;
+using TriageBot.Engine.Org;
 using TriageBot.Engine.Ports;
+using TriageBot.Engine.UseCases;
 using TriageBot.Slack.Api;
 using TriageBot.Slack.App;
 
@@ -25,7 +28,12 @@ public sealed class ExactlyOnceTests : IDisposable
             ["TriageBot:Slack:SigningSecret"] = "secret",
             ["TriageBot:Slack:PostMessageInterval"] = "00:00:00.001",
         }).Build();
-        _services = new ServiceCollection().AddLogging().AddSlack(config).BuildServiceProvider();
+        // Only posts run here: the use cases, the org and the queue are never reached.
+        _services = new ServiceCollection().AddLogging().AddSlack(config)
+            .AddSingleton(Mock.Of<ITriageUseCases>())
+            .AddSingleton<IOrgProvider>(new StaticOrgProvider(OrgDirectory.Empty))
+            .AddSingleton(Mock.Of<IWorkQueue>())
+            .BuildServiceProvider();
         _handler = _services.GetRequiredService<SlackWorkHandler>();
     }
 

@@ -30,14 +30,14 @@ public sealed class HostingTests
     {
         var context = new DefaultHttpContext { RequestServices = new ServiceCollection().BuildServiceProvider() };
         context.Connection.LocalIpAddress = IPAddress.Parse(local);
-        Assert.Equal(expected, MessagesEndpoint.IsLoopback(context));
+        Assert.Equal(expected, MessagesEndpoint.IsLoopback(context, null));
     }
 
     [Fact]
     public void IsLoopback_NoLocalAddressNoServer_Refused()
     {
         var context = new DefaultHttpContext { RequestServices = new ServiceCollection().BuildServiceProvider() };
-        Assert.False(MessagesEndpoint.IsLoopback(context));
+        Assert.False(MessagesEndpoint.IsLoopback(context, null));
     }
 
     [Fact]

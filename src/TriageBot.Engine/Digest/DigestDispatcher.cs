@@ -196,19 +196,7 @@ public sealed class DigestDispatcher
         {
             var digest = await _useCases.BuildDigestAsync(tenant, lead.Id, week, ct);
             var text = DigestTextRenderer.Render(digest);
-            byte[]? png = null;
-            if (_chart is not null)
-            {
-                try
-                {
-                    png = _chart.RenderPng(digest);
-                }
-                catch (Exception)
-                {
-                    // A chart is nice to have: the digest goes out as text without it.
-                    png = null;
-                }
-            }
+            var png = DigestCharts.TryRenderPng(_chart, digest);
 
             var result = await sender.SendAsync(tenant, lead, new DigestMessage(digest, text, png), ct);
             status = result == DigestSendResult.Sent ? DigestDeliveryStatus.Sent : DigestDeliveryStatus.Skipped;

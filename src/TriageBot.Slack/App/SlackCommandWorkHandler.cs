@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
 using TriageBot.Engine.Conversation;
 using TriageBot.Engine.Ports;
 using TriageBot.Engine.Queue;
@@ -21,13 +20,15 @@ public sealed class SlackCommandWorkHandler : IWorkHandler
     public const string Kind = "slack-command.read";
 
     private readonly ConversationService _conversation;
-    private readonly IServiceScopeFactory _scopes;
+    private readonly SlackResponder _responder;
+    private readonly SlackOutbox _outbox;
 
-    /// <summary>Creates the handler; the responder and outbox are scoped, so each item gets its own scope.</summary>
-    public SlackCommandWorkHandler(ConversationService conversation, IServiceScopeFactory scopes)
+    /// <summary>Creates the handler.</summary>
+    public SlackCommandWorkHandler(ConversationService conversation, SlackResponder responder, SlackOutbox outbox)
     {
         _conversation = conversation;
-        _scopes = scopes;
+        _responder = responder;
+        _outbox = outbox;
     }
 
     /// <inheritdoc />
@@ -52,19 +53,16 @@ public sealed class SlackCommandWorkHandler : IWorkHandler
             throw new PermanentWorkException("Empty slash command work item.");
         }
 
-        await using var scope = _scopes.CreateAsyncScope();
-        var responder = scope.ServiceProvider.GetRequiredService<SlackResponder>();
-        var outbox = scope.ServiceProvider.GetRequiredService<SlackOutbox>();
-        var context = await responder.ContextAsync(item.Tenant, work.UserId, ct) with
+        var context = await _responder.ContextAsync(item.Tenant, work.UserId, ct) with
         {
             Channel = work.ChannelId ?? string.Empty,
             IdempotencyKey = work.TriggerId is { Length: > 0 } trigger ? "slash:" + trigger : "item:" + item.Id.ToString("N"),
         };
         var reply = await _conversation.RunAsync(context, work.Text, CommandSource.Command, ct);
-        await responder.FollowUpAsync(item.Tenant, work.UserId, reply, ct);
+        await _responder.FollowUpAsync(item.Tenant, work.UserId, reply, ct);
 
         var message = SlackReplyRenderer.Ephemeral(reply, _conversation.Commands.All);
-        await outbox.RespondAsync(item.Tenant, new RespondWork
+        await _outbox.RespondAsync(item.Tenant, new RespondWork
         {
             ResponseUrl = work.ResponseUrl,
             ReplaceOriginal = true,

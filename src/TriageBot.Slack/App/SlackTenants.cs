@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using TriageBot.Engine.Ports;
 using TriageBot.Slack.Protocol;
@@ -43,13 +42,16 @@ public sealed class SlackTokenProvider
     public const string TokenPurpose = "TriageBot.Slack.BotToken.v1";
 
     private readonly IOptions<SlackOptions> _options;
-    private readonly IServiceProvider _services;
+    private readonly IDataProtector _protector;
+    private readonly IInstallationStore? _installations;
 
-    /// <summary>Creates the provider.</summary>
-    public SlackTokenProvider(IOptions<SlackOptions> options, IServiceProvider services)
+    /// <summary>Creates the provider; without an installation store only the configured single-workspace token is used.</summary>
+    public SlackTokenProvider(IOptions<SlackOptions> options, IDataProtectionProvider dataProtection, IInstallationStore? installations = null)
     {
+        ArgumentNullException.ThrowIfNull(dataProtection);
         _options = options;
-        _services = services;
+        _protector = dataProtection.CreateProtector(TokenPurpose);
+        _installations = installations;
     }
 
     /// <summary>The bot token for a tenant, or null when the app is not installed there.</summary>
@@ -58,8 +60,7 @@ public sealed class SlackTokenProvider
         var installation = await GetInstallationAsync(tenant, ct);
         if (installation?.ProtectedToken is { Length: > 0 } protectedToken)
         {
-            var protector = _services.GetRequiredService<IDataProtectionProvider>().CreateProtector(TokenPurpose);
-            return protector.Unprotect(protectedToken);
+            return _protector.Unprotect(protectedToken);
         }
 
         return string.IsNullOrWhiteSpace(_options.Value.BotToken) ? null : _options.Value.BotToken;
@@ -72,9 +73,6 @@ public sealed class SlackTokenProvider
         return installation?.BotUserId ?? _options.Value.BotUserId;
     }
 
-    private async Task<Installation?> GetInstallationAsync(string tenant, CancellationToken ct)
-    {
-        var store = _services.GetService<IInstallationStore>();
-        return store is null ? null : await store.GetAsync(tenant, ct);
-    }
+    private async Task<Installation?> GetInstallationAsync(string tenant, CancellationToken ct) =>
+        _installations is null ? null : await _installations.GetAsync(tenant, ct);
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TriageBot.Engine.Decisions;
 using TriageBot.Engine.Digest;
@@ -19,15 +18,24 @@ public sealed class SlackWorkHandler : IWorkHandler
 {
     private readonly SlackApiClient _api;
     private readonly SlackTokenProvider _tokens;
-    private readonly IServiceProvider _services;
+    private readonly SlackUserDirectory _users;
+    private readonly ITriageUseCases _useCases;
+    private readonly IOrgProvider _org;
+    private readonly SlackDigestSender _digests;
+    private readonly IDigestChartRenderer? _chart;
     private readonly ILogger<SlackWorkHandler> _log;
 
-    /// <summary>Creates the handler.</summary>
-    public SlackWorkHandler(SlackApiClient api, SlackTokenProvider tokens, IServiceProvider services, ILogger<SlackWorkHandler> log)
+    /// <summary>Creates the handler; without a chart renderer digests go out without their chart.</summary>
+    public SlackWorkHandler(SlackApiClient api, SlackTokenProvider tokens, SlackUserDirectory users, ITriageUseCases useCases, IOrgProvider org,
+        SlackDigestSender digests, ILogger<SlackWorkHandler> log, IDigestChartRenderer? chart = null)
     {
         _api = api;
         _tokens = tokens;
-        _services = services;
+        _users = users;
+        _useCases = useCases;
+        _org = org;
+        _digests = digests;
+        _chart = chart;
         _log = log;
     }
 
@@ -184,12 +192,11 @@ public sealed class SlackWorkHandler : IWorkHandler
 
     private async Task PublishHomeAsync(string tenant, string token, PublishHomeWork work, CancellationToken ct)
     {
-        var users = _services.GetRequiredService<SlackUserDirectory>();
-        var user = await users.ResolveAsync(tenant, work.UserId, ct);
+        var user = await _users.ResolveAsync(tenant, work.UserId, ct);
         System.Text.Json.Nodes.JsonObject view;
-        if (users.IsLead(user.Person))
+        if (_users.IsLead(user.Person))
         {
-            var home = await _services.GetRequiredService<ITriageUseCases>().GetHomeAsync(tenant, user.Person!.Id, ct);
+            var home = await _useCases.GetHomeAsync(tenant, user.Person!.Id, ct);
             view = SlackRenderer.Home(home);
         }
         else
@@ -205,26 +212,13 @@ public sealed class SlackWorkHandler : IWorkHandler
     private async Task SendDigestAsync(WorkItem item, SendDigestWork work, CancellationToken ct)
     {
         var tenant = item.Tenant;
-        var useCases = _services.GetRequiredService<ITriageUseCases>();
-        var org = _services.GetRequiredService<IOrgProvider>();
-        var lead = org.Directory.FindPerson(work.LeadId) ?? throw new PermanentWorkException($"Unknown Lead '{work.LeadId}'.");
-        var digest = await useCases.BuildDigestAsync(tenant, work.LeadId, work.IsoWeek, ct);
-        byte[]? chart = null;
-        try
-        {
-            chart = _services.GetService<IDigestChartRenderer>()?.RenderPng(digest);
-        }
-        catch (Exception ex)
-        {
-            // The digest still goes out without its chart.
-            _log.LogWarning(ex, "Rendering the digest chart failed");
-        }
-
-        var sender = _services.GetRequiredService<SlackDigestSender>();
+        var lead = _org.Directory.FindPerson(work.LeadId) ?? throw new PermanentWorkException($"Unknown Lead '{work.LeadId}'.");
+        var digest = await _useCases.BuildDigestAsync(tenant, work.LeadId, work.IsoWeek, ct);
+        var chart = DigestCharts.TryRenderPng(_chart, digest, ex => _log.LogWarning(ex, "The digest chart could not be rendered; the digest goes out without it"));
         var personWithSlackId = work.UserId is not null && lead.Identities.IdOn(IdentityPlatforms.Slack) is null
             ? lead with { Identities = lead.Identities.With(IdentityPlatforms.Slack, work.UserId) }
             : lead;
-        var result = await sender.SendAsync(tenant, personWithSlackId, new DigestMessage(digest, SlackDigestSender.FallbackText(digest), chart), item, ct);
+        var result = await _digests.SendAsync(tenant, personWithSlackId, new DigestMessage(digest, SlackDigestSender.FallbackText(digest), chart), item, ct);
         if (result != DigestSendResult.Sent)
         {
             throw new PermanentWorkException($"The digest could not be delivered: {result}.");
@@ -235,8 +229,8 @@ public sealed class SlackWorkHandler : IWorkHandler
     // it. A failure here retries this step alone (the queue's backoff); the text is never posted again.
     private async Task UploadDigestChartAsync(string tenant, string token, DigestChartWork work, CancellationToken ct)
     {
-        var renderer = _services.GetService<IDigestChartRenderer>() ?? throw new PermanentWorkException("No digest chart renderer is configured.");
-        var digest = await _services.GetRequiredService<ITriageUseCases>().BuildDigestAsync(tenant, work.LeadId, work.IsoWeek, ct);
+        var renderer = _chart ?? throw new PermanentWorkException("No digest chart renderer is configured.");
+        var digest = await _useCases.BuildDigestAsync(tenant, work.LeadId, work.IsoWeek, ct);
         byte[] png;
         try
         {
@@ -266,142 +260,4 @@ public sealed class SlackWorkHandler : IWorkHandler
             throw new PermanentWorkException("Unreadable work payload.", ex);
         }
     }
-}
-
-/// <summary>
-/// Delivers weekly digests by DM in two idempotent steps: conversations.open and the Block Kit message (the text), then,
-/// when there is a chart, a durable <see cref="SlackWorkKinds.DigestChart"/> work item that re-renders the chart and
-/// uploads it (files.getUploadURLExternal/completeUploadExternal), retried on its own: a failed upload never posts the
-/// text again.
-/// </summary>
-public sealed class SlackDigestSender : IDigestSender
-{
-    private static readonly HashSet<string> BlockedErrors = new(StringComparer.Ordinal) { "cannot_dm_bot", "user_disabled", "account_inactive", "messages_tab_disabled", "is_archived" };
-    private static readonly HashSet<string> UnreachableErrors = new(StringComparer.Ordinal) { "user_not_found", "users_not_found", "invalid_auth", "not_authed", "token_revoked", "missing_scope" };
-
-    private readonly SlackApiClient _api;
-    private readonly SlackTokenProvider _tokens;
-    private readonly IWorkQueue _queue;
-    private readonly TimeProvider _time;
-    private readonly ILogger<SlackDigestSender> _log;
-
-    /// <summary>Creates the sender.</summary>
-    public SlackDigestSender(SlackApiClient api, SlackTokenProvider tokens, IWorkQueue queue, TimeProvider time, ILogger<SlackDigestSender> log)
-    {
-        _api = api;
-        _tokens = tokens;
-        _queue = queue;
-        _time = time;
-        _log = log;
-    }
-
-    /// <inheritdoc />
-    public Platform Platform => Platform.Slack;
-
-    /// <inheritdoc />
-    public Task<DigestSendResult> SendAsync(string tenant, Person lead, DigestMessage message, CancellationToken ct = default) =>
-        SendAsync(tenant, lead, message, null, ct);
-
-    /// <summary>
-    /// Sends a digest as the work item <paramref name="item"/> asks: the text carries the item's id in its metadata and,
-    /// when an earlier run of the item may have posted it, the DM is searched for it first (then only the chart step is
-    /// queued, for the message found).
-    /// </summary>
-    public async Task<DigestSendResult> SendAsync(string tenant, Person lead, DigestMessage message, WorkItem? item, CancellationToken ct)
-    {
-        var token = await _tokens.GetBotTokenAsync(tenant, ct);
-        if (token is null)
-        {
-            return DigestSendResult.NotReachable;
-        }
-
-        try
-        {
-            var userId = lead.Identities.IdOn(IdentityPlatforms.Slack);
-            if (userId is null && lead.Identities.Email is { } email)
-            {
-                userId = (await _api.LookupUserByEmailAsync(token, email, ct)).User?.Id;
-            }
-
-            if (userId is null)
-            {
-                return DigestSendResult.NotReachable;
-            }
-
-            var channel = await _api.OpenDirectMessageAsync(token, userId, ct);
-            var postedTs = item is { MayHaveRunBefore: true } ? await FindEarlierPostAsync(token, channel, item, ct) : null;
-            if (postedTs is null)
-            {
-                var text = string.IsNullOrWhiteSpace(message.PlainText) ? FallbackText(message.Digest) : message.PlainText;
-                var posted = await _api.PostMessageAsync(token, new ChatPostMessageRequest
-                {
-                    Channel = channel, Text = BlockKit.SlackText.TruncateMrkdwn(BlockKit.SlackText.Escape(text), 3000), Blocks = SlackRenderer.Digest(message.Digest).Build(),
-                    Metadata = item is null ? null : SlackWorkHandler.WorkItemMetadata(item.Id),
-                }, ct);
-                postedTs = posted.Ts;
-            }
-
-            // The text is out: from here on nothing may fail the delivery (its retry would post the text again).
-            if (message.ChartPng is { Length: > 0 })
-            {
-                await QueueChartAsync(tenant, lead.Id, message.Digest.IsoWeek, channel, postedTs);
-            }
-
-            return DigestSendResult.Sent;
-        }
-        catch (SlackApiException ex) when (BlockedErrors.Contains(ex.Error))
-        {
-            return DigestSendResult.Blocked;
-        }
-        catch (SlackApiException ex) when (UnreachableErrors.Contains(ex.Error))
-        {
-            return DigestSendResult.NotReachable;
-        }
-    }
-
-    // The digest text an earlier run of this item posted in the DM, if any (by the item id in its metadata). A look-up
-    // refused for good (no history scope) posts again; a transient failure retries the item.
-    private async Task<string?> FindEarlierPostAsync(string token, string channel, WorkItem item, CancellationToken ct)
-    {
-        try
-        {
-            var ts = await _api.FindMessageByMetadataAsync(token, channel, null, item.CreatedAt - SlackWorkHandler.LookupMargin,
-                SlackWorkHandler.WorkItemEventType, SlackWorkHandler.WorkItemIdKey, item.Id.ToString("D"), ct: ct);
-            if (ts is not null)
-            {
-                _log.LogInformation("The digest of work item {ItemId} was already posted (ts {Ts}) by an earlier run; not posting it again", item.Id, ts);
-            }
-
-            return ts;
-        }
-        catch (SlackApiException ex) when (ex.IsPermanent)
-        {
-            _log.LogWarning("Could not check whether the digest of work item {ItemId} was already posted ({Error}); posting it, which may repeat it", item.Id, ex.Error);
-            return null;
-        }
-    }
-
-    /// <summary>The dedup key of a digest's chart step: one chart per posted digest text (its channel and ts).</summary>
-    public static string ChartDedupKey(string tenant, string leadId, string isoWeek, string channel, string? ts) =>
-        $"digest-chart:{tenant}:{leadId}:{isoWeek}:{channel}:{ts ?? "-"}";
-
-    private async Task QueueChartAsync(string tenant, string leadId, string isoWeek, string channel, string? ts)
-    {
-        try
-        {
-            // Recorded even when shutting down: the text step is done and must not be repeated.
-            await new SlackOutbox(_queue, _time).DigestChartAsync(tenant, new DigestChartWork { LeadId = leadId, IsoWeek = isoWeek, Channel = channel },
-                ChartDedupKey(tenant, leadId, isoWeek, channel, ts), CancellationToken.None);
-        }
-        catch (Exception ex)
-        {
-            // The digest text went out; losing its chart beats posting the text twice.
-            _log.LogWarning(ex, "Could not queue the chart of a digest for {LeadId} ({IsoWeek}); the digest stays without it", leadId, isoWeek);
-        }
-    }
-
-    /// <summary>Short notification text for a digest.</summary>
-    public static string FallbackText(WeeklyDigest d) =>
-        string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"Your help week {d.IsoWeek}: {d.HoursSpent:0.#} h of {d.BudgetHours:0.#} h, {d.Received} requests ({d.Taken} taken, {d.Redirected} redirected).");
 }

@@ -4,7 +4,6 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TriageBot.Engine.Ports;
@@ -32,15 +31,17 @@ public sealed class SlackOAuthEndpoints
     private readonly IOptions<SlackOptions> _options;
     private readonly IDataProtectionProvider _protection;
     private readonly SlackApiClient _api;
+    private readonly IInstallationStore _installations;
     private readonly TimeProvider _time;
     private readonly ILogger<SlackOAuthEndpoints> _log;
 
     /// <summary>Creates the endpoints.</summary>
-    public SlackOAuthEndpoints(IOptions<SlackOptions> options, IDataProtectionProvider protection, SlackApiClient api, TimeProvider time, ILogger<SlackOAuthEndpoints> log)
+    public SlackOAuthEndpoints(IOptions<SlackOptions> options, IDataProtectionProvider protection, SlackApiClient api, IInstallationStore installations, TimeProvider time, ILogger<SlackOAuthEndpoints> log)
     {
         _options = options;
         _protection = protection;
         _api = api;
+        _installations = installations;
         _time = time;
         _log = log;
     }
@@ -106,8 +107,7 @@ public sealed class SlackOAuthEndpoints
                 IsEnterpriseInstall = access.IsEnterpriseInstall, Scope = access.Scope, AppId = access.AppId,
             }, SlackJsonContext.Default.InstallationMetadata);
             var protectedToken = _protection.CreateProtector(SlackTokenProvider.TokenPurpose).Protect(access.AccessToken);
-            var store = http.RequestServices.GetRequiredService<IInstallationStore>();
-            await store.SaveAsync(new Installation(tenant, Platform.Slack, access.BotUserId, protectedToken, access.AuthedUser?.Id, _time.GetUtcNow(), metadata), http.RequestAborted);
+            await _installations.SaveAsync(new Installation(tenant, Platform.Slack, access.BotUserId, protectedToken, access.AuthedUser?.Id, _time.GetUtcNow(), metadata), http.RequestAborted);
             _log.LogInformation("TriageBot installed in {Tenant}", tenant);
             var where = access.IsEnterpriseInstall ? access.Enterprise?.Name : access.Team?.Name;
             await PageAsync(http, 200, "TriageBot is installed", $"TriageBot is ready in {where ?? "your workspace"}. Open Slack and try /triage help, or use “Triage this request” on any message.");

@@ -1,6 +1,5 @@
 using System.Net.WebSockets;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -10,21 +9,17 @@ using TriageBot.Slack.Protocol;
 
 namespace TriageBot.Slack.SocketMode;
 
-/// <summary>Handles an inbound request (the dispatcher, in a DI scope; tests substitute it).</summary>
+/// <summary>Handles an inbound request (the transport; tests substitute it).</summary>
 public interface ISlackInboundHandler
 {
     /// <summary>Handles the request and returns the ack.</summary>
     Task<SlackAck> HandleAsync(SlackInbound inbound, CancellationToken ct);
 }
 
-/// <summary>Runs <see cref="SlackTransport"/> in its own DI scope.</summary>
-internal sealed class ScopedDispatcherHandler(IServiceScopeFactory scopes) : ISlackInboundHandler
+/// <summary>Hands Socket Mode's requests to <see cref="SlackTransport"/>, as the HTTP endpoint does.</summary>
+internal sealed class TransportInboundHandler(SlackTransport transport) : ISlackInboundHandler
 {
-    public async Task<SlackAck> HandleAsync(SlackInbound inbound, CancellationToken ct)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<SlackTransport>().HandleAsync(inbound, ct);
-    }
+    public Task<SlackAck> HandleAsync(SlackInbound inbound, CancellationToken ct) => transport.HandleAsync(inbound, ct);
 }
 
 /// <summary>

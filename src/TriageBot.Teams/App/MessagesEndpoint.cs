@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -40,10 +39,18 @@ public sealed class MessagesEndpoint
     private readonly BotTokenValidator _validator;
     private readonly TrustedServiceUrls _trusted;
     private readonly TeamsMetrics _metrics;
+    private readonly TeamsActivityHandler _bot;
+    private readonly IServer? _server;
+    private readonly CancellationToken _stopping;
     private readonly ILogger<MessagesEndpoint> _logger;
 
-    public MessagesEndpoint(IOptions<TeamsOptions> options, BotTokenValidator validator, TrustedServiceUrls trusted, TeamsMetrics metrics, ILogger<MessagesEndpoint> logger)
+    /// <summary>Creates the endpoint; the server (for its listening addresses) and the application lifetime are optional in tests.</summary>
+    public MessagesEndpoint(IOptions<TeamsOptions> options, BotTokenValidator validator, TrustedServiceUrls trusted, TeamsMetrics metrics, TeamsActivityHandler bot,
+        ILogger<MessagesEndpoint> logger, IServer? server = null, IHostApplicationLifetime? lifetime = null)
     {
+        _bot = bot;
+        _server = server;
+        _stopping = lifetime?.ApplicationStopping ?? CancellationToken.None;
         _options = options.Value;
         _validator = validator;
         _trusted = trusted;
@@ -126,7 +133,7 @@ public sealed class MessagesEndpoint
                 return;
             }
         }
-        else if (!IsLoopback(context))
+        else if (!IsLoopback(context, _server))
         {
             _logger.LogWarning("Refused an unauthenticated Teams activity: TriageBot:Teams:AppId is not set and the request is not on loopback");
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
@@ -137,9 +144,7 @@ public sealed class MessagesEndpoint
 
         // Accepted: from here on the work (use cases, replies, queueing) runs to its end even if the caller hangs up; only
         // the application stopping cancels it, and a reply cut short by that goes to the durable queue.
-        var stopping = context.RequestServices.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
-        var bot = context.RequestServices.GetRequiredService<TeamsActivityHandler>();
-        var response = await bot.HandleAsync(activity, stopping).ConfigureAwait(false);
+        var response = await _bot.HandleAsync(activity, _stopping).ConfigureAwait(false);
         if (ct.IsCancellationRequested)
         {
             // The caller is gone; there is no one to answer.
@@ -218,7 +223,7 @@ public sealed class MessagesEndpoint
     /// True when the request arrived on a loopback address. Uses the connection's local IP; when the server does not
     /// report one, every address the server listens on must be loopback.
     /// </summary>
-    internal static bool IsLoopback(HttpContext context)
+    internal static bool IsLoopback(HttpContext context, IServer? server)
     {
         var local = context.Connection.LocalIpAddress;
         if (local is not null)
@@ -226,7 +231,7 @@ public sealed class MessagesEndpoint
             return IPAddress.IsLoopback(local);
         }
 
-        var addresses = context.RequestServices.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses;
+        var addresses = server?.Features.Get<IServerAddressesFeature>()?.Addresses;
         return addresses is { Count: > 0 } && addresses.All(IsLoopbackAddress);
     }
 

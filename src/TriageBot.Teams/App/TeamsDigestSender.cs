@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TriageBot.Engine.Digest;
 using TriageBot.Engine.Org;
@@ -16,15 +15,16 @@ namespace TriageBot.Teams.App;
 /// </summary>
 public sealed class TeamsDigestSender : IDigestSender
 {
-    private readonly IServiceProvider _services;
+    private readonly IConversationReferenceStore _store;
     private readonly ConnectorClient _connector;
     private readonly TrustedServiceUrls _trusted;
     private readonly TimeProvider _time;
     private readonly ILogger<TeamsDigestSender> _logger;
 
-    public TeamsDigestSender(IServiceProvider services, ConnectorClient connector, TrustedServiceUrls trusted, TimeProvider time, ILogger<TeamsDigestSender> logger)
+    /// <summary>Creates the sender.</summary>
+    public TeamsDigestSender(IConversationReferenceStore store, ConnectorClient connector, TrustedServiceUrls trusted, TimeProvider time, ILogger<TeamsDigestSender> logger)
     {
-        _services = services;
+        _store = store;
         _connector = connector;
         _trusted = trusted;
         _time = time;
@@ -39,8 +39,7 @@ public sealed class TeamsDigestSender : IDigestSender
     {
         ArgumentNullException.ThrowIfNull(lead);
         ArgumentNullException.ThrowIfNull(message);
-        await using var scope = _services.CreateAsyncScope();
-        var store = scope.ServiceProvider.GetRequiredService<IConversationReferenceStore>();
+        var store = _store;
         var stored = await store.FindByPersonAsync(tenant, lead.Id, ct).ConfigureAwait(false);
         if (stored is null && lead.Identities.IdOn(IdentityPlatforms.Teams) is { } teamsId)
         {
@@ -123,25 +122,6 @@ public sealed class TeamsDigestSender : IDigestSender
         }
 
         return activity;
-    }
-
-    /// <summary>Renders the chart, or null when the renderer is missing or fails (the digest still goes out).</summary>
-    internal static byte[]? TryRenderChart(IDigestChartRenderer? renderer, WeeklyDigest digest, ILogger logger)
-    {
-        if (renderer is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            return renderer.RenderPng(digest);
-        }
-        catch (Exception ex)
-        {
-            logger.LogWarning(ex, "Digest chart could not be rendered; sending without it");
-            return null;
-        }
     }
 
     private static Activity Build(WeeklyDigest digest, byte[]? chart) => new()

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TriageBot.Engine.Digest;
 using TriageBot.Engine.Queue;
@@ -14,14 +13,17 @@ namespace TriageBot.Teams.App;
 /// <summary>Runs queued Teams work (<c>teams.*</c>): thread replies, queued replies and on-demand digests.</summary>
 public sealed class TeamsWorkHandler : IWorkHandler
 {
-    private readonly IServiceProvider _services;
+    private readonly ITriageUseCases _useCases;
+    private readonly IDigestChartRenderer? _chart;
     private readonly ConnectorClient _connector;
     private readonly TrustedServiceUrls _trusted;
     private readonly ILogger<TeamsWorkHandler> _logger;
 
-    public TeamsWorkHandler(IServiceProvider services, ConnectorClient connector, TrustedServiceUrls trusted, ILogger<TeamsWorkHandler> logger)
+    /// <summary>Creates the handler; without a chart renderer digests go out without their chart.</summary>
+    public TeamsWorkHandler(ITriageUseCases useCases, ConnectorClient connector, TrustedServiceUrls trusted, ILogger<TeamsWorkHandler> logger, IDigestChartRenderer? chart = null)
     {
-        _services = services;
+        _useCases = useCases;
+        _chart = chart;
         _connector = connector;
         _trusted = trusted;
         _logger = logger;
@@ -98,10 +100,8 @@ public sealed class TeamsWorkHandler : IWorkHandler
     private async Task<string?> DigestAsync(string tenant, DigestWork work, CancellationToken ct)
     {
         _trusted.Add(work.ServiceUrl);
-        await using var scope = _services.CreateAsyncScope();
-        var useCases = scope.ServiceProvider.GetRequiredService<ITriageUseCases>();
-        var digest = await useCases.BuildDigestAsync(tenant, work.LeadId, work.IsoWeek, ct).ConfigureAwait(false);
-        var chart = TeamsDigestSender.TryRenderChart(scope.ServiceProvider.GetService<IDigestChartRenderer>(), digest, _logger);
+        var digest = await _useCases.BuildDigestAsync(tenant, work.LeadId, work.IsoWeek, ct).ConfigureAwait(false);
+        var chart = DigestCharts.TryRenderPng(_chart, digest, ex => _logger.LogWarning(ex, "The digest chart could not be rendered; the digest goes out without it"));
         var activity = TeamsDigestSender.DigestActivity(digest, chart);
         activity.ReplyToId = work.ReplyToId;
         return (await _connector.SendAsync(work.ServiceUrl, work.ConversationId, activity, ct).ConfigureAwait(false)).Id;
