@@ -79,4 +79,14 @@ public class MetricsTests
         Assert.True(sample.OldestAgeSeconds >= 29);
         Assert.Contains("triagebot_queue_depth{otel_scope_name=\"TriageBot\"} 1", await client.GetStringAsync("/metrics"), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("slack:T1", "slack")]
+    [InlineData("Slack:T1", "slack")]
+    [InlineData("teams:72f988bf", "teams")]
+    [InlineData("local", "local")]
+    [InlineData("discord:1", "local")]
+    [InlineData("not a key", "local")]
+    public void PlatformOfTenant_TenantKeys_TagAsTheDigestDispatcherReadsThem(string tenant, string expected) =>
+        Assert.Equal(expected, TriageBotMetrics.PlatformOfTenant(tenant));
 }
