@@ -5,15 +5,9 @@ namespace TriageBot.Engine.Tests.Org;
 /// <summary>How the org file says who people are on the chat platforms: the old keys keep working, the identities map adds others.</summary>
 public class OrgIdentityParsingTests
 {
-    private static OrgParseResult Parse(string yaml) => OrgParser.Parse(yaml, "test.yaml");
+    private static OrgParseResult Parse(string yaml) => OrgParserTests.Parse(yaml);
 
-    private static OrgProblem Problem(OrgParseResult result, string contains)
-    {
-        Assert.Null(result.Directory);
-        var matching = result.Problems.Where(p => p.Message.Contains(contains, StringComparison.Ordinal)).ToList();
-        Assert.True(matching.Count == 1, $"expected one problem containing '{contains}', got: {string.Join(" | ", result.Problems)}");
-        return matching[0];
-    }
+    private static OrgProblem Problem(OrgParseResult result, string contains) => OrgParserTests.Single(result, contains);
 
     [Fact]
     public void Parse_OldKeys_BecomeTheIdentitySet()

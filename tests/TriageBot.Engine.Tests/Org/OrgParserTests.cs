@@ -20,9 +20,10 @@ public class OrgParserTests
             members: [ana]
         """;
 
-    private static OrgParseResult Parse(string yaml) => OrgParser.Parse(yaml, "test.yaml");
+    internal static OrgParseResult Parse(string yaml) => OrgParser.Parse(yaml, "test.yaml");
 
-    private static OrgProblem Single(OrgParseResult result, string contains)
+    /// <summary>The one problem whose message contains <paramref name="contains"/>; fails when there is not exactly one, or the file is valid.</summary>
+    internal static OrgProblem Single(OrgParseResult result, string contains)
     {
         Assert.Null(result.Directory);
         Assert.False(result.IsValid);
