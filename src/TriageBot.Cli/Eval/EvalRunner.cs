@@ -241,6 +241,46 @@ internal sealed class EvalRunner(ITextEmbedder? embedder, UnderstandingOptions b
         return [.. results.OrderByDescending(r => r.Item2 + r.Item3)];
     }
 
+    /// <summary>
+    /// Tuning aid (training split only): k-fold cross-validation. The training messages are cut into
+    /// <paramref name="folds"/> folds by position; each fold is scored with the other folds' messages taught as Lead
+    /// corrections (at most each of <paramref name="teach"/>, -1 for all of them), so every training message is scored
+    /// once by an engine that never saw it. Returns one score per taught count, summed over folds and suites.
+    /// </summary>
+    public IReadOnlyList<EvalScore> CrossValidate(
+        IReadOnlyList<(OrgDirectory Org, IReadOnlyList<EvalItem> Items)> suites, bool orgAsAdminsWriteToday, int folds, IReadOnlyList<int> teach, CancellationToken ct = default)
+    {
+        var options = baseOptions.Clone();
+        options.Embeddings = embedder is not null;
+        var setup = new UnderstandingSetup(BuiltInVocabulary.Instance, options.Embeddings ? embedder : null, options);
+        var results = new List<EvalScore>();
+        foreach (var count in teach)
+        {
+            var parts = new List<EvalScore>();
+            foreach (var (fullOrg, all) in suites)
+            {
+                var org = orgAsAdminsWriteToday ? AsAdminsWriteToday(fullOrg) : fullOrg;
+                var engine = new TriageEngine(org, DecisionPolicy.Default, setup);
+                for (var f = 0; f < folds; f++)
+                {
+                    var taught = all.Where((item, i) => i % folds != f && item.Topic is not null && org.FindTopic(item.Topic) is not null)
+                        .Take(count < 0 ? int.MaxValue : count)
+                        .Select(item => new LearnedExample("eval", Guid.NewGuid(), item.Lead, item.Topic!, item.Text, ExampleSource.Correction, At))
+                        .ToList();
+                    var learned = LearnedSet.Prepare(taught, options.Embeddings ? embedder : null, options.ModelInputChars);
+                    parts.Add(Score("cv", engine, learned, [.. all.Where((_, i) => i % folds == f)], ct));
+                }
+            }
+
+            var name = (orgAsAdminsWriteToday ? "admin-today" : "org examples") + (count < 0 ? " + all other folds" : $" + {count} taught");
+            results.Add(new EvalScore(name, parts.Sum(s => s.Messages), parts.Sum(s => s.TopicCorrect), parts.Sum(s => s.DecisionCorrect),
+                parts.Sum(s => s.RedirectsExpected), parts.Sum(s => s.OwnerCorrect), parts.Sum(s => s.ClarifyPredicted),
+                parts.Sum(s => s.ClarifyCorrectlyPredicted), parts.Sum(s => s.ClarifyExpected), [.. parts.SelectMany(s => s.Misses)]));
+        }
+
+        return results;
+    }
+
     private static EvalScore Score(string name, TriageEngine engine, LearnedSet learned, IReadOnlyList<EvalItem> items, CancellationToken ct)
     {
         int topic = 0, decision = 0, redirects = 0, owner = 0, clarifyPredicted = 0, clarifyRight = 0, clarifyExpected = 0;
