@@ -23,7 +23,7 @@ internal static class EvalCommand
         {
             Description = "Tuning aid on the TRAINING split only: a grid such as 'NoneScore=0,1;MeaningWeight=8,12' (UnderstandingOptions names).",
         };
-        var holdout = new Option<bool>("--holdout") { Description = "Training split only: cross-validation (each fold scored with the other folds taught as corrections); with --sweep, teach half and score the other half." };
+        var holdout = new Option<bool>("--holdout") { Description = "Training split only: cross-validation (each fold scored with the other folds taught as corrections); with --sweep, every setting is scored that way with the org's examples." };
         var command = new Command("eval", "Measure understanding on a labelled evaluation set.") { manifest, split, misses, noEmbeddings, only, sweep, holdout };
         command.SetAction(async (parse, ct) =>
         {
@@ -75,11 +75,11 @@ internal static class EvalCommand
                 }
 
                 var loaded = suites.Select(s => (OrgParser.LoadFile(Path.Combine(baseDir, s.Org)).Directory!, (IReadOnlyList<EvalItem>)EvalRunner.LoadItems(Path.Combine(baseDir, s.Train)))).ToList();
-                await output.WriteLineAsync($"\ntraining split, {Folds}-fold cross-validation (each fold scored with the other folds taught as corrections)");
+                await output.WriteLineAsync($"\ntraining split, {EvalRunner.HoldoutFolds}-fold cross-validation (each fold scored with the other folds taught as corrections)");
                 await output.WriteLineAsync(Header);
                 foreach (var admin in (bool[])[true, false])
                 {
-                    foreach (var score in runner.CrossValidate(loaded, admin, Folds, admin ? [0, 10, 25, 50, -1] : [0, -1], ct))
+                    foreach (var score in runner.CrossValidate(loaded, admin, EvalRunner.HoldoutFolds, admin ? [0, 10, 25, 50, -1] : [0, -1], ct))
                     {
                         await output.WriteLineAsync(Row(score));
                         if (parse.GetValue(misses) && score.Config.EndsWith("other folds", StringComparison.Ordinal))
@@ -175,8 +175,6 @@ internal static class EvalCommand
             yield return new EvalConfig("org examples lexical + training", false, true, false, -1);
         }
     }
-
-    private const int Folds = 5;
 
     private const string Header = "  configuration                      n   topic  decision  owner  clarify P/R";
 

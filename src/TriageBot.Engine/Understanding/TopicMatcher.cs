@@ -77,33 +77,20 @@ internal sealed partial class TopicMatcher
             }
         }
 
-        var meaning = new double[n];
-        var meaningWhy = new Prototype?[n];
-        if (vector is not null)
-        {
-            foreach (var p in _prototypes)
-            {
-                var sim = Dot(vector, p.Vector!);
-                if (sim > meaning[p.Topic])
-                {
-                    meaning[p.Topic] = sim;
-                    meaningWhy[p.Topic] = p;
-                }
-            }
-        }
+        var (meaning, meaningWhy) = Meaning(vector);
 
         var (learnedScore, learnedCount) = ScoreLearned(learned, text, vector);
+        var (classified, classifiedWeight) = Classify(learned, text, vector);
 
         var logits = new double[n];
         var any = new bool[n];
         for (var t = 0; t < n; t++)
         {
             var m = Math.Max(0, meaning[t] - _options.MeaningFloor);
-            logits[t] = (_options.OrgWeight * Math.Log(1 + org[t]))
-                + (_options.VocabularyWeight * Math.Log(1 + vocab[t]))
-                + (_options.MeaningWeight * m)
-                + (_options.LearnedWeight * learnedScore[t]);
-            any[t] = org[t] > 0 || vocab[t] > 0 || m > 0 || learnedScore[t] > 0;
+            logits[t] = BaseLogit(org[t], vocab[t], meaning[t])
+                + (_options.LearnedWeight * learnedScore[t])
+                + (classifiedWeight * classified[t]);
+            any[t] = org[t] > 0 || vocab[t] > 0 || m > 0 || learnedScore[t] > 0 || classifiedWeight * classified[t] >= ClassifierEvidenceAt;
         }
 
         // Softmax over the topics with evidence plus "none of them".
@@ -145,6 +132,15 @@ internal sealed partial class TopicMatcher
                 var count = learnedCount[t];
                 ev.Add(new TopicEvidence(EvidenceSource.Learned, "", count == 1 ? "a request triaged before" : $"{count} requests triaged before"));
             }
+            else if (classifiedWeight * classified[t] >= ClassifierEvidenceAt && learned is not null)
+            {
+                // The classifier generalises from every example of the topic; the card names how many and the closest.
+                var (count, nearest) = NearestLearned(learned, _topics[t].Id, text, vector);
+                if (count > 0)
+                {
+                    ev.Add(new TopicEvidence(EvidenceSource.Learned, nearest, count == 1 ? "a request triaged before" : $"{count} requests triaged before"));
+                }
+            }
 
             candidates.Add(new TopicCandidate(_topics[t].Id, confidence, Math.Round(org[t] + vocab[t], 2), matched[t] ?? [], ev, learnedCount[t]));
         }
@@ -172,9 +168,127 @@ internal sealed partial class TopicMatcher
         return new TopicReading(candidates, errorShapes, vector) { Asks = asks };
     }
 
+    private (double[] Meaning, Prototype?[] Why) Meaning(float[]? vector)
+    {
+        var meaning = new double[_topics.Length];
+        var why = new Prototype?[_topics.Length];
+        if (vector is not null)
+        {
+            foreach (var p in _prototypes)
+            {
+                var sim = Dot(vector, p.Vector!);
+                if (sim > meaning[p.Topic])
+                {
+                    meaning[p.Topic] = sim;
+                    why[p.Topic] = p;
+                }
+            }
+        }
+
+        return (meaning, why);
+    }
+
+    /// <summary>A topic's logit from the org file, the vocabulary and closeness in meaning (what the Leads taught aside).</summary>
+    private double BaseLogit(double org, double vocab, double meaning) =>
+        (_options.OrgWeight * Math.Log(1 + org))
+        + (_options.VocabularyWeight * Math.Log(1 + vocab))
+        + (_options.MeaningWeight * Math.Max(0, meaning - _options.MeaningFloor));
+
     /// <summary>Embeds a text for storing with a learned example (null without an embedder).</summary>
     public float[]? EmbedForExample(string text) =>
         _embedder is null ? null : _embedder.Embed([ModelText.Prepare(text, _options.ModelInputChars)])[0];
+
+    /// <summary>A classifier contribution under this (in logit units) is not shown as evidence and does not make a topic a candidate.</summary>
+    private const double ClassifierEvidenceAt = 1.0;
+
+    /// <summary>The classifier learns from the newest this many examples (training stays a few hundred milliseconds at most).</summary>
+    private const int MaxClassifierExamples = 500;
+
+    /// <summary>
+    /// The tenant's classifier's probability per topic, and its weight: <see cref="UnderstandingOptions.ClassifierWeight"/>
+    /// times the share of <see cref="UnderstandingOptions.ClassifierFullAt"/> examples taught (no effect with none).
+    /// </summary>
+    private (double[] Probability, double Weight) Classify(LearnedSet? learned, string text, float[]? vector)
+    {
+        var n = _topics.Length;
+        if (learned is null || learned.Count == 0 || _options.ClassifierWeight <= 0)
+        {
+            return (new double[n], 0);
+        }
+
+        var taught = 0;
+        foreach (var e in learned.Entries)
+        {
+            taught += _topicIndex.ContainsKey(e.TopicId) ? 1 : 0;
+        }
+
+        var model = learned.Derived(this, () => TrainClassifier(learned));
+        if (model is null || taught == 0)
+        {
+            return (new double[n], 0);
+        }
+
+        var useVectors = vector is not null && learned.VectorModel == _embedder?.ModelId;
+        var weight = _options.ClassifierWeight * Math.Min(1, taught / _options.ClassifierFullAt);
+        var p = model.Predict(text, useVectors ? vector : null);
+        return (p, weight);
+    }
+
+    private LearnedClassifier? TrainClassifier(LearnedSet learned)
+    {
+        var useVectors = _embedder is not null && learned.VectorModel == _embedder.ModelId;
+        var samples = new List<LearnedClassifier.Sample>();
+        foreach (var e in learned.Entries)
+        {
+            if (_topicIndex.TryGetValue(e.TopicId, out var t))
+            {
+                samples.Add(new LearnedClassifier.Sample(t, e.Text, useVectors ? e.Vector : null));
+                if (samples.Count == MaxClassifierExamples)
+                {
+                    break;
+                }
+            }
+        }
+
+        // Each topic's own texts (name and keywords, description, org examples, linked vocabulary examples): every topic
+        // is a class from the first example taught, and a few examples do not outweigh what the org file says.
+        foreach (var p in _prototypes)
+        {
+            samples.Add(new LearnedClassifier.Sample(p.Topic, p.Text, useVectors ? p.Vector : null));
+        }
+
+        var options = new LearnedClassifier.ClassifierOptions(
+            useVectors ? _options.ClassifierDenseScale : 0, _options.ClassifierWordScale, _options.ClassifierCharScale, _options.ClassifierL2);
+        return LearnedClassifier.Train(samples, _topics.Length, useVectors ? _embedder!.Dimensions : 0, options);
+    }
+
+    /// <summary>How many learned examples a topic has, and the text of the closest one (shortened).</summary>
+    private (int Count, string Nearest) NearestLearned(LearnedSet learned, string topicId, string text, float[]? vector)
+    {
+        var useVectors = vector is not null && learned.VectorModel == _embedder?.ModelId;
+        HashSet<string>? stems = null;
+        var count = 0;
+        var best = double.NegativeInfinity;
+        var nearest = "";
+        foreach (var e in learned.Entries)
+        {
+            if (e.TopicId != topicId)
+            {
+                continue;
+            }
+
+            count++;
+            var sim = useVectors && e.Vector is { } v ? Dot(vector!, v) : ContentStems.Similarity(stems ??= ContentStems.Of(text), e.Stems);
+            if (sim > best)
+            {
+                best = sim;
+                nearest = e.Text;
+            }
+        }
+
+        nearest = ModelText.Prepare(nearest, 200);
+        return (count, nearest.Length <= 80 ? nearest : nearest[..77] + "…");
+    }
 
     private (double[] Score, int[] Count) ScoreLearned(LearnedSet? learned, string text, float[]? vector)
     {
