@@ -34,7 +34,8 @@ internal static class UnderstandingLatency
                     .SelectMany(File.ReadLines)
                     .Where(l => l.Length > 0)
                     .Select(l => JsonDocument.Parse(l).RootElement)
-                    .Select(e => (Text: e.GetProperty("text").GetString()!, Lead: e.GetProperty("lead").GetString()!, From: e.GetProperty("from").GetString()!))
+                    .Select(e => (Text: e.GetProperty("text").GetString()!, Lead: e.GetProperty("lead").GetString()!, From: e.GetProperty("from").GetString()!,
+                        Topic: e.GetProperty("topic").ValueKind == JsonValueKind.String ? e.GetProperty("topic").GetString() : null))
                     .ToList();
                 return (engine, buildMs, messages);
             })
@@ -64,12 +65,51 @@ internal static class UnderstandingLatency
             }
         }
 
+        // With what the Leads taught: every training message as a learned example (the classifier and the nearest
+        // neighbours run on every request), and the classifier's training time when the example set changes.
+        var learnedTimes = new List<double>();
+        var trainMs = new List<string>();
+        foreach (var (engine, _, messages) in suites)
+        {
+            var taught = messages.Where(m => m.Topic is not null).Take(messages.Count * 7 / 10).ToList();
+            foreach (var size in new[] { taught.Count, 500 })
+            {
+                var examples = Enumerable.Range(0, size)
+                    .Select(i => taught[i % taught.Count])
+                    .Select((m, i) => new LearnedExample("bench", Guid.NewGuid(), m.Lead, m.Topic!, i < taught.Count ? m.Text : $"{m.Text} ({i})", ExampleSource.Correction, DateTimeOffset.UnixEpoch))
+                    .ToList();
+                var set = LearnedSet.Prepare(examples, model);
+                sw.Restart();
+                engine.Analyze(messages[0].Text, set);
+                trainMs.Add(string.Create(CultureInfo.InvariantCulture, $"{size} examples {sw.Elapsed.TotalMilliseconds:0} ms"));
+                if (size != taught.Count)
+                {
+                    continue;
+                }
+
+                for (var pass = 0; pass < passes; pass++)
+                {
+                    foreach (var m in messages)
+                    {
+                        sw.Restart();
+                        var analysis = engine.Analyze(m.Text, set);
+                        engine.Decide(new TriageInput(m.Text, m.Lead, m.From, new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero)) { Analysis = analysis });
+                        learnedTimes.Add(sw.Elapsed.TotalMilliseconds);
+                    }
+                }
+            }
+        }
+
         times.Sort();
+        learnedTimes.Sort();
         double P(double q) => times[Math.Min(times.Count - 1, (int)Math.Ceiling(q * times.Count) - 1)];
+        double L(double q) => learnedTimes[Math.Min(learnedTimes.Count - 1, (int)Math.Ceiling(q * learnedTimes.Count) - 1)];
         var inv = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(inv, $"model load: {loadMs:0} ms; engine build (topic vectors): {string.Join(", ", suites.Select(s => $"{s.buildMs:0} ms"))}"));
         Console.WriteLine(string.Create(inv, $"RSS: {rssBefore / 1048576.0:0} MB before, {rssAfter / 1048576.0:0} MB with the model and both engines"));
         Console.WriteLine(string.Create(inv, $"analysis + decision with the model, {times.Count} requests: p50 {P(0.50):0.0} ms, p95 {P(0.95):0.0} ms, p99 {P(0.99):0.0} ms, max {times[^1]:0.0} ms"));
+        Console.WriteLine(string.Create(inv, $"the same with learned examples, {learnedTimes.Count} requests: p50 {L(0.50):0.0} ms, p95 {L(0.95):0.0} ms, p99 {L(0.99):0.0} ms, max {learnedTimes[^1]:0.0} ms"));
+        Console.WriteLine($"learned classifier training (the first request after the examples change): {string.Join("; ", trainMs)}");
         return 0;
     }
 

@@ -23,7 +23,7 @@ internal static class EvalCommand
         {
             Description = "Tuning aid on the TRAINING split only: a grid such as 'NoneScore=0,1;MeaningWeight=8,12' (UnderstandingOptions names).",
         };
-        var holdout = new Option<bool>("--holdout") { Description = "With --sweep: teach half of the training split as corrections and score the other half." };
+        var holdout = new Option<bool>("--holdout") { Description = "Training split only: cross-validation (each fold scored with the other folds taught as corrections); with --sweep, every setting is scored that way with the org's examples." };
         var command = new Command("eval", "Measure understanding on a labelled evaluation set.") { manifest, split, misses, noEmbeddings, only, sweep, holdout };
         command.SetAction(async (parse, ct) =>
         {
@@ -62,6 +62,34 @@ internal static class EvalCommand
                 foreach (var (settings, topic, decision) in runner.Sweep(loaded, grid, parse.GetValue(holdout), ct).Take(15))
                 {
                     await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  topic {topic * 100:0.0}%  decision {decision * 100:0.0}%  {settings}"));
+                }
+
+                return CliApp.Ok;
+            }
+
+            if (parse.GetValue(holdout))
+            {
+                if (which != "train")
+                {
+                    throw new CliUsageException("--holdout scores the training split against itself (add --split train); the test split is for reporting.");
+                }
+
+                var loaded = suites.Select(s => (OrgParser.LoadFile(Path.Combine(baseDir, s.Org)).Directory!, (IReadOnlyList<EvalItem>)EvalRunner.LoadItems(Path.Combine(baseDir, s.Train)))).ToList();
+                await output.WriteLineAsync($"\ntraining split, {EvalRunner.HoldoutFolds}-fold cross-validation (each fold scored with the other folds taught as corrections)");
+                await output.WriteLineAsync(Header);
+                foreach (var admin in (bool[])[true, false])
+                {
+                    foreach (var score in runner.CrossValidate(loaded, admin, EvalRunner.HoldoutFolds, admin ? [0, 10, 25, 50, -1] : [0, -1], ct))
+                    {
+                        await output.WriteLineAsync(Row(score));
+                        if (parse.GetValue(misses) && score.Config.EndsWith("other folds", StringComparison.Ordinal))
+                        {
+                            foreach (var miss in score.Misses)
+                            {
+                                await output.WriteLineAsync("    " + miss);
+                            }
+                        }
+                    }
                 }
 
                 return CliApp.Ok;

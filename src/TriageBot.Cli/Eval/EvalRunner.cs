@@ -69,6 +69,9 @@ internal sealed record EvalScore(
 /// </summary>
 internal sealed class EvalRunner(ITextEmbedder? embedder, UnderstandingOptions baseOptions)
 {
+    /// <summary>Folds of the training split's cross-validation.</summary>
+    public const int HoldoutFolds = 5;
+
     /// <summary>The instant every message is evaluated at (the writers labelled availability for it).</summary>
     public static readonly DateTimeOffset At = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
 
@@ -182,8 +185,9 @@ internal sealed class EvalRunner(ITextEmbedder? embedder, UnderstandingOptions b
     }
 
     /// <summary>
-    /// Tuning aid (training split only): scores every combination of the given weights without learned examples and
-    /// returns them best first by topic + decision accuracy.
+    /// Tuning aid (training split only): scores every combination of the given weights — without learned examples on the
+    /// org as admins write it today, or with <paramref name="holdout"/> by cross-validation with the org's examples —
+    /// and returns them best first by topic + decision accuracy.
     /// </summary>
     public IReadOnlyList<(string Settings, double Topic, double Decision)> Sweep(
         IReadOnlyList<(OrgDirectory Org, IReadOnlyList<EvalItem> Items)> suites, IReadOnlyDictionary<string, double[]> grid, bool holdout = false, CancellationToken ct = default)
@@ -204,23 +208,24 @@ internal sealed class EvalRunner(ITextEmbedder? embedder, UnderstandingOptions b
             }
 
             int n = 0, topic = 0, decision = 0;
-            foreach (var (org, all) in suites)
+            if (holdout)
             {
-                var engine = new TriageEngine(AsAdminsWriteToday(org), DecisionPolicy.Default, new UnderstandingSetup(BuiltInVocabulary.Instance, options.Embeddings ? embedder : null, options));
-
-                // Holdout: half of the training messages are taught as corrections, the other half is scored.
-                var items = holdout ? all.Where((_, i) => i % 2 == 1).ToList() : all;
-                var learned = holdout
-                    ? LearnedSet.Prepare(
-                        [.. all.Where((item, i) => i % 2 == 0 && item.Topic is not null)
-                            .Select(item => new LearnedExample("eval", Guid.NewGuid(), item.Lead, item.Topic!, item.Text, ExampleSource.Correction, At))],
-                        options.Embeddings ? embedder : null,
-                        options.ModelInputChars)
-                    : LearnedSet.Empty;
-                var score = Score("sweep", engine, learned, items, ct);
+                // Cross-validation with the org as written with its examples: the configuration the target is about.
+                var score = CrossValidate(suites, orgAsAdminsWriteToday: false, HoldoutFolds, [-1], options, ct)[0];
                 n += score.Messages;
                 topic += score.TopicCorrect;
                 decision += score.DecisionCorrect;
+            }
+            else
+            {
+                foreach (var (org, all) in suites)
+                {
+                    var engine = new TriageEngine(AsAdminsWriteToday(org), DecisionPolicy.Default, new UnderstandingSetup(BuiltInVocabulary.Instance, options.Embeddings ? embedder : null, options));
+                    var score = Score("sweep", engine, LearnedSet.Empty, all, ct);
+                    n += score.Messages;
+                    topic += score.TopicCorrect;
+                    decision += score.DecisionCorrect;
+                }
             }
 
             results.Add((string.Join(' ', parts), (double)topic / n, (double)decision / n));
@@ -239,6 +244,52 @@ internal sealed class EvalRunner(ITextEmbedder? embedder, UnderstandingOptions b
         }
 
         return [.. results.OrderByDescending(r => r.Item2 + r.Item3)];
+    }
+
+    /// <summary>
+    /// Tuning aid (training split only): k-fold cross-validation. The training messages are cut into
+    /// <paramref name="folds"/> folds by position; each fold is scored with the other folds' messages taught as Lead
+    /// corrections (at most each of <paramref name="teach"/>, -1 for all of them), so every training message is scored
+    /// once by an engine that never saw it. Returns one score per taught count, summed over folds and suites.
+    /// </summary>
+    public IReadOnlyList<EvalScore> CrossValidate(
+        IReadOnlyList<(OrgDirectory Org, IReadOnlyList<EvalItem> Items)> suites, bool orgAsAdminsWriteToday, int folds, IReadOnlyList<int> teach, CancellationToken ct = default)
+    {
+        var options = baseOptions.Clone();
+        options.Embeddings = embedder is not null;
+        return CrossValidate(suites, orgAsAdminsWriteToday, folds, teach, options, ct);
+    }
+
+    private List<EvalScore> CrossValidate(
+        IReadOnlyList<(OrgDirectory Org, IReadOnlyList<EvalItem> Items)> suites, bool orgAsAdminsWriteToday, int folds, IReadOnlyList<int> teach, UnderstandingOptions options, CancellationToken ct)
+    {
+        var setup = new UnderstandingSetup(BuiltInVocabulary.Instance, options.Embeddings ? embedder : null, options);
+        var results = new List<EvalScore>();
+        foreach (var count in teach)
+        {
+            var parts = new List<EvalScore>();
+            foreach (var (fullOrg, all) in suites)
+            {
+                var org = orgAsAdminsWriteToday ? AsAdminsWriteToday(fullOrg) : fullOrg;
+                var engine = new TriageEngine(org, DecisionPolicy.Default, setup);
+                for (var f = 0; f < folds; f++)
+                {
+                    var taught = all.Where((item, i) => i % folds != f && item.Topic is not null && org.FindTopic(item.Topic) is not null)
+                        .Take(count < 0 ? int.MaxValue : count)
+                        .Select(item => new LearnedExample("eval", Guid.NewGuid(), item.Lead, item.Topic!, item.Text, ExampleSource.Correction, At))
+                        .ToList();
+                    var learned = LearnedSet.Prepare(taught, options.Embeddings ? embedder : null, options.ModelInputChars);
+                    parts.Add(Score("cv", engine, learned, [.. all.Where((_, i) => i % folds == f)], ct));
+                }
+            }
+
+            var name = (orgAsAdminsWriteToday ? "admin-today" : "org examples") + (count < 0 ? " + all other folds" : $" + {count} taught");
+            results.Add(new EvalScore(name, parts.Sum(s => s.Messages), parts.Sum(s => s.TopicCorrect), parts.Sum(s => s.DecisionCorrect),
+                parts.Sum(s => s.RedirectsExpected), parts.Sum(s => s.OwnerCorrect), parts.Sum(s => s.ClarifyPredicted),
+                parts.Sum(s => s.ClarifyCorrectlyPredicted), parts.Sum(s => s.ClarifyExpected), [.. parts.SelectMany(s => s.Misses)]));
+        }
+
+        return results;
     }
 
     private static EvalScore Score(string name, TriageEngine engine, LearnedSet learned, IReadOnlyList<EvalItem> items, CancellationToken ct)

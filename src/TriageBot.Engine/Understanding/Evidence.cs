@@ -29,7 +29,7 @@ public sealed record TopicEvidence(EvidenceSource Source, string Text, string De
     public string Describe() => Source switch
     {
         EvidenceSource.Meaning => $"close in meaning to {Detail}",
-        EvidenceSource.Learned => $"like {Detail}",
+        EvidenceSource.Learned => Text.Length > 0 ? $"like {Detail} (closest: \"{Text}\")" : $"like {Detail}",
         EvidenceSource.Lead => Detail,
         _ => $"'{Text}' — {Detail}",
     };

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TriageBot.Engine.Analysis;
 
 namespace TriageBot.Engine.Understanding;
@@ -74,6 +75,16 @@ public sealed class LearnedSet
         return new LearnedSet(entries, embedder?.ModelId);
     }
 
+    /// <summary>
+    /// A model derived from this set for one owner (the classifier a topic matcher trains on it), built once: the set is
+    /// immutable, and a new set is prepared whenever the tenant's examples change.
+    /// </summary>
+    internal T? Derived<T>(object owner, Func<T?> build)
+        where T : class =>
+        (T?)_derived.GetValue(owner, _ => new StrongBox<object?>(build())).Value;
+
+    private readonly ConditionalWeakTable<object, StrongBox<object?>> _derived = new();
+
     internal sealed record Entry(string TopicId, string Text, HashSet<string> Stems, float[]? Vector, ExampleSource Source);
 }
 
@@ -88,6 +99,9 @@ internal static class ContentStems
         "when", "which", "who", "all", "one", "also", "still", "now", "then", "than", "too", "very", "really", "quick", "q", "pl", "pls",
         "know", "anyone", "someone", "look", "like", "want", "make", "sure", "does", "did", "been", "being", "here", "again",
     ]), StringComparer.Ordinal);
+
+    /// <summary>True for a stem too common to say what a request is about.</summary>
+    public static bool IsStop(string stem) => Stop.Contains(stem);
 
     public static HashSet<string> Of(string text)
     {

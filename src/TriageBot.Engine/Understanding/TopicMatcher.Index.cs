@@ -182,12 +182,6 @@ internal sealed partial class TopicMatcher
 
     private void BuildPrototypes()
     {
-        if (_embedder is null)
-        {
-            return;
-        }
-
-        var texts = new List<string>();
         for (var i = 0; i < _topics.Length; i++)
         {
             var t = _topics[i];
@@ -215,6 +209,12 @@ internal sealed partial class TopicMatcher
             }
         }
 
+        // Without a model the texts still teach the learned classifier its words.
+        if (_embedder is null)
+        {
+            return;
+        }
+
         const int Batch = 32;
         for (var start = 0; start < _prototypes.Count; start += Batch)
         {
@@ -225,6 +225,7 @@ internal sealed partial class TopicMatcher
                 slice[j].Vector = vectors[j];
             }
         }
+
     }
 
     /// <summary>

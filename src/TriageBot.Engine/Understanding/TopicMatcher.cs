@@ -77,33 +77,20 @@ internal sealed partial class TopicMatcher
             }
         }
 
-        var meaning = new double[n];
-        var meaningWhy = new Prototype?[n];
-        if (vector is not null)
-        {
-            foreach (var p in _prototypes)
-            {
-                var sim = Dot(vector, p.Vector!);
-                if (sim > meaning[p.Topic])
-                {
-                    meaning[p.Topic] = sim;
-                    meaningWhy[p.Topic] = p;
-                }
-            }
-        }
+        var (meaning, meaningWhy) = Meaning(vector);
 
         var (learnedScore, learnedCount) = ScoreLearned(learned, text, vector);
+        var (classified, classifiedWeight) = Classify(learned, text, vector);
 
         var logits = new double[n];
         var any = new bool[n];
         for (var t = 0; t < n; t++)
         {
             var m = Math.Max(0, meaning[t] - _options.MeaningFloor);
-            logits[t] = (_options.OrgWeight * Math.Log(1 + org[t]))
-                + (_options.VocabularyWeight * Math.Log(1 + vocab[t]))
-                + (_options.MeaningWeight * m)
-                + (_options.LearnedWeight * learnedScore[t]);
-            any[t] = org[t] > 0 || vocab[t] > 0 || m > 0 || learnedScore[t] > 0;
+            logits[t] = BaseLogit(org[t], vocab[t], meaning[t])
+                + (_options.LearnedWeight * learnedScore[t])
+                + (classifiedWeight * classified[t]);
+            any[t] = org[t] > 0 || vocab[t] > 0 || m > 0 || learnedScore[t] > 0 || classifiedWeight * classified[t] >= ClassifierEvidenceAt;
         }
 
         // Softmax over the topics with evidence plus "none of them".
@@ -145,6 +132,15 @@ internal sealed partial class TopicMatcher
                 var count = learnedCount[t];
                 ev.Add(new TopicEvidence(EvidenceSource.Learned, "", count == 1 ? "a request triaged before" : $"{count} requests triaged before"));
             }
+            else if (classifiedWeight * classified[t] >= ClassifierEvidenceAt && learned is not null)
+            {
+                // The classifier generalises from every example of the topic; the card names how many and the closest.
+                var (count, nearest) = NearestLearned(learned, _topics[t].Id, text, vector);
+                if (count > 0)
+                {
+                    ev.Add(new TopicEvidence(EvidenceSource.Learned, nearest, count == 1 ? "a request triaged before" : $"{count} requests triaged before"));
+                }
+            }
 
             candidates.Add(new TopicCandidate(_topics[t].Id, confidence, Math.Round(org[t] + vocab[t], 2), matched[t] ?? [], ev, learnedCount[t]));
         }
@@ -172,65 +168,35 @@ internal sealed partial class TopicMatcher
         return new TopicReading(candidates, errorShapes, vector) { Asks = asks };
     }
 
+    private (double[] Meaning, Prototype?[] Why) Meaning(float[]? vector)
+    {
+        var meaning = new double[_topics.Length];
+        var why = new Prototype?[_topics.Length];
+        if (vector is not null)
+        {
+            foreach (var p in _prototypes)
+            {
+                var sim = Dot(vector, p.Vector!);
+                if (sim > meaning[p.Topic])
+                {
+                    meaning[p.Topic] = sim;
+                    why[p.Topic] = p;
+                }
+            }
+        }
+
+        return (meaning, why);
+    }
+
+    /// <summary>A topic's logit from the org file, the vocabulary and closeness in meaning (what the Leads taught aside).</summary>
+    private double BaseLogit(double org, double vocab, double meaning) =>
+        (_options.OrgWeight * Math.Log(1 + org))
+        + (_options.VocabularyWeight * Math.Log(1 + vocab))
+        + (_options.MeaningWeight * Math.Max(0, meaning - _options.MeaningFloor));
+
     /// <summary>Embeds a text for storing with a learned example (null without an embedder).</summary>
     public float[]? EmbedForExample(string text) =>
         _embedder is null ? null : _embedder.Embed([ModelText.Prepare(text, _options.ModelInputChars)])[0];
-
-    private (double[] Score, int[] Count) ScoreLearned(LearnedSet? learned, string text, float[]? vector)
-    {
-        var n = _topics.Length;
-        var score = new double[n];
-        var count = new int[n];
-        if (learned is null || learned.Count == 0)
-        {
-            return (score, count);
-        }
-
-        var useVectors = vector is not null && learned.VectorModel == _embedder?.ModelId;
-        var stems = useVectors ? null : ContentStems.Of(text);
-        var floor = useVectors ? _options.LearnedFloor : _options.LearnedFloor * 0.6;
-
-        // Nearest neighbours per topic: the best three similarities above the floor, weighted 1, 0.5, 0.25.
-        var best = new double[n, 3];
-        foreach (var e in learned.Entries)
-        {
-            if (!_topicIndex.TryGetValue(e.TopicId, out var t))
-            {
-                continue;
-            }
-
-            var sim = useVectors && e.Vector is { } v ? Dot(vector!, v) : ContentStems.Similarity(stems ??= ContentStems.Of(text), e.Stems);
-            if (sim < floor)
-            {
-                continue;
-            }
-
-            count[t]++;
-            var s = (sim - floor) / (1 - floor);
-            if (s > best[t, 0])
-            {
-                best[t, 2] = best[t, 1];
-                best[t, 1] = best[t, 0];
-                best[t, 0] = s;
-            }
-            else if (s > best[t, 1])
-            {
-                best[t, 2] = best[t, 1];
-                best[t, 1] = s;
-            }
-            else if (s > best[t, 2])
-            {
-                best[t, 2] = s;
-            }
-        }
-
-        for (var t = 0; t < n; t++)
-        {
-            score[t] = best[t, 0] + (0.5 * best[t, 1]) + (0.25 * best[t, 2]);
-        }
-
-        return (score, count);
-    }
 
     private void ScanOrg(string text, List<TextToken> tokens, double[] score, List<TopicEvidence>?[] evidence, List<string>?[] matched)
     {

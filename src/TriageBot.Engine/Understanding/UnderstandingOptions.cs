@@ -47,6 +47,34 @@ public sealed class UnderstandingOptions
     [Range(0, 1)]
     public double LearnedFloor { get; set; } = 0.45;
 
+    /// <summary>
+    /// Weight of the tenant's learned classifier (a linear model trained on the examples the Leads taught and on each
+    /// topic's own texts): its probability for a topic, times this, times the share of <see cref="ClassifierFullAt"/>
+    /// examples the tenant has taught (no effect before the first). 0 turns it off.
+    /// </summary>
+    [Range(0, 100)]
+    public double ClassifierWeight { get; set; } = 20.0;
+
+    /// <summary>How many taught examples the classifier needs to count fully (with fewer it counts proportionally less).</summary>
+    [Range(1, 10_000)]
+    public double ClassifierFullAt { get; set; } = 50;
+
+    /// <summary>The classifier's L2 regularisation (higher: smoother, trusts single words less).</summary>
+    [Range(0.0001, 10)]
+    public double ClassifierL2 { get; set; } = 0.01;
+
+    /// <summary>Scale of the sentence vector among the classifier's features (0: words only).</summary>
+    [Range(0, 10)]
+    public double ClassifierDenseScale { get; set; } = 1.0;
+
+    /// <summary>Scale of the words and word pairs among the classifier's features (0: none).</summary>
+    [Range(0, 10)]
+    public double ClassifierWordScale { get; set; } = 1.0;
+
+    /// <summary>Scale of the character n-grams among the classifier's features (0: none).</summary>
+    [Range(0, 10)]
+    public double ClassifierCharScale { get; set; } = 0.5;
+
     /// <summary>The score of "none of the topics": the higher, the more often the answer is clarify.</summary>
     [Range(-10, 20)]
     public double NoneScore { get; set; } = 2.4;

@@ -1,0 +1,153 @@
+namespace TriageBot.Engine.Understanding;
+
+// What the Leads taught: the nearest examples (near-duplicates) and the tenant's learned classifier (new requests).
+internal sealed partial class TopicMatcher
+{
+    /// <summary>A classifier contribution under this (in logit units) is not shown as evidence and does not make a topic a candidate.</summary>
+    private const double ClassifierEvidenceAt = 1.0;
+
+    /// <summary>The classifier learns from the newest this many examples (training stays a few hundred milliseconds at most).</summary>
+    private const int MaxClassifierExamples = 500;
+
+    /// <summary>
+    /// The tenant's classifier's probability per topic, and its weight: <see cref="UnderstandingOptions.ClassifierWeight"/>
+    /// times the share of <see cref="UnderstandingOptions.ClassifierFullAt"/> examples taught (no effect with none).
+    /// </summary>
+    private (double[] Probability, double Weight) Classify(LearnedSet? learned, string text, float[]? vector)
+    {
+        var n = _topics.Length;
+        if (learned is null || learned.Count == 0 || _options.ClassifierWeight <= 0)
+        {
+            return (new double[n], 0);
+        }
+
+        var taught = 0;
+        foreach (var e in learned.Entries)
+        {
+            taught += _topicIndex.ContainsKey(e.TopicId) ? 1 : 0;
+        }
+
+        var model = learned.Derived(this, () => TrainClassifier(learned));
+        if (model is null || taught == 0)
+        {
+            return (new double[n], 0);
+        }
+
+        var useVectors = vector is not null && learned.VectorModel == _embedder?.ModelId;
+        var weight = _options.ClassifierWeight * Math.Min(1, taught / _options.ClassifierFullAt);
+        var p = model.Predict(text, useVectors ? vector : null);
+        return (p, weight);
+    }
+
+    private LearnedClassifier? TrainClassifier(LearnedSet learned)
+    {
+        var useVectors = _embedder is not null && learned.VectorModel == _embedder.ModelId;
+        var samples = new List<LearnedClassifier.Sample>();
+        foreach (var e in learned.Entries)
+        {
+            if (_topicIndex.TryGetValue(e.TopicId, out var t))
+            {
+                samples.Add(new LearnedClassifier.Sample(t, e.Text, useVectors ? e.Vector : null));
+                if (samples.Count == MaxClassifierExamples)
+                {
+                    break;
+                }
+            }
+        }
+
+        // Each topic's own texts (name and keywords, description, org examples, linked vocabulary examples): every topic
+        // is a class from the first example taught, and a few examples do not outweigh what the org file says.
+        foreach (var p in _prototypes)
+        {
+            samples.Add(new LearnedClassifier.Sample(p.Topic, p.Text, useVectors ? p.Vector : null));
+        }
+
+        var options = new LearnedClassifier.ClassifierOptions(
+            useVectors ? _options.ClassifierDenseScale : 0, _options.ClassifierWordScale, _options.ClassifierCharScale, _options.ClassifierL2);
+        return LearnedClassifier.Train(samples, _topics.Length, useVectors ? _embedder!.Dimensions : 0, options);
+    }
+
+    /// <summary>How many learned examples a topic has, and the text of the closest one (shortened).</summary>
+    private (int Count, string Nearest) NearestLearned(LearnedSet learned, string topicId, string text, float[]? vector)
+    {
+        var useVectors = vector is not null && learned.VectorModel == _embedder?.ModelId;
+        HashSet<string>? stems = null;
+        var count = 0;
+        var best = double.NegativeInfinity;
+        var nearest = "";
+        foreach (var e in learned.Entries)
+        {
+            if (e.TopicId != topicId)
+            {
+                continue;
+            }
+
+            count++;
+            var sim = useVectors && e.Vector is { } v ? Dot(vector!, v) : ContentStems.Similarity(stems ??= ContentStems.Of(text), e.Stems);
+            if (sim > best)
+            {
+                best = sim;
+                nearest = e.Text;
+            }
+        }
+
+        nearest = ModelText.Prepare(nearest, 200);
+        return (count, nearest.Length <= 80 ? nearest : nearest[..77] + "…");
+    }
+
+    private (double[] Score, int[] Count) ScoreLearned(LearnedSet? learned, string text, float[]? vector)
+    {
+        var n = _topics.Length;
+        var score = new double[n];
+        var count = new int[n];
+        if (learned is null || learned.Count == 0)
+        {
+            return (score, count);
+        }
+
+        var useVectors = vector is not null && learned.VectorModel == _embedder?.ModelId;
+        var stems = useVectors ? null : ContentStems.Of(text);
+        var floor = useVectors ? _options.LearnedFloor : _options.LearnedFloor * 0.6;
+
+        // Nearest neighbours per topic: the best three similarities above the floor, weighted 1, 0.5, 0.25.
+        var best = new double[n, 3];
+        foreach (var e in learned.Entries)
+        {
+            if (!_topicIndex.TryGetValue(e.TopicId, out var t))
+            {
+                continue;
+            }
+
+            var sim = useVectors && e.Vector is { } v ? Dot(vector!, v) : ContentStems.Similarity(stems ??= ContentStems.Of(text), e.Stems);
+            if (sim < floor)
+            {
+                continue;
+            }
+
+            count[t]++;
+            var s = (sim - floor) / (1 - floor);
+            if (s > best[t, 0])
+            {
+                best[t, 2] = best[t, 1];
+                best[t, 1] = best[t, 0];
+                best[t, 0] = s;
+            }
+            else if (s > best[t, 1])
+            {
+                best[t, 2] = best[t, 1];
+                best[t, 1] = s;
+            }
+            else if (s > best[t, 2])
+            {
+                best[t, 2] = s;
+            }
+        }
+
+        for (var t = 0; t < n; t++)
+        {
+            score[t] = best[t, 0] + (0.5 * best[t, 1]) + (0.25 * best[t, 2]);
+        }
+
+        return (score, count);
+    }
+}

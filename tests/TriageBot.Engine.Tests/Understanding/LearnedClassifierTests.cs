@@ -1,0 +1,136 @@
+using TriageBot.Engine.Decisions;
+using TriageBot.Engine.Tests.Fakes;
+using TriageBot.Engine.Understanding;
+
+namespace TriageBot.Engine.Tests.Understanding;
+
+/// <summary>
+/// The learned classifier carries what the Leads taught over to new requests that are not near-duplicates. All data
+/// here is synthetic: made-up jargon words no org file, vocabulary or sentence model knows.
+/// </summary>
+public sealed class LearnedClassifierTests
+{
+    private static readonly LearnedClassifier.ClassifierOptions WordsOnly = new(0, 1, 0.5, 0.01);
+
+    private static readonly string[] Fillers =
+    [
+        "since monday", "for the quarterly review", "before friday", "for my manager", "in the shared folder", "on the team board",
+        "after the offsite", "for the planning doc", "from last sprint", "in staging", "for the board deck", "this afternoon",
+        "for the new hires", "from the vendor", "for the audit",
+    ];
+
+    // Jargon the examples use; a new request shares one word of it and nothing else with any example.
+    private static IEnumerable<string> Taught(string a, string b) =>
+        Fillers.Select((f, i) => i % 2 == 0 ? $"the {a} {b} got weird {f}" : $"who owns the {b} {a} {f}?");
+
+    [Fact]
+    public void Predict_NewSentenceSharingOneTaughtWord_GoesToThatWordsLabel()
+    {
+        var samples = Taught("flimbo", "trazzle").Select(t => new LearnedClassifier.Sample(0, t, null))
+            .Concat(Taught("qorvex", "blentish").Select(t => new LearnedClassifier.Sample(1, t, null)))
+            .ToList();
+
+        var model = LearnedClassifier.Train(samples, 2, 0, WordsOnly)!;
+        var p = model.Predict("can someone explain how qorvex works at all", null);
+
+        Assert.True(p[1] > 0.7, $"p = {p[0]:0.00} / {p[1]:0.00}");
+    }
+
+    [Fact]
+    public void Predict_TypoOfATaughtWord_StillGoesToItsLabel()
+    {
+        var samples = Taught("flimbo", "trazzle").Select(t => new LearnedClassifier.Sample(0, t, null))
+            .Concat(Taught("qorvex", "blentish").Select(t => new LearnedClassifier.Sample(1, t, null)))
+            .ToList();
+
+        var model = LearnedClassifier.Train(samples, 2, 0, WordsOnly)!;
+        var p = model.Predict("the trazle is weird", null);
+
+        Assert.True(p[0] > p[1], $"p = {p[0]:0.00} / {p[1]:0.00}");
+    }
+
+    [Fact]
+    public void Predict_VectorWhoseNearestExampleHasTheOtherLabel_FollowsTheDirectionThatTellsLabelsApart()
+    {
+        // The label is the sign of the first coordinate; the nine others are noise, larger than it. The query copies the
+        // noise of one label-1 example but sits on the label-0 side: nearest neighbour says 1, the classifier 0.
+        var rng = new Random(7);
+        var samples = new List<LearnedClassifier.Sample>();
+        for (var i = 0; i < 60; i++)
+        {
+            samples.Add(new(i % 2, "", Vector(i % 2 == 0 ? 0.5 : -0.5, Noise(rng))));
+        }
+
+        var copied = samples[1];
+        var scale = Norm(copied.Vector!);
+        var query = Vector(0.5, [.. copied.Vector!.Skip(1).Select(v => v * scale)]);
+        var nearest = samples.MaxBy(s => Dot(s.Vector!, query));
+
+        var model = LearnedClassifier.Train(samples, 2, 10, new(1, 0, 0, 0.01))!;
+        var p = model.Predict("", query);
+
+        Assert.Equal(1, nearest.Label);
+        Assert.True(p[0] > 0.5, $"p = {p[0]:0.00} / {p[1]:0.00}");
+    }
+
+    [Fact]
+    public void Train_OneLabelOnly_NothingToTellApartNull()
+    {
+        var samples = Taught("flimbo", "trazzle").Select(t => new LearnedClassifier.Sample(0, t, null)).ToList();
+
+        Assert.Null(LearnedClassifier.Train(samples, 3, 0, WordsOnly));
+    }
+
+    [Fact]
+    public void Analyze_JargonTheLeadsTaught_NewRequestGetsTheTopicAndSaysWhy()
+    {
+        var engine = new TriageEngine(TestOrg.Build(), DecisionPolicy.Default, UnderstandingSetup.Lexical);
+        const string Request = "can someone explain how qorvex works at all";
+        var learned = LearnedSet.Prepare(
+        [
+            .. Taught("flimbo", "trazzle").Select(t => Example("experimentation", t)),
+            .. Taught("qorvex", "blentish").Select(t => Example("sql", t)),
+            .. Taught("zandor", "pellicky").Select(t => Example("model-deployment", t)),
+        ], null);
+
+        var before = engine.Analyze(Request, LearnedSet.Empty);
+        var after = engine.Analyze(Request, learned);
+
+        Assert.Null(before.TopTopic);
+        Assert.Equal("sql", after.TopTopic?.TopicId);
+        var why = Assert.Single(after.TopTopic!.Evidence, e => e.Source == EvidenceSource.Learned);
+        Assert.Equal("15 requests triaged before", why.Detail);
+        Assert.Contains("qorvex", why.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Analyze_AFewExamplesTaught_ClassifierBarelyCounts()
+    {
+        var engine = new TriageEngine(TestOrg.Build(), DecisionPolicy.Default, UnderstandingSetup.Lexical);
+        var learned = LearnedSet.Prepare(
+        [
+            Example("experimentation", "the flimbo trazzle got weird since monday"),
+            Example("sql", "who owns the blentish qorvex before friday?"),
+        ], null);
+
+        var analysis = engine.Analyze("can someone explain how qorvex works at all", learned);
+
+        Assert.Null(analysis.TopTopic);
+    }
+
+    private static LearnedExample Example(string topic, string text) =>
+        new(TestOrg.Tenant, Guid.NewGuid(), "ana", topic, text, ExampleSource.Correction, DateTimeOffset.UnixEpoch);
+
+    private static double[] Noise(Random rng) => [.. Enumerable.Range(0, 9).Select(_ => (2 * rng.NextDouble()) - 1)];
+
+    private static float[] Vector(double first, double[] rest)
+    {
+        double[] all = [first, .. rest];
+        var n = Math.Sqrt(all.Sum(v => v * v));
+        return [.. all.Select(v => (float)(v / n))];
+    }
+
+    private static double Norm(float[] v) => 1 / Math.Abs(v[0] / 0.5);
+
+    private static double Dot(float[] a, float[] b) => a.Zip(b, (x, y) => (double)x * y).Sum();
+}
