@@ -69,6 +69,14 @@ internal sealed record EvalScore(
 /// </summary>
 internal sealed class EvalRunner(ITextEmbedder? embedder, UnderstandingOptions baseOptions)
 {
+    // Every message is scored with the classifier of all that was taught before it: trained inline, never stale.
+    private UnderstandingOptions Options()
+    {
+        var options = baseOptions.Clone();
+        options.BackgroundTraining = false;
+        return options;
+    }
+
     /// <summary>Folds of the training split's cross-validation.</summary>
     public const int HoldoutFolds = 5;
 
@@ -130,7 +138,7 @@ internal sealed class EvalRunner(ITextEmbedder? embedder, UnderstandingOptions b
     public async Task<EvalScore> RunAsync(EvalConfig config, OrgDirectory fullOrg, IReadOnlyList<EvalItem> training, IReadOnlyList<EvalItem> evaluated, CancellationToken ct = default)
     {
         var org = config.OrgAsAdminsWriteToday ? AsAdminsWriteToday(fullOrg) : fullOrg;
-        var options = baseOptions.Clone();
+        var options = Options();
         options.Vocabulary = config.Vocabulary;
         options.Embeddings = config.Embeddings && embedder is not null;
         var setup = new UnderstandingSetup(BuiltInVocabulary.Instance, options.Embeddings ? embedder : null, options);
@@ -197,7 +205,7 @@ internal sealed class EvalRunner(ITextEmbedder? embedder, UnderstandingOptions b
         var index = new int[keys.Count];
         while (true)
         {
-            var options = baseOptions.Clone();
+            var options = Options();
             options.Embeddings = embedder is not null;
             var parts = new List<string>();
             for (var k = 0; k < keys.Count; k++)
@@ -255,7 +263,7 @@ internal sealed class EvalRunner(ITextEmbedder? embedder, UnderstandingOptions b
     public IReadOnlyList<EvalScore> CrossValidate(
         IReadOnlyList<(OrgDirectory Org, IReadOnlyList<EvalItem> Items)> suites, bool orgAsAdminsWriteToday, int folds, IReadOnlyList<int> teach, CancellationToken ct = default)
     {
-        var options = baseOptions.Clone();
+        var options = Options();
         options.Embeddings = embedder is not null;
         return CrossValidate(suites, orgAsAdminsWriteToday, folds, teach, options, ct);
     }

@@ -52,6 +52,11 @@ public sealed class LearnedExamples
 
         var examples = await _store.ListAsync(tenant, _options.MaxLearnedPerTenant, ct);
         var set = LearnedSet.Prepare(examples, embedder, _options.ModelInputChars);
+        if (sameModel)
+        {
+            set.Replaces(cached!.Set);
+        }
+
         _cache[tenant] = new Entry(set, v, embedder?.ModelId) { CheckedAt = now, UsedAt = now };
         Trim();
         return set;
@@ -63,7 +68,7 @@ public sealed class LearnedExamples
         ArgumentNullException.ThrowIfNull(example);
         var text = example.Text.Length > MaxTextLength ? example.Text[..MaxTextLength] : example.Text;
         await _store.UpsertAsync(example with { Text = text }, _options.MaxLearnedPerTenant, ct);
-        _cache.TryRemove(example.Tenant, out _);
+        MarkStale(example.Tenant);
     }
 
     /// <summary>Forgets the example learned from a request.</summary>
@@ -71,9 +76,21 @@ public sealed class LearnedExamples
     {
         if (await _store.RemoveForRequestAsync(tenant, requestId, ct))
         {
-            _cache.TryRemove(tenant, out _);
+            MarkStale(tenant);
         }
     }
+
+    // The next request reloads the examples; the stale set stays as the one the new set replaces, so its classifier keeps
+    // serving while the new one trains.
+    private void MarkStale(string tenant)
+    {
+        if (_cache.TryGetValue(tenant, out var cached))
+        {
+            _cache.TryUpdate(tenant, new Entry(cached.Set, StaleVersion, cached.Model) { UsedAt = cached.UsedAt }, cached);
+        }
+    }
+
+    private const long StaleVersion = long.MinValue;
 
     private void Trim()
     {

@@ -77,13 +77,120 @@ public sealed class LearnedSet
 
     /// <summary>
     /// A model derived from this set for one owner (the classifier a topic matcher trains on it), built once: the set is
-    /// immutable, and a new set is prepared whenever the tenant's examples change.
+    /// immutable, and a new set is prepared whenever the tenant's examples change. Inline, the caller waits for the
+    /// build. In the background the build starts on the thread pool and, until it is done, the model the previous set
+    /// built for the same owner is returned (or null), so no request waits for training.
     /// </summary>
-    internal T? Derived<T>(object owner, Func<T?> build)
-        where T : class =>
-        (T?)_derived.GetValue(owner, _ => new StrongBox<object?>(build())).Value;
+    internal T? Derived<T>(object owner, Func<T?> build, bool background = false)
+        where T : class
+    {
+        var slot = _derived.GetValue(owner, _ => new DerivedSlot(() => build(), background));
+        if (slot.TryGet(out var ready))
+        {
+            return (T?)ready;
+        }
 
-    private readonly ConditionalWeakTable<object, StrongBox<object?>> _derived = new();
+        slot.Start(this);
+        if (slot.TryGet(out ready))
+        {
+            return (T?)ready;
+        }
+
+        return _previous is { } previous && previous.TryGetReady(owner, out var older) ? (T?)older : null;
+    }
+
+    /// <summary>
+    /// The set this one replaces for its tenant, whose models serve while this set's are trained in the background. Kept
+    /// only when it has a model ready (otherwise its own predecessor is kept), and dropped once this set's model is
+    /// ready, so at most one older set is held.
+    /// </summary>
+    internal void Replaces(LearnedSet? older)
+    {
+        if (older is null || ReferenceEquals(older, this))
+        {
+            return;
+        }
+
+        _previous = older._anyReady ? older : older._previous;
+    }
+
+    private bool TryGetReady(object owner, out object? model)
+    {
+        model = null;
+        return _derived.TryGetValue(owner, out var slot) && slot.TryGet(out model);
+    }
+
+    private readonly ConditionalWeakTable<object, DerivedSlot> _derived = new();
+    private volatile LearnedSet? _previous;
+    private volatile bool _anyReady;
+
+    // One build per owner: started once, by whichever request first needs it.
+    private sealed class DerivedSlot(Func<object?> build, bool background)
+    {
+        private Task<object?>? _task;
+
+        public bool TryGet(out object? model)
+        {
+            var task = Volatile.Read(ref _task);
+            model = task is { IsCompletedSuccessfully: true } ? task.Result : null;
+            return task is { IsCompleted: true };
+        }
+
+        // Waits without throwing: a failed build simply leaves no model.
+        private static void WaitFor(Task task) => ((IAsyncResult)task).AsyncWaitHandle.WaitOne();
+
+        public void Start(LearnedSet set)
+        {
+            // Inline, a caller that lost the race to start the build waits for the winner's.
+            if (Volatile.Read(ref _task) is { } started)
+            {
+                if (!background)
+                {
+                    WaitFor(started);
+                }
+
+                return;
+            }
+
+            var run = background
+                ? new Task<object?>(build, TaskCreationOptions.DenyChildAttach)
+                : new Task<object?>(build);
+            if (Interlocked.CompareExchange(ref _task, run, null) is { } other)
+            {
+                if (!background)
+                {
+                    WaitFor(other);
+                }
+
+                return;
+            }
+
+            run.ContinueWith(
+                static (t, state) =>
+                {
+                    var s = (LearnedSet)state!;
+                    s._anyReady |= t.IsCompletedSuccessfully;
+                    if (t.IsCompletedSuccessfully)
+                    {
+                        s._previous = null;
+                    }
+
+                    _ = t.Exception; // a failed build means no model; observed here so it is not reported as unobserved
+                },
+                set,
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+            if (background)
+            {
+                run.Start(TaskScheduler.Default);
+            }
+            else
+            {
+                run.RunSynchronously(TaskScheduler.Default);
+            }
+        }
+    }
 
     internal sealed record Entry(string TopicId, string Text, HashSet<string> Stems, float[]? Vector, ExampleSource Source);
 }

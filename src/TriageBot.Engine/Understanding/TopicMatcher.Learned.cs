@@ -27,7 +27,7 @@ internal sealed partial class TopicMatcher
             taught += _topicIndex.ContainsKey(e.TopicId) ? 1 : 0;
         }
 
-        var model = learned.Derived(this, () => TrainClassifier(learned));
+        var model = learned.Derived(this, () => TrainClassifier(learned), _options.BackgroundTraining);
         if (model is null || taught == 0)
         {
             return (new double[n], 0);

@@ -84,7 +84,7 @@ public sealed class LearnedClassifierTests
     [Fact]
     public void Analyze_JargonTheLeadsTaught_NewRequestGetsTheTopicAndSaysWhy()
     {
-        var engine = new TriageEngine(TestOrg.Build(), DecisionPolicy.Default, UnderstandingSetup.Lexical);
+        var engine = new TriageEngine(TestOrg.Build(), DecisionPolicy.Default, Inline);
         const string Request = "can someone explain how qorvex works at all";
         var learned = LearnedSet.Prepare(
         [
@@ -116,6 +116,87 @@ public sealed class LearnedClassifierTests
         var analysis = engine.Analyze("can someone explain how qorvex works at all", learned);
 
         Assert.Null(analysis.TopTopic);
+    }
+
+    [Fact]
+    public async Task Analyze_BackgroundTraining_ClassifierServesOnceTrained()
+    {
+        var engine = new TriageEngine(TestOrg.Build(), DecisionPolicy.Default, UnderstandingSetup.Lexical);
+        var learned = LearnedSet.Prepare(Jargon(), null);
+
+        // The first request starts the training and does not wait for it; a later one uses the trained classifier.
+        engine.Analyze(JargonRequest, learned);
+        var topic = await EventuallyAsync(() => engine.Analyze(JargonRequest, learned).TopTopic?.TopicId, "sql");
+
+        Assert.Equal("sql", topic);
+    }
+
+    [Fact]
+    public void Derived_NewSetStillTraining_PreviousSetsModelServes()
+    {
+        var owner = new object();
+        var older = LearnedSet.Prepare(Jargon(), null);
+        Assert.Equal("old", older.Derived(owner, () => "old", background: false));
+        using var release = new ManualResetEventSlim();
+        var newer = LearnedSet.Prepare([.. Jargon(), Example("sql", "one more qorvex question")], null);
+        newer.Replaces(older);
+
+        var whileTraining = newer.Derived(owner, () => { release.Wait(TimeSpan.FromSeconds(30)); return "new"; }, background: true);
+        release.Set();
+
+        Assert.Equal("old", whileTraining);
+    }
+
+    [Fact]
+    public void Derived_NoPreviousSetAndStillTraining_NoModel()
+    {
+        using var release = new ManualResetEventSlim();
+        var set = LearnedSet.Prepare(Jargon(), null);
+
+        var whileTraining = set.Derived(new object(), () => { release.Wait(TimeSpan.FromSeconds(30)); return "new"; }, background: true);
+        release.Set();
+
+        Assert.Null(whileTraining);
+    }
+
+    [Fact]
+    public void Derived_Inline_BuildsOnceAndWaits()
+    {
+        var owner = new object();
+        var builds = 0;
+        var set = LearnedSet.Prepare(Jargon(), null);
+
+        var results = Enumerable.Range(0, 8).AsParallel().Select(_ => set.Derived(owner, () => { Interlocked.Increment(ref builds); Thread.Sleep(20); return "model"; })).ToList();
+
+        Assert.All(results, r => Assert.Equal("model", r));
+        Assert.Equal(1, builds);
+    }
+
+    private const string JargonRequest = "can someone explain how qorvex works at all";
+
+    private static UnderstandingSetup Inline => new(BuiltInVocabulary.Instance, null, new UnderstandingOptions { BackgroundTraining = false });
+
+    private static List<LearnedExample> Jargon() =>
+    [
+        .. Taught("flimbo", "trazzle").Select(t => Example("experimentation", t)),
+        .. Taught("qorvex", "blentish").Select(t => Example("sql", t)),
+        .. Taught("zandor", "pellicky").Select(t => Example("model-deployment", t)),
+    ];
+
+    // Bounded polling (no timing assertion): the background training finishes when the machine gets to it.
+    private static async Task<string?> EventuallyAsync(Func<string?> probe, string expected)
+    {
+        string? last = null;
+        for (var i = 0; i < 600 && last != expected; i++)
+        {
+            last = probe();
+            if (last != expected)
+            {
+                await Task.Delay(50);
+            }
+        }
+
+        return last;
     }
 
     private static LearnedExample Example(string topic, string text) =>
