@@ -5,8 +5,11 @@ using Microsoft.Extensions.Options;
 
 namespace TriageBot.Api;
 
-/// <summary>A mistake in the HTTP request itself (body, parameter): answered 400 with problem details.</summary>
-internal sealed class ApiInputException(string message) : Exception(message);
+/// <summary>A mistake in the HTTP request itself (body, parameter): answered 400 (415 for a body that is not JSON) with problem details.</summary>
+internal sealed class ApiInputException(string message, int status = StatusCodes.Status400BadRequest) : Exception(message)
+{
+    public int Status { get; } = status;
+}
 
 /// <summary>
 /// Reads a JSON body with the same serializer settings the OpenAPI document describes, capped in size while read
@@ -26,7 +29,7 @@ internal static class ApiBody
 
         if (!request.HasJsonContentType())
         {
-            throw new ApiInputException("Send a JSON body with Content-Type: application/json.");
+            throw new ApiInputException("Send a JSON body with Content-Type: application/json.", StatusCodes.Status415UnsupportedMediaType);
         }
 
         byte[] body;

@@ -21,6 +21,7 @@ internal static partial class ApiEndpoints
             .WithName("WhoToAsk")
             .WithSummary("Who or which team to ask (anyone may ask)")
             .Accepts<WhoBody>("application/json")
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .Produces<WhoResponse>()
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
@@ -39,6 +40,7 @@ internal static partial class ApiEndpoints
             .WithName("LogTime")
             .WithSummary("Log help time on the Lead's latest taken request")
             .Accepts<LeadTimeBody>("application/json")
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .Produces<NoticeResponse>()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);

@@ -37,6 +37,7 @@ internal static partial class ApiEndpoints
             .WithSummary("Triage a request for its Lead")
             .WithDescription("Decides take, redirect or clarify with the four answers and their evidence, stores the request and its decision, and returns the decision card. The Lead must be a Lead in the org file (403 otherwise).")
             .Accepts<TriageBody>("application/json")
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .Produces<RequestResponse>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
@@ -91,6 +92,7 @@ internal static partial class ApiEndpoints
             .WithName(name)
             .WithSummary(summary)
             .Accepts<TBody>("application/json")
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)

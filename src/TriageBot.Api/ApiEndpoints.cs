@@ -28,9 +28,6 @@ internal static partial class ApiEndpoints
         MapRequests(api);
         MapLeads(api);
 
-        // Anything else under /api/v1 (an unknown path, a request id that is not a GUID): 404 problem details.
-        api.Map("/{**rest}", () => ApiResults.Problem(StatusCodes.Status404NotFound, "Not found", "There is no such API path; see /openapi/v1.json.", "not-found"))
-            .ExcludeFromDescription();
     }
 
     private static async Task<IResult> Run(HttpContext http, Func<Task<IResult>> action)
@@ -41,7 +38,9 @@ internal static partial class ApiEndpoints
         }
         catch (ApiInputException ex)
         {
-            return ApiResults.BadInput(ex.Message);
+            return ex.Status == StatusCodes.Status400BadRequest
+                ? ApiResults.BadInput(ex.Message)
+                : ApiResults.Problem(ex.Status, "Unsupported media type", ex.Message, "unsupported-media-type");
         }
         catch (TriageUserException ex)
         {

@@ -87,6 +87,9 @@ public static class ApiServiceCollectionExtensions
             return app;
         }
 
+        // What routing answers by itself under /api/v1 (404 unknown path or a request id that is not a GUID, 405 wrong
+        // method, 415 a body that is not JSON) gets a problem details body too.
+        app.UseWhen(http => http.Request.Path.StartsWithSegments(ApiEndpoints.Prefix), branch => branch.UseStatusCodePages());
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

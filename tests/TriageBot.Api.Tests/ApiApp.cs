@@ -6,6 +6,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Kiota.Abstractions.Authentication;
 using Microsoft.Kiota.Http.HttpClientLibrary;
+using Serilog.Core;
+using Serilog.Events;
 using TriageBot.Api.Tests.Generated;
 using TriageBot.Engine.Access;
 
@@ -38,6 +40,9 @@ public sealed class ApiApp : WebApplicationFactory<Program>
     }
 
     public string DataDirectory { get; }
+
+    /// <summary>Every log event the host wrote, rendered (message, properties, exceptions).</summary>
+    public LogCapture Logs { get; } = new();
 
     public static string RepoRoot { get; } = FindRepoRoot();
 
@@ -74,6 +79,7 @@ public sealed class ApiApp : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Production");
         builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(_settings));
+        builder.ConfigureTestServices(s => s.AddSingleton<ILogEventSink>(Logs));
     }
 
     protected override void Dispose(bool disposing)
@@ -102,5 +108,20 @@ public sealed class ApiApp : WebApplicationFactory<Program>
         }
 
         throw new InvalidOperationException("TriageBot.sln not found above the test folder.");
+    }
+}
+
+/// <summary>Collects the host's log events as the sinks would write them.</summary>
+public sealed class LogCapture : ILogEventSink
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+
+    public string All => string.Join('\n', _lines);
+
+    public void Emit(LogEvent logEvent)
+    {
+        using var writer = new StringWriter();
+        new Serilog.Formatting.Compact.CompactJsonFormatter().Format(logEvent, writer);
+        _lines.Enqueue(writer + logEvent.RenderMessage() + logEvent.Exception);
     }
 }

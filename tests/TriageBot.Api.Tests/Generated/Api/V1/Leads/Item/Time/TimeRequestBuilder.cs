@@ -43,6 +43,7 @@ namespace TriageBot.Api.Tests.Generated.Api.V1.Leads.Item.Time
         /// <exception cref="global::TriageBot.Api.Tests.Generated.Models.ProblemDetails">When receiving a 400 status code</exception>
         /// <exception cref="global::TriageBot.Api.Tests.Generated.Models.ProblemDetails">When receiving a 401 status code</exception>
         /// <exception cref="global::TriageBot.Api.Tests.Generated.Models.ProblemDetails">When receiving a 403 status code</exception>
+        /// <exception cref="global::TriageBot.Api.Tests.Generated.Models.ProblemDetails">When receiving a 415 status code</exception>
         /// <exception cref="global::TriageBot.Api.Tests.Generated.Models.ProblemDetails">When receiving a 422 status code</exception>
         /// <exception cref="global::TriageBot.Api.Tests.Generated.Models.ProblemDetails">When receiving a 429 status code</exception>
         /// <exception cref="global::TriageBot.Api.Tests.Generated.Models.ProblemDetails">When receiving a 500 status code</exception>
@@ -62,6 +63,7 @@ namespace TriageBot.Api.Tests.Generated.Api.V1.Leads.Item.Time
                 { "400", global::TriageBot.Api.Tests.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "401", global::TriageBot.Api.Tests.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "403", global::TriageBot.Api.Tests.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "415", global::TriageBot.Api.Tests.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "422", global::TriageBot.Api.Tests.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "429", global::TriageBot.Api.Tests.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "500", global::TriageBot.Api.Tests.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },

@@ -45,6 +45,7 @@ namespace TriageBot.Api.Tests.Generated.Api.V1.Requests.Item.Topic
         /// <exception cref="global::TriageBot.Api.Tests.Generated.Models.ProblemDetails">When receiving a 403 status code</exception>
         /// <exception cref="global::TriageBot.Api.Tests.Generated.Models.ProblemDetails">When receiving a 404 status code</exception>
         /// <exception cref="global::TriageBot.Api.Tests.Generated.Models.ProblemDetails">When receiving a 409 status code</exception>
+        /// <exception cref="global::TriageBot.Api.Tests.Generated.Models.ProblemDetails">When receiving a 415 status code</exception>
         /// <exception cref="global::TriageBot.Api.Tests.Generated.Models.ProblemDetails">When receiving a 422 status code</exception>
         /// <exception cref="global::TriageBot.Api.Tests.Generated.Models.ProblemDetails">When receiving a 429 status code</exception>
         /// <exception cref="global::TriageBot.Api.Tests.Generated.Models.ProblemDetails">When receiving a 500 status code</exception>
@@ -66,6 +67,7 @@ namespace TriageBot.Api.Tests.Generated.Api.V1.Requests.Item.Topic
                 { "403", global::TriageBot.Api.Tests.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "404", global::TriageBot.Api.Tests.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "409", global::TriageBot.Api.Tests.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "415", global::TriageBot.Api.Tests.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "422", global::TriageBot.Api.Tests.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "429", global::TriageBot.Api.Tests.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "500", global::TriageBot.Api.Tests.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
