@@ -29,7 +29,9 @@ internal sealed class ApiKeyAuthentication(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var presented = Presented(Request);
+        // The only scheme in the host, so ASP.NET Core runs it on every request: leave the other surfaces' requests
+        // (Teams sends its own Bearer JWTs) alone.
+        var presented = Request.Path.StartsWithSegments(ApiEndpoints.Prefix) ? Presented(Request) : null;
         if (presented is null)
         {
             return AuthenticateResult.NoResult();

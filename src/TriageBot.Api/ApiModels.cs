@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using TriageBot.Engine.Decisions;
 using TriageBot.Engine.UseCases;
 
@@ -11,11 +10,9 @@ namespace TriageBot.Api;
 public sealed class TriageBody
 {
     /// <summary>Org id of the Lead the request was sent to (they must be a Lead in the org file).</summary>
-    [Description("Org id of the Lead the request was sent to.")]
     public required string LeadId { get; init; }
 
-    /// <summary>The request text.</summary>
-    [Description("The request text, as the requester wrote it.")]
+    /// <summary>The request text, as the requester wrote it (up to about 40,000 characters).</summary>
     public required string Text { get; init; }
 
     /// <summary>Org id of the requester (or any id for someone outside the org).</summary>

@@ -63,7 +63,7 @@ namespace TriageBot.Api.Tests.Generated.Models
 #else
         public string RequesterName { get; set; }
 #endif
-        /// <summary>The request text.</summary>
+        /// <summary>The request text, as the requester wrote it (up to about 40,000 characters).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Text { get; set; }
