@@ -86,6 +86,17 @@ public sealed class AuthTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OtherSurfaces_WithTheirOwnBearerTokens_AreLeftAlone()
+    {
+        using var client = _app.Http("eyJhbGciOiJSUzI1NiJ9.not-an-api-key.signature");
+
+        using var health = await client.GetAsync("/healthz");
+
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.DoesNotContain("was not authenticated", _app.Logs.All, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Call_WithXApiKeyHeader_IsAccepted()
     {
         using var client = _app.Http();
