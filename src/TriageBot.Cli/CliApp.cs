@@ -57,12 +57,13 @@ internal static class CliApp
 
     internal static RootCommand BuildRoot(CliContext context, TextWriter output, TextWriter error)
     {
-        var root = new RootCommand("TriageBot: decide whether a Lead should take a help request, validate the org file, export digests, migrate the database.");
+        var root = new RootCommand("TriageBot: decide whether a Lead should take a help request, validate the org file, export digests, migrate the database, manage API keys.");
         root.Subcommands.Add(TriageCommand.Create(context, output));
         root.Subcommands.Add(OrgCommand.Create(context, output));
         root.Subcommands.Add(DigestCommand.Create(context, output, error));
         root.Subcommands.Add(DbCommand.Create(context, output));
         root.Subcommands.Add(EvalCommand.Create(context, output));
+        root.Subcommands.Add(ApiKeyCommand.Create(context, output));
         return root;
     }
 

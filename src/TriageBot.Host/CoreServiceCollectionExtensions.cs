@@ -93,6 +93,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton(sp => sp.GetRequiredService<IStorage>().Conversations);
         services.TryAddSingleton(sp => sp.GetRequiredService<IStorage>().LeadSettings);
         services.TryAddSingleton(sp => sp.GetRequiredService<IStorage>().Digests);
+        services.TryAddSingleton(sp => sp.GetRequiredService<IStorage>().ApiKeys);
         services.TryAddSingleton(sp => sp.GetRequiredService<IStorage>().Migrator);
         services.TryAddSingleton<WorkSignal>();
         services.TryAddSingleton<IWorkQueue>(sp => new SignalingWorkQueue(sp.GetRequiredService<IStorage>().Queue, sp.GetRequiredService<WorkSignal>()));
@@ -119,6 +120,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<ITriageUseCases>(sp => new MeteredTriageUseCases(sp.GetRequiredService<TriageUseCases>(), sp.GetRequiredService<TriageBotMetrics>()));
         services.TryAddSingleton(sp => new ConversationService(sp.GetRequiredService<ITriageUseCases>()));
         services.TryAddSingleton<IDigestChartRenderer>(_ => new ScottPlotDigestChartRenderer());
+        services.TryAddSingleton<IDigestCsvWriter, DigestCsvWriter>();
 
         // Background work.
         services.TryAddSingleton(sp => new WorkerIdentity(

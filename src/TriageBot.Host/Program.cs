@@ -1,4 +1,5 @@
 using Serilog;
+using TriageBot.Api;
 using TriageBot.Host;
 using TriageBot.Host.Configuration;
 using TriageBot.Host.Logging;
@@ -20,12 +21,14 @@ try
     builder.Services.AddTriageBotCore(builder.Configuration);
     builder.Services.AddSlack(builder.Configuration);
     builder.Services.AddTeams(builder.Configuration);
+    builder.Services.AddTriageApi(builder.Configuration);
 
     var app = builder.Build();
 
     app.MapTriageBotCore();
     app.MapSlack();
     app.MapTeams();
+    app.MapTriageApi();
 
     app.Run();
     return 0;

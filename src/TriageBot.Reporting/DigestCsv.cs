@@ -144,3 +144,10 @@ public static class DigestCsv
     private static string Format(double value) =>
         Math.Round(value, 3).ToString("0.###", CultureInfo.InvariantCulture);
 }
+
+/// <summary>The engine's <see cref="IDigestCsvWriter"/> port over <see cref="DigestCsv"/>.</summary>
+public sealed class DigestCsvWriter : IDigestCsvWriter
+{
+    /// <inheritdoc />
+    public string Write(WeeklyDigest digest) => DigestCsv.Write(digest);
+}

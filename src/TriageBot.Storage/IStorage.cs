@@ -17,6 +17,7 @@ public interface IStorage : IAsyncDisposable
     ILeadSettingsStore LeadSettings { get; }
     TriageBot.Engine.Understanding.ILearnedExampleStore LearnedExamples { get; }
     IDigestDeliveryStore Digests { get; }
+    IApiKeyStore ApiKeys { get; }
     IStorageMigrator Migrator { get; }
 }
 

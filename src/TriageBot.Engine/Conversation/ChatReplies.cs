@@ -35,7 +35,11 @@ public sealed record NoticeReply(string Text) : ChatReply;
 /// <summary>Something the person got wrong, or may not do, with the way to do it right.</summary>
 /// <param name="Message">The explanation (plain text).</param>
 /// <param name="ShowHelp">True when the command list should be shown with it.</param>
-public sealed record ErrorReply(string Message, bool ShowHelp = false) : ChatReply;
+public sealed record ErrorReply(string Message, bool ShowHelp = false) : ChatReply
+{
+    /// <summary>What kind of refusal it is, for surfaces that answer with a status (the HTTP API); chat surfaces only show the message.</summary>
+    public UserErrorKind Kind { get; init; }
+}
 
 /// <summary>The command list.</summary>
 /// <param name="Commands">The commands, in the order to show.</param>

@@ -84,16 +84,43 @@ public sealed class ConversationService
             return await RequestAsync(context, trimmed, ct);
         }
 
+        var rest = command.HasVerb ? line.Rest : trimmed;
+        return await GatedAsync(context, command, trimmed, rest, ct);
+    }
+
+    /// <summary>
+    /// Runs one command with its arguments already separated, for a surface whose input is structured rather than typed
+    /// (the HTTP API): the same table, Lead gate, argument parsing and replies as <see cref="RunAsync"/>.
+    /// </summary>
+    /// <param name="context">Where it comes from.</param>
+    /// <param name="command">A command of <see cref="Commands"/> (the triage command takes the request text as its arguments).</param>
+    /// <param name="arguments">What follows the verb, e.g. "45m pairing" for <c>log</c>.</param>
+    /// <param name="ct">Cancellation.</param>
+    public async Task<ChatReply> InvokeAsync(ConversationContext context, CommandDefinition command, string? arguments, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(command);
+        if (!Commands.All.Contains(command))
+        {
+            throw new ArgumentException("The command is not one of this conversation's commands.", nameof(command));
+        }
+
+        var rest = (arguments ?? string.Empty).Trim();
+        var text = command.HasVerb && rest.Length > 0 ? $"{command.Verb} {rest}" : command.HasVerb ? command.Verb : rest;
+        return await GatedAsync(context, command, text, rest, ct);
+    }
+
+    private static async Task<ChatReply> GatedAsync(ConversationContext context, CommandDefinition command, string text, string rest, CancellationToken ct)
+    {
         if (command.Audience == Audience.Leads && !context.Actor.IsLead)
         {
             var who = context.Surface.Quote("who <request>");
             return new ErrorReply(
                 $"That command is for Leads, and I don't know you as a Lead in the org file. Ask your admin to add your {context.Surface.IdentityField}, or use {who} to find who to ask.",
-                ShowHelp: true);
+                ShowHelp: true) { Kind = UserErrorKind.NotAllowed };
         }
 
-        var rest = command.HasVerb ? line.Rest : trimmed;
-        return await GuardAsync(() => command.Handler(new CommandCall(context, trimmed, rest), ct), showHelp: true);
+        return await GuardAsync(() => command.Handler(new CommandCall(context, text, rest), ct), showHelp: true);
     }
 
     /// <summary>
@@ -133,7 +160,7 @@ public sealed class ConversationService
 
         if (definition.Audience == Audience.Leads && !context.Actor.IsLead)
         {
-            return new ErrorReply(definition.Refusal);
+            return new ErrorReply(definition.Refusal) { Kind = UserErrorKind.NotAllowed };
         }
 
         return await GuardAsync(() => definition.Handler(new ActionCall(context, input), ct));
@@ -147,7 +174,7 @@ public sealed class ConversationService
         }
         catch (TriageUserException ex)
         {
-            return new ErrorReply(ex.Message, showHelp);
+            return new ErrorReply(ex.Message, showHelp) { Kind = ex.Kind };
         }
     }
 }

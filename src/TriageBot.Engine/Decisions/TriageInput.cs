@@ -50,11 +50,33 @@ public sealed record WhoInput(string Text, string RequesterId, DateTimeOffset At
 /// <param name="Advice">One or two sentences for the requester (what to include, or what to clarify).</param>
 public sealed record WhoResult(RequestAnalysis Analysis, IReadOnlyList<Owner> Owners, string Advice);
 
+/// <summary>What kind of refusal a <see cref="TriageUserException"/> (or a conversation's error reply) is, for surfaces that answer with a status.</summary>
+public enum UserErrorKind
+{
+    /// <summary>The input is not something the engine can act on (a bad duration, an empty request, an unknown topic).</summary>
+    Invalid,
+
+    /// <summary>The request does not exist in this tenant.</summary>
+    NotFound,
+
+    /// <summary>The person may not do this (not a Lead, or not the Lead the request was sent to).</summary>
+    NotAllowed,
+
+    /// <summary>The request's state does not allow it any more (already done).</summary>
+    Conflict,
+}
+
 /// <summary>A mistake in user input (unknown person, bad duration, empty text…). Its message is safe and friendly to show as is.</summary>
 public sealed class TriageUserException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public TriageUserException(string message) : base(message) { }
+
+    /// <summary>Creates the exception with its kind.</summary>
+    public TriageUserException(string message, UserErrorKind kind) : base(message) => Kind = kind;
+
+    /// <summary>What kind of refusal it is (<see cref="UserErrorKind.Invalid"/> unless said otherwise).</summary>
+    public UserErrorKind Kind { get; }
 
     /// <summary>Creates the exception with an inner cause.</summary>
     public TriageUserException(string message, Exception inner) : base(message, inner) { }

@@ -112,6 +112,13 @@ public sealed record WeeklyDigest(
     public int TopicCorrections { get; init; }
 }
 
+/// <summary>Writes the digest as a CSV table (for spreadsheets). Implemented outside the engine.</summary>
+public interface IDigestCsvWriter
+{
+    /// <summary>The digest as CSV text (RFC 4180, CRLF line endings, no byte-order mark).</summary>
+    string Write(WeeklyDigest digest);
+}
+
 /// <summary>Renders the digest chart (hours per day stacked by help kind, with the budget line) as PNG. Implemented outside the engine.</summary>
 public interface IDigestChartRenderer
 {

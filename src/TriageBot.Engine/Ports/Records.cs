@@ -11,6 +11,8 @@ public enum Platform
     Teams,
     /// <summary>The local playground page or the CLI.</summary>
     Local,
+    /// <summary>The public HTTP API (<c>/api/v1</c>), used by tools that are not chat apps.</summary>
+    Api,
 }
 
 /// <summary>The final outcome of a request, as the Lead settled it.</summary>

@@ -193,7 +193,7 @@ public sealed partial class TriageUseCases
         {
             // The chat adapters send non-Leads to "who to ask"; the CLI and the playground get the same rule here.
             throw new TriageUserException(
-                $"{lead.Name} is not a Lead in the org file (level {lead.Level.ToString().ToLowerInvariant()}; Leads are lead, staff or principal). Use \"who\" to find who to ask, or change their level in the org file.");
+                $"{lead.Name} is not a Lead in the org file (level {lead.Level.ToString().ToLowerInvariant()}; Leads are lead, staff or principal). Use \"who\" to find who to ask, or change their level in the org file.", UserErrorKind.NotAllowed);
         }
 
         return lead;
@@ -211,7 +211,7 @@ public sealed partial class TriageUseCases
     {
         RequireTenant(tenant);
         return await _requests.GetAsync(tenant, requestId, ct)
-            ?? throw new TriageUserException("I can't find that request any more. Triage the message again.");
+            ?? throw new TriageUserException("I can't find that request any more. Triage the message again.", UserErrorKind.NotFound);
     }
 
     private async Task<int> LatestVersionAsync(string tenant, Guid requestId) =>
@@ -219,13 +219,13 @@ public sealed partial class TriageUseCases
 
     private async Task<DecisionRecord> RequireDecisionAsync(string tenant, Guid requestId, CancellationToken ct) =>
         await _requests.GetLatestDecisionAsync(tenant, requestId, ct)
-            ?? throw new TriageUserException("That request has no decision yet. Triage the message again.");
+            ?? throw new TriageUserException("That request has no decision yet. Triage the message again.", UserErrorKind.NotFound);
 
     private static void RequireOwnLead(RequestRecord request, string? leadId)
     {
         if (!string.Equals(request.LeadId, leadId, StringComparison.Ordinal))
         {
-            throw new TriageUserException("Only the Lead this request was sent to can act on it.");
+            throw new TriageUserException("Only the Lead this request was sent to can act on it.", UserErrorKind.NotAllowed);
         }
     }
 
@@ -233,7 +233,7 @@ public sealed partial class TriageUseCases
     {
         if (request.Status == RequestStatus.Done)
         {
-            throw new TriageUserException("This request is already done.");
+            throw new TriageUserException("This request is already done.", UserErrorKind.Conflict);
         }
     }
 

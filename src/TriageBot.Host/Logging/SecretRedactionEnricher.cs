@@ -8,7 +8,7 @@ namespace TriageBot.Host.Logging;
 /// <summary>
 /// Keeps tokens, secrets, signatures and Authorization values out of every log event, whatever the sink:
 /// properties with a secret-sounding name are replaced, and any string value containing a configured secret or
-/// something shaped like a token (Slack xox…/xapp-, Bearer …, JWTs, Slack v0= signatures, connection-string passwords) is masked.
+/// something shaped like a token (Slack xox…/xapp-, TriageBot API keys tbk_…, Bearer …, JWTs, Slack v0= signatures, connection-string passwords) is masked.
 /// Runs last in the enrichment chain so it also sees request-logging and log-context properties.
 /// </summary>
 public sealed partial class SecretRedactionEnricher : ILogEventEnricher
@@ -176,6 +176,7 @@ public sealed partial class SecretRedactionEnricher : ILogEventEnricher
     [GeneratedRegex(
         @"xox[abposecr]-[0-9A-Za-z\-]{6,}" +
         @"|xapp-[0-9A-Za-z\-]{6,}" +
+        @"|(?<keep>tbk_[a-z0-9]{12}_)[A-Za-z0-9_\-]{8,}" +
         @"|(?<keep>[Bb]earer\s+)[A-Za-z0-9\-._~+/]{8,}=*" +
         @"|(?<keep>[Bb]asic\s+)[A-Za-z0-9+/]{8,}=*" +
         @"|v0=[0-9a-fA-F]{64}" +

@@ -85,6 +85,7 @@ public sealed class TriageBotMetrics
     {
         Platform.Slack => "slack",
         Platform.Teams => "teams",
+        Platform.Api => "api",
         _ => "local",
     };
 

@@ -20,6 +20,7 @@ internal sealed class SqlStorage : IStorage
         LeadSettings = new LeadSettingsStore(db);
         LearnedExamples = new LearnedExampleStore(db);
         Digests = new DigestDeliveryStore(db);
+        ApiKeys = new ApiKeyStore(db);
         MigratorImpl = new Migrator(db, time);
     }
 
@@ -46,6 +47,8 @@ internal sealed class SqlStorage : IStorage
     public TriageBot.Engine.Understanding.ILearnedExampleStore LearnedExamples { get; }
 
     public IDigestDeliveryStore Digests { get; }
+
+    public IApiKeyStore ApiKeys { get; }
 
     public IStorageMigrator Migrator => MigratorImpl;
 

@@ -24,6 +24,7 @@ public class EngineDependencyTests
         "TriageBot.Host",
         "TriageBot.Reporting",
         "TriageBot.Cli",
+        "TriageBot.Api",
         "Polly",
         "Serilog",
         // Models and LLM clients live behind ports in their own projects.
