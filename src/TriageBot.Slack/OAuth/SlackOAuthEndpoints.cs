@@ -108,6 +108,7 @@ public sealed class SlackOAuthEndpoints
             var protectedToken = _protection.CreateProtector(SlackTokenProvider.TokenPurpose).Protect(access.AccessToken);
             var store = http.RequestServices.GetRequiredService<IInstallationStore>();
             await store.SaveAsync(new Installation(tenant, Platform.Slack, access.BotUserId, protectedToken, access.AuthedUser?.Id, _time.GetUtcNow(), metadata), http.RequestAborted);
+            http.RequestServices.GetService<SlackTokenProvider>()?.Forget(tenant);
             _log.LogInformation("TriageBot installed in {Tenant}", tenant);
             var where = access.IsEnterpriseInstall ? access.Enterprise?.Name : access.Team?.Name;
             await PageAsync(http, 200, "TriageBot is installed", $"TriageBot is ready in {where ?? "your workspace"}. Open Slack and try /triage help, or use “Triage this request” on any message.");
