@@ -32,7 +32,8 @@ trap cleanup EXIT
 host="${TRIAGEBOT_LOAD_HOST:-}"
 if [ -z "$host" ]; then
   echo "building TriageBot (Release)…" >&2
-  dotnet publish src/TriageBot.Host -c Release -o "$work/host" --nologo -v quiet >/dev/null
+  # For linux-x64, as the Dockerfile does: ReadyToRun (precompiled) code.
+  dotnet publish src/TriageBot.Host -c Release -r linux-x64 --no-self-contained -o "$work/host" --nologo -v quiet >/dev/null
   host="$work/host"
 fi
 
