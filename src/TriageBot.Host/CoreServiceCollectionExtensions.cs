@@ -154,6 +154,10 @@ public static class CoreServiceCollectionExtensions
         services.AddHostedService<DigestSchedulerService>();
 
         services.AddHostedService<QueueMetricsSampler>();
+
+        // Warm-up once the server listens; /readyz is not ready before it has run.
+        services.TryAddSingleton<WarmUp.WarmUpState>();
+        services.AddHostedService<WarmUp.WarmUpService>();
         services.AddHostedService<RetentionService>();
 
         // Shutdown: give in-flight work time to finish (queue items, digests, Socket Mode close).
@@ -174,7 +178,8 @@ public static class CoreServiceCollectionExtensions
         services.AddHealthChecks()
             .AddCheck("process", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy("alive"), [HealthTags.Live])
             .AddCheck<StorageReadinessCheck>("database", tags: [HealthTags.Ready])
-            .AddCheck<OrgHealthCheck>("org", tags: [HealthTags.Ready]);
+            .AddCheck<OrgHealthCheck>("org", tags: [HealthTags.Ready])
+            .AddCheck<WarmUp.WarmUpHealthCheck>("warm-up", tags: [HealthTags.Ready]);
         services.TryAddSingleton<TriageBotMetrics>();
         services.AddOpenTelemetry().WithMetrics(m => m
             .AddMeter(TriageBotMetrics.MeterName, TriageBotMetrics.MeterName + ".*")

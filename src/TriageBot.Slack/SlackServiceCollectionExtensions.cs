@@ -69,6 +69,7 @@ public static class SlackServiceCollectionExtensions
         services.TryAddSingleton<SlackDigestSender>();
         services.AddSingleton<IDigestSender>(sp => sp.GetRequiredService<SlackDigestSender>());
         services.TryAddSingleton<ISlackInboundHandler, TransportInboundHandler>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Engine.Ports.IWarmUp, SlackWarmUp>());
         services.TryAddSingleton<SocketModeService>();
         services.AddHostedService(sp => sp.GetRequiredService<SocketModeService>());
         return services;

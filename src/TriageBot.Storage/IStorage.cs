@@ -30,3 +30,13 @@ public sealed class StorageOptions
     /// <summary>Connection string. SQLite default: <c>Data Source=./data/triagebot.db</c>. PostgreSQL: an Npgsql connection string.</summary>
     public string? ConnectionString { get; set; }
 }
+
+/// <summary>
+/// Storage that can prepare itself for traffic: connections opened, the hot statements run (and prepared, on
+/// PostgreSQL) and their code compiled, so the first requests after start do not pay for it. Writes nothing that stays.
+/// </summary>
+public interface IStorageWarmUp
+{
+    /// <summary>Warms up; safe to call more than once and concurrently with traffic.</summary>
+    Task WarmUpAsync(CancellationToken ct);
+}

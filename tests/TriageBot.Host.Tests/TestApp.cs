@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Serilog.Core;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
@@ -24,9 +25,16 @@ public sealed class TestApp : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
     private readonly bool _kestrel;
     private readonly Action<IServiceCollection>? _services;
+    private readonly bool _waitForWarmUp;
 
-    public TestApp(IDictionary<string, string?>? settings = null, bool kestrel = false, Action<IServiceCollection>? services = null)
+    /// <param name="settings">Configuration on top of the defaults.</param>
+    /// <param name="kestrel">Listen on a real loopback port.</param>
+    /// <param name="services">Test service replacements.</param>
+    /// <param name="waitForWarmUp">Start returns once the host's warm-up has run (so /readyz is ready); off for tests
+    /// of the warm-up itself.</param>
+    public TestApp(IDictionary<string, string?>? settings = null, bool kestrel = false, Action<IServiceCollection>? services = null, bool waitForWarmUp = true)
     {
+        _waitForWarmUp = waitForWarmUp;
         DataDirectory = Path.Combine(Path.GetTempPath(), "triagebot-host-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(DataDirectory);
         _settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
@@ -74,6 +82,18 @@ public sealed class TestApp : WebApplicationFactory<Program>
             s.AddSingleton<ILogEventSink>(Logs);
             _services?.Invoke(s);
         });
+    }
+
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        var host = base.CreateHost(builder);
+        if (_waitForWarmUp && host.Services.GetService<TriageBot.Host.WarmUp.WarmUpState>() is { } warmUp)
+        {
+            // Bounded so a broken warm-up fails the test instead of hanging it.
+            warmUp.Completed.Wait(TimeSpan.FromMinutes(2));
+        }
+
+        return host;
     }
 
     protected override void Dispose(bool disposing)

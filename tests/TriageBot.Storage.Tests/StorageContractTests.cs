@@ -114,4 +114,18 @@ public abstract partial class StorageContractTests : IAsyncLifetime
     {
         Assert.Equal(ExpectedProvider, Storage.Provider);
     }
+
+    [ContractFact]
+    public async Task WarmUpAsync_TwiceWithTraffic_LeavesNothingBehindAndClaimsStillWork()
+    {
+        var warmUp = Assert.IsAssignableFrom<IStorageWarmUp>(Storage);
+
+        await Task.WhenAll(warmUp.WarmUpAsync(CancellationToken.None), warmUp.WarmUpAsync(CancellationToken.None));
+
+        Assert.Empty(await Storage.Digests.ListActiveTenantsAsync());
+        Assert.Equal(0, (await Storage.Queue.GetStatsAsync()).Pending);
+        // The warm-up's event claims were given back: the same kind of claim is won afterwards, and only once.
+        Assert.Equal(EventClaim.Claimed, await Storage.Events.TryClaimAsync("t1", "Ev1", T0, T0.AddSeconds(30)));
+        Assert.Equal(EventClaim.InProgress, await Storage.Events.TryClaimAsync("t1", "Ev1", T0, T0.AddSeconds(30)));
+    }
 }

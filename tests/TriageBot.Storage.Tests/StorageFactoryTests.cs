@@ -111,4 +111,29 @@ public sealed class StorageFactoryTests
         Assert.False(await b.Events.TryMarkProcessedAsync("t1", "e1", DateTimeOffset.UnixEpoch));
         SqliteConnection.ClearAllPools();
     }
+
+    [Fact]
+    public void PostgresDefaults_NothingSet_PreparesKeepsAndCapsConnections()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(PostgresDb.WithDefaults("Host=db;Username=u;Password=p;Database=d"));
+
+        Assert.Equal(64, builder.MaxAutoPrepare);
+        Assert.Equal(2, builder.AutoPrepareMinUsages);
+        Assert.True(builder.NoResetOnClose);
+        Assert.Equal(PostgresDb.DefaultMinPoolSize, builder.MinPoolSize);
+        Assert.Equal(PostgresDb.DefaultMaxPoolSize, builder.MaxPoolSize);
+        Assert.Equal("db", builder.Host);
+    }
+
+    [Fact]
+    public void PostgresDefaults_ValuesInConnectionString_Win()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(PostgresDb.WithDefaults(
+            "Host=db;Username=u;Password=p;Database=d;Max Auto Prepare=10;Auto Prepare Min Usages=3;Minimum Pool Size=1;Maximum Pool Size=40"));
+
+        Assert.Equal(10, builder.MaxAutoPrepare);
+        Assert.Equal(3, builder.AutoPrepareMinUsages);
+        Assert.Equal(1, builder.MinPoolSize);
+        Assert.Equal(40, builder.MaxPoolSize);
+    }
 }

@@ -34,9 +34,10 @@ public sealed class SlackOAuthEndpoints
     private readonly IInstallationStore _installations;
     private readonly TimeProvider _time;
     private readonly ILogger<SlackOAuthEndpoints> _log;
+    private readonly SlackTokenProvider _tokens;
 
     /// <summary>Creates the endpoints.</summary>
-    public SlackOAuthEndpoints(IOptions<SlackOptions> options, IDataProtectionProvider protection, SlackApiClient api, IInstallationStore installations, TimeProvider time, ILogger<SlackOAuthEndpoints> log)
+    public SlackOAuthEndpoints(IOptions<SlackOptions> options, IDataProtectionProvider protection, SlackApiClient api, IInstallationStore installations, TimeProvider time, ILogger<SlackOAuthEndpoints> log, SlackTokenProvider tokens)
     {
         _options = options;
         _protection = protection;
@@ -44,6 +45,7 @@ public sealed class SlackOAuthEndpoints
         _installations = installations;
         _time = time;
         _log = log;
+        _tokens = tokens;
     }
 
     /// <summary><c>GET /slack/install</c>.</summary>
@@ -108,6 +110,7 @@ public sealed class SlackOAuthEndpoints
             }, SlackJsonContext.Default.InstallationMetadata);
             var protectedToken = _protection.CreateProtector(SlackTokenProvider.TokenPurpose).Protect(access.AccessToken);
             await _installations.SaveAsync(new Installation(tenant, Platform.Slack, access.BotUserId, protectedToken, access.AuthedUser?.Id, _time.GetUtcNow(), metadata), http.RequestAborted);
+            _tokens.Forget(tenant); // its installation is kept for a few seconds
             _log.LogInformation("TriageBot installed in {Tenant}", tenant);
             var where = access.IsEnterpriseInstall ? access.Enterprise?.Name : access.Team?.Name;
             await PageAsync(http, 200, "TriageBot is installed", $"TriageBot is ready in {where ?? "your workspace"}. Open Slack and try /triage help, or use “Triage this request” on any message.");

@@ -57,6 +57,26 @@ internal abstract class Db : IAsyncDisposable
         return await work(connection, null, ct);
     }
 
+    /// <summary>
+    /// Runs <paramref name="statements"/> in order as one atomic write and returns the rows each affected. PostgreSQL
+    /// sends them in one round trip (a batch, run as one implicit transaction); SQLite hands them to the single writer
+    /// as one item of its group commit.
+    /// </summary>
+    public virtual Task<IReadOnlyList<int>> WriteBatchAsync(IReadOnlyList<(string Sql, (string Name, object? Value)[] Parameters)> statements, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(statements);
+        return WriteAsync<IReadOnlyList<int>>(async (connection, tx, ct) =>
+        {
+            var affected = new int[statements.Count];
+            for (var i = 0; i < statements.Count; i++)
+            {
+                affected[i] = await ExecuteAsync(connection, tx, statements[i].Sql, ct, statements[i].Parameters);
+            }
+
+            return affected;
+        }, ct);
+    }
+
     /// <summary>Serialises migrations across processes; called inside the migration transaction.</summary>
     public abstract Task LockForMigrationAsync(DbConnection connection, DbTransaction tx, CancellationToken ct);
 

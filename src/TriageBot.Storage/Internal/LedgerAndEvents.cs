@@ -105,24 +105,27 @@ internal sealed class EventDeduplicator(Db db) : IEventDeduplicator
     public async Task<EventClaim> TryClaimAsync(string tenant, string eventId, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct = default)
     {
         // Insert a claim, or take over one whose lease ran out; a done row (lease NULL) or a live claim is left alone.
-        // Then, in the same transaction, read what is there to tell the caller which case it was.
-        return await db.WriteAsync(async (connection, tx, ct) =>
+        // One atomic statement (autocommit on PostgreSQL: one round trip, no BEGIN/COMMIT): RETURNING yields a row only
+        // when this delivery wrote the claim. Only when it did not (a duplicate, rare) is the row read to tell which
+        // case it was: a fresh statement, so it sees the other delivery's claim once that has committed.
+        var claimed = await db.WriteStatementAsync((connection, tx, ct) => Db.QueryAsync(connection, tx,
+            "INSERT INTO processed_events (tenant, event_id, processed_at, lease_until) VALUES (@tenant, @event, @now, @lease) " +
+            "ON CONFLICT (tenant, event_id) DO UPDATE SET processed_at = excluded.processed_at, lease_until = excluded.lease_until " +
+            "WHERE processed_events.lease_until IS NOT NULL AND processed_events.lease_until <= @now RETURNING 1",
+            _ => true, ct,
+            ("tenant", tenant), ("event", eventId), ("now", db.Ts(now)), ("lease", db.Ts(leaseUntil))), ct);
+        if (claimed.Count == 1)
         {
-            var claimed = await Db.ExecuteAsync(connection, tx,
-                "INSERT INTO processed_events (tenant, event_id, processed_at, lease_until) VALUES (@tenant, @event, @now, @lease) " +
-                "ON CONFLICT (tenant, event_id) DO UPDATE SET processed_at = excluded.processed_at, lease_until = excluded.lease_until " +
-                "WHERE processed_events.lease_until IS NOT NULL AND processed_events.lease_until <= @now", ct,
-                ("tenant", tenant), ("event", eventId), ("now", db.Ts(now)), ("lease", db.Ts(leaseUntil)));
-            if (claimed == 1)
-            {
-                return EventClaim.Claimed;
-            }
+            return EventClaim.Claimed;
+        }
 
-            var rows = await Db.QueryAsync(connection, tx,
-                "SELECT lease_until FROM processed_events WHERE tenant = @tenant AND event_id = @event",
-                r => db.ReadNullableTs(r, 0), ct, ("tenant", tenant), ("event", eventId));
-            return rows.Count > 0 && rows[0] is not null ? EventClaim.InProgress : EventClaim.Done;
-        }, ct);
+        await using var lease = await db.OpenReadAsync(ct);
+        var rows = await Db.QueryAsync(lease.Connection, null,
+            "SELECT lease_until FROM processed_events WHERE tenant = @tenant AND event_id = @event",
+            r => db.ReadNullableTs(r, 0), ct, ("tenant", tenant), ("event", eventId));
+        // No row any more: the other delivery failed and gave its claim back between the two statements; ask for a retry
+        // (409) rather than swallowing the event as done.
+        return rows.Count == 0 || rows[0] is not null ? EventClaim.InProgress : EventClaim.Done;
     }
 
     // Both act only on the caller's own claim (its lease value), never on a later delivery's takeover.

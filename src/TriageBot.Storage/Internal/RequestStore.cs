@@ -46,23 +46,28 @@ internal sealed class RequestStore(Db db, TimeProvider time) : IRequestStore
             ("updated_at", db.Ts(request.UpdatedAt)),
         ];
         var decisionRow = DecisionRow(request.Tenant, decision);
-        await db.WriteAsync(async (connection, tx, ct) =>
-        {
-            await Tenants.TouchAsync(db, connection, tx, request.Tenant, touchedAt, ct);
-            try
-            {
-                await Db.ExecuteAsync(connection, tx,
-                    $"INSERT INTO requests ({Columns}) VALUES (@tenant, @id, @platform, @channel, @message_ref, @message_link, @requester_id, @requester_name, @lead_id, @text, @received_at, @topic_id, @status, @owner_type, @owner_id, @updated_at)",
-                    ct, requestRow);
-            }
-            catch (Exception e) when (db.IsUniqueViolation(e))
-            {
-                throw new StorageConflictException($"Request {request.Id} already exists in tenant '{request.Tenant}'.", e);
-            }
 
-            await InsertDecisionAsync(connection, tx, decision, decisionRow, ct);
-            return true;
-        }, ct);
+        // One atomic write, one round trip on PostgreSQL: the tenant (first time only), the request, its first decision.
+        var statements = new List<(string, (string, object?)[])>(3);
+        if (Tenants.Statement(db, request.Tenant, touchedAt) is { } touch)
+        {
+            statements.Add(touch);
+        }
+
+        statements.Add((
+            $"INSERT INTO requests ({Columns}) VALUES (@tenant, @id, @platform, @channel, @message_ref, @message_link, @requester_id, @requester_name, @lead_id, @text, @received_at, @topic_id, @status, @owner_type, @owner_id, @updated_at)",
+            requestRow));
+        statements.Add((InsertDecisionSql, decisionRow));
+        try
+        {
+            await db.WriteBatchAsync(statements, ct);
+        }
+        catch (Exception e) when (db.IsUniqueViolation(e))
+        {
+            // The request is new, so its first decision can only collide through the request itself.
+            throw new StorageConflictException($"Request {request.Id} already exists in tenant '{request.Tenant}'.", e);
+        }
+
         Tenants.Committed(db, request.Tenant);
     }
 
@@ -196,6 +201,10 @@ internal sealed class RequestStore(Db db, TimeProvider time) : IRequestStore
         return [.. tenants.Order(StringComparer.Ordinal)];
     }
 
+    private const string InsertDecisionSql =
+        "INSERT INTO decisions (tenant, request_id, version, outcome, rule, policy_version, decision_json, overrides_json, created_at) " +
+        "VALUES (@tenant, @request_id, @version, @outcome, @rule, @policy_version, @decision_json, @overrides_json, @created_at)";
+
     private (string, object?)[] DecisionRow(string tenant, DecisionRecord decision) =>
     [
         ("tenant", tenant),
@@ -213,10 +222,7 @@ internal sealed class RequestStore(Db db, TimeProvider time) : IRequestStore
     {
         try
         {
-            await Db.ExecuteAsync(connection, tx,
-                "INSERT INTO decisions (tenant, request_id, version, outcome, rule, policy_version, decision_json, overrides_json, created_at) " +
-                "VALUES (@tenant, @request_id, @version, @outcome, @rule, @policy_version, @decision_json, @overrides_json, @created_at)",
-                ct, row);
+            await Db.ExecuteAsync(connection, tx, InsertDecisionSql, ct, row);
         }
         catch (Exception e) when (db.IsUniqueViolation(e))
         {
@@ -260,6 +266,12 @@ internal static class Tenants
             : Db.ExecuteAsync(connection, tx,
                 "INSERT INTO tenants (tenant, first_seen_at) VALUES (@tenant, @at) ON CONFLICT (tenant) DO NOTHING", ct,
                 ("tenant", tenant), ("at", db.Ts(at)));
+
+    /// <summary>The statement that records the tenant, for a batch; null when this process has seen it committed.</summary>
+    public static (string Sql, (string Name, object? Value)[] Parameters)? Statement(Db db, string tenant, DateTimeOffset at) =>
+        db.KnownTenants.ContainsKey(tenant)
+            ? null
+            : ("INSERT INTO tenants (tenant, first_seen_at) VALUES (@tenant, @at) ON CONFLICT (tenant) DO NOTHING", [("tenant", tenant), ("at", db.Ts(at))]);
 
     /// <summary>Called after a write that touched the tenant has committed: its row exists (tenant rows are never deleted).</summary>
     public static void Committed(Db db, string tenant) => db.KnownTenants.TryAdd(tenant, 0);

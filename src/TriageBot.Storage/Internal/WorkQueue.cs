@@ -42,8 +42,9 @@ internal sealed class WorkQueue(Db db, TimeProvider time) : IWorkQueue
         }
 
         // SQLite: the single writer's transaction makes select-and-lease exclusive. PostgreSQL: FOR UPDATE SKIP LOCKED
-        // lets parallel claimers take disjoint items without waiting on each other.
-        var items = await db.WriteAsync((connection, tx, ct) => Db.QueryAsync(connection, tx,
+        // lets parallel claimers take disjoint items without waiting on each other; the statement is atomic on its
+        // own, so it runs in autocommit (one round trip, no BEGIN/COMMIT).
+        var items = await db.WriteStatementAsync((connection, tx, ct) => Db.QueryAsync(connection, tx,
             // MATERIALIZED: the pick runs exactly once. PostgreSQL may otherwise re-run an IN (... LIMIT n) subquery
             // and lease more than n rows.
             "WITH picked AS MATERIALIZED (SELECT id FROM work_items WHERE state = 'pending' AND not_before <= @now AND (lease_until IS NULL OR lease_until <= @now) " +
