@@ -33,6 +33,26 @@ public sealed class WarmUpTests
     }
 
     [Fact]
+    public async Task Readyz_WarmUpPastItsDeadline_ReadyAndSaysSo()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var blocking = new BlockingWarmUp(release.Task);
+        await using var app = new TestApp(
+            services: s => s.AddSingleton<IWarmUp>(blocking).AddSingleton(new WarmUpState { Deadline = TimeSpan.FromMilliseconds(100) }),
+            waitForWarmUp: false);
+        var client = app.CreateClient();
+        var state = app.Services.GetRequiredService<WarmUpState>();
+
+        await state.Completed.WaitAsync(TimeSpan.FromMinutes(2));
+        var ready = await client.GetAsync("/readyz");
+        release.SetResult();
+
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.True(state.CutShort);
+        Assert.Contains(app.Logs.Events, e => e.MessageTemplate.Text.StartsWith("Warm-up still running after", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task WarmUp_StepFails_ReadyAnywayAndLogged()
     {
         await using var app = new TestApp(services: s => s.AddSingleton<IWarmUp>(new FailingWarmUp()));

@@ -27,7 +27,7 @@ public sealed class ScaleOutCluster : IAsyncLifetime
     public const string TeamId = "T0SCALE";
     public const string Tenant = "slack:" + TeamId;
     public const string BotUserId = "U0BOT";
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(45);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 
     private readonly List<HostProcess> _hosts = [];
     private string? _adminConnection;

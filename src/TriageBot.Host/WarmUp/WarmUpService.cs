@@ -16,15 +16,30 @@ public sealed class WarmUpState
     /// <summary>True once the warm-up has run (whatever its steps' outcome).</summary>
     public bool IsComplete => _done.Task.IsCompleted;
 
+    /// <summary>
+    /// The longest the warm-up may keep <c>/readyz</c> not ready: past it the replica reports ready and the remaining
+    /// steps finish in the background (on a starved machine a warm-up must not keep a replica out of service).
+    /// </summary>
+    public TimeSpan Deadline { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>True when the deadline, not the last step, made the replica ready.</summary>
+    public bool CutShort { get; private set; }
+
     /// <summary>How long it took, once complete.</summary>
     public TimeSpan Elapsed { get; private set; }
 
     /// <summary>Completes when the warm-up has run.</summary>
     public Task Completed => _done.Task;
 
-    internal void Complete(TimeSpan elapsed)
+    internal void Complete(TimeSpan elapsed, bool cutShort = false)
     {
+        if (_done.Task.IsCompleted)
+        {
+            return;
+        }
+
         Elapsed = elapsed;
+        CutShort = cutShort;
         _done.TrySetResult();
     }
 }
@@ -68,22 +83,38 @@ internal sealed partial class WarmUpService(
         try
         {
             await WhenStartedAsync(stoppingToken).ConfigureAwait(false);
-            await StepAsync("storage", ct => services.GetService<IStorage>() is IStorageWarmUp storage ? storage.WarmUpAsync(ct) : Task.CompletedTask, stoppingToken).ConfigureAwait(false);
-            await StepAsync("triage", TriageAsync, stoppingToken).ConfigureAwait(false);
-            foreach (var warmUp in services.GetServices<IWarmUp>())
+            var steps = RunStepsAsync(stoppingToken);
+            var deadline = Task.Delay(state.Deadline, time, stoppingToken);
+            if (await Task.WhenAny(steps, deadline).ConfigureAwait(false) == deadline && !stoppingToken.IsCancellationRequested)
             {
-                await StepAsync(warmUp.Name, warmUp.WarmUpAsync, stoppingToken).ConfigureAwait(false);
+                state.Complete(time.GetElapsedTime(started), cutShort: true);
+                LogCutShort(logger, state.Deadline.TotalSeconds);
             }
 
-            await StepAsync("http", HttpAsync, stoppingToken).ConfigureAwait(false);
+            await steps.ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             return;
         }
 
-        state.Complete(time.GetElapsedTime(started));
-        LogDone(logger, state.Elapsed.TotalMilliseconds);
+        if (!state.IsComplete)
+        {
+            state.Complete(time.GetElapsedTime(started));
+            LogDone(logger, state.Elapsed.TotalMilliseconds);
+        }
+    }
+
+    private async Task RunStepsAsync(CancellationToken stoppingToken)
+    {
+        await StepAsync("storage", ct => services.GetService<IStorage>() is IStorageWarmUp storage ? storage.WarmUpAsync(ct) : Task.CompletedTask, stoppingToken).ConfigureAwait(false);
+        await StepAsync("triage", TriageAsync, stoppingToken).ConfigureAwait(false);
+        foreach (var warmUp in services.GetServices<IWarmUp>())
+        {
+            await StepAsync(warmUp.Name, warmUp.WarmUpAsync, stoppingToken).ConfigureAwait(false);
+        }
+
+        await StepAsync("http", HttpAsync, stoppingToken).ConfigureAwait(false);
     }
 
     private async Task WhenStartedAsync(CancellationToken ct)
@@ -144,6 +175,9 @@ internal sealed partial class WarmUpService(
 
     [LoggerMessage(1, LogLevel.Information, "Warm-up done in {ElapsedMs:F0} ms: /readyz reports ready")]
     private static partial void LogDone(ILogger logger, double elapsedMs);
+
+    [LoggerMessage(4, LogLevel.Warning, "Warm-up still running after {DeadlineSeconds:F0} s: /readyz reports ready; the remaining steps finish in the background")]
+    private static partial void LogCutShort(ILogger logger, double deadlineSeconds);
 
     [LoggerMessage(2, LogLevel.Debug, "Warm-up step {Step} took {ElapsedMs:F0} ms")]
     private static partial void LogStep(ILogger logger, string step, double elapsedMs);
