@@ -95,6 +95,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton(sp => sp.GetRequiredService<IStorage>().Digests);
         services.TryAddSingleton(sp => sp.GetRequiredService<IStorage>().ApiKeys);
         services.TryAddSingleton(sp => sp.GetRequiredService<IStorage>().Migrator);
+        services.TryAddSingleton<IStorageRehearsal>(sp => sp.GetRequiredService<IStorage>() as IStorageRehearsal ?? NoRehearsal.Instance);
         services.TryAddSingleton<WorkSignal>();
         services.TryAddSingleton<IWorkQueue>(sp => new SignalingWorkQueue(sp.GetRequiredService<IStorage>().Queue, sp.GetRequiredService<WorkSignal>()));
 
@@ -117,7 +118,7 @@ public static class CoreServiceCollectionExtensions
             sp.GetRequiredService<Engine.Understanding.LearnedExamples>(),
             sp.GetService<Engine.Understanding.IRequestReader>()));
         services.AddUnderstanding(configuration);
-        services.TryAddSingleton<ITriageUseCases>(sp => new MeteredTriageUseCases(sp.GetRequiredService<TriageUseCases>(), sp.GetRequiredService<TriageBotMetrics>()));
+        services.TryAddSingleton<ITriageUseCases>(sp => new MeteredTriageUseCases(sp.GetRequiredService<TriageUseCases>(), sp.GetRequiredService<TriageBotMetrics>(), sp.GetRequiredService<IStorageRehearsal>()));
         services.TryAddSingleton(sp => new ConversationService(sp.GetRequiredService<ITriageUseCases>()));
         services.TryAddSingleton<IDigestChartRenderer>(_ => new ScottPlotDigestChartRenderer());
         services.TryAddSingleton<IDigestCsvWriter, DigestCsvWriter>();

@@ -39,14 +39,16 @@ public static class SlackServiceCollectionExtensions
         services.TryAddSingleton<SlackMetrics>();
         services.TryAddSingleton(sp => new ChannelPacer(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<SlackOptions>>().Value.PostMessageInterval));
         services.TryAddSingleton(sp => new SlackSignatureVerifier(sp.GetRequiredService<IOptions<SlackOptions>>().Value.SigningSecret, sp.GetRequiredService<TimeProvider>()));
-        services.AddHttpClient<SlackApiClient>((sp, client) =>
+        var apiClient = services.AddHttpClient<SlackApiClient>((sp, client) =>
             {
                 var baseUrl = sp.GetRequiredService<IOptions<SlackOptions>>().Value.ApiBaseUrl;
                 client.BaseAddress = new Uri(baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/");
                 client.Timeout = TimeSpan.FromSeconds(60);
-            })
-            .AddResilienceHandler("slack-api", (builder, context) =>
-                SlackRetryPolicy.Configure(builder, context.ServiceProvider.GetRequiredService<IOptions<SlackOptions>>().Value.MaxInProcessRetryAfter));
+            });
+        apiClient.AddResilienceHandler("slack-api", (builder, context) =>
+            SlackRetryPolicy.Configure(builder, context.ServiceProvider.GetRequiredService<IOptions<SlackOptions>>().Value.MaxInProcessRetryAfter));
+        // Innermost: a warm-up rehearsal's calls are answered here, never sent.
+        apiClient.AddHttpMessageHandler(sp => new RehearsalSink(sp.GetService<Engine.Ports.IStorageRehearsal>()));
 
         // The adapter holds no per-request state: every part is a singleton that gets what it needs through its
         // constructor (the ports are singletons too), so queue handlers and Socket Mode need no scopes of their own.
@@ -69,7 +71,9 @@ public static class SlackServiceCollectionExtensions
         services.TryAddSingleton<SlackDigestSender>();
         services.AddSingleton<IDigestSender>(sp => sp.GetRequiredService<SlackDigestSender>());
         services.TryAddSingleton<ISlackInboundHandler, TransportInboundHandler>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<Engine.Ports.IWarmUp, SlackWarmUp>());
+        services.TryAddSingleton<SlackWarmUp>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Engine.Ports.IWarmUp, SlackWarmUp>(sp => sp.GetRequiredService<SlackWarmUp>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Engine.Ports.IHttpWarmUp, SlackWarmUp>(sp => sp.GetRequiredService<SlackWarmUp>()));
         services.TryAddSingleton<SocketModeService>();
         services.AddHostedService(sp => sp.GetRequiredService<SocketModeService>());
         return services;

@@ -83,6 +83,28 @@ public sealed class WarmUpTests
         Assert.Equal(0, (await storage.Queue.GetStatsAsync()).Pending);
     }
 
+    [Fact]
+    public async Task WarmUp_ListeningWithSlack_PostsSignedEventsThroughItsOwnEndpointAndStoresNothing()
+    {
+        await using var app = new TestApp(new Dictionary<string, string?>
+        {
+            ["TriageBot:Slack:SigningSecret"] = "warm-up-test-secret",
+            ["TriageBot:Slack:BotToken"] = "xoxb-warm-up-test",
+        }, kestrel: true);
+        _ = app.ServerAddress; // starts the host (and its warm-up) on a loopback port
+
+        await app.Services.GetRequiredService<WarmUpState>().Completed.WaitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.DoesNotContain(app.Logs.Events, e => e.MessageTemplate.Text.StartsWith("Warm-up step {Step} failed", StringComparison.Ordinal));
+        // Each delivery came in through Kestrel, passed the signature check and was acknowledged.
+        var posts = app.Logs.Events.Where(e => e.Properties.TryGetValue("RequestPath", out var path) && path.ToString() == "\"/slack/events\"").ToList();
+        Assert.Equal(Slack.App.SlackWarmUp.HttpRequests, posts.Count);
+        Assert.All(posts, e => Assert.Equal("200", e.Properties["StatusCode"].ToString()));
+        var storage = app.Services.GetRequiredService<IStorage>();
+        Assert.Empty(await storage.Digests.ListActiveTenantsAsync());
+        Assert.Equal(0, (await storage.Queue.GetStatsAsync()).Pending);
+    }
+
     private sealed class BlockingWarmUp(Task release) : IWarmUp
     {
         private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -125,6 +125,7 @@ public sealed class ScaleOutCluster : IAsyncLifetime
             ["TriageBot__Workers__QueuePollInterval"] = "00:00:00.200",
             ["TriageBot__Workers__DigestInterval"] = "00:00:01",
             ["Serilog__MinimumLevel__Default"] = "Information",
+            ["Serilog__MinimumLevel__Override__TriageBot.Host.WarmUp"] = "Debug", // each warm-up step's time, when a start is slow
         };
 
         // Started together: the three race for the migrations too (the storage takes an advisory lock for that).

@@ -110,6 +110,25 @@ public sealed class ScaleOutTests : IClassFixture<ScaleOutCluster>
         Assert.Equal(_cluster.Calls("files.getUploadURLExternal").Count, _cluster.Calls("files.completeUploadExternal").Count);
     }
 
+    [PostgresFact]
+    public async Task WarmUp_RehearsedAcknowledgements_LeaveNothingStoredAndSendNothing()
+    {
+        // Each replica rehearsed whole acknowledgements as it started (before it reported ready, unless the warm-up ran
+        // past its deadline on a starved machine); PostgreSQL rolled every one back.
+        static string? Rehearsals(HostProcess h) =>
+            h.Output.Split('\n').FirstOrDefault(l => l.Contains("Warm-up rehearsed {Count} Slack acknowledgements", StringComparison.Ordinal));
+        var logged = await ScaleOutCluster.EventuallyAsync(() => Task.FromResult(_cluster.Hosts.All(h => Rehearsals(h) is not null)), TimeSpan.FromSeconds(90));
+        Assert.True(logged, "every replica logged its rehearsals\n" + _cluster.Logs());
+        Assert.All(_cluster.Hosts, h => Assert.Contains("\"Count\":20", Rehearsals(h), StringComparison.Ordinal));
+        foreach (var table in new[] { "requests", "decisions", "work_items", "processed_events", "tenants" })
+        {
+            Assert.Equal(0, await _cluster.ScalarAsync($"SELECT count(*) FROM {table} WHERE tenant = @tenant", ("tenant", "slack:TWARMUP")));
+        }
+
+        // Their replies went through the whole Web API client and were answered inside it: Slack never saw one.
+        Assert.DoesNotContain(_cluster.Calls("chat.postMessage"), c => ChannelOf(c)?.Contains("WARMUP", StringComparison.Ordinal) == true);
+    }
+
     private async Task AssertProcessedOnceAsync(string channel)
     {
         var stored = await ScaleOutCluster.EventuallyAsync(

@@ -8,5 +8,7 @@ public sealed class PostgresStorageTests : StorageContractTests
 {
     protected override string ExpectedProvider => "postgres";
 
+    protected override bool CanRehearse => true;
+
     protected override async Task<ITestDatabase> CreateDatabaseAsync() => await PostgresTestDatabase.CreateAsync();
 }

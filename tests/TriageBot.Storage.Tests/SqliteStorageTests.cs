@@ -7,5 +7,7 @@ public sealed class SqliteStorageTests : StorageContractTests
 {
     protected override string ExpectedProvider => "sqlite";
 
+    protected override bool CanRehearse => false;
+
     protected override Task<ITestDatabase> CreateDatabaseAsync() => Task.FromResult<ITestDatabase>(new SqliteTestDatabase());
 }

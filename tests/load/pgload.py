@@ -126,6 +126,35 @@ class CpuMeter:
         return out
 
 
+def server_histogram(replica, route="/slack/events"):
+    """The replica's own view of its acks: ASP.NET Core's http.server.request.duration histogram (seconds) for the
+    route, summed over methods and status codes, as {upper bound: cumulative count}. It starts when Kestrel has read the
+    request line and headers, so it leaves out the generator, the kernel's queues and the wait for a thread to accept."""
+    import re
+    try:
+        with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % replica.port, timeout=5) as r:
+            text = r.read().decode()
+    except Exception:
+        return {}
+    buckets = {}
+    for line in text.splitlines():
+        m = re.match(r'^http_server_request_duration_seconds_bucket\{([^}]*)\}\s+(\S+)', line)
+        if not m or ('http_route="%s"' % route) not in m.group(1):
+            continue
+        le = re.search(r'le="([^"]+)"', m.group(1)).group(1)
+        bound = float("inf") if le == "+Inf" else float(le)
+        buckets[bound] = buckets.get(bound, 0) + float(m.group(2))
+    return buckets
+
+
+def merge_histograms(histograms):
+    out = {}
+    for h in histograms:
+        for k, v in h.items():
+            out[k] = out.get(k, 0) + v
+    return out
+
+
 class Load:
     def __init__(self, replicas, rate, duration, dup_share, threads=96):
         self.replicas = replicas
@@ -147,6 +176,7 @@ class Load:
         self.finished = threading.Event()
         self.restart_pending = False
         self.offered = 0
+        self.ramp = 0.0
 
     def event(self, i):
         ts = "%d.%06d" % (self.base_ts, i)
@@ -182,7 +212,11 @@ class Load:
         self.start_time = time.time()
         i = 0
         while i < self.total or (self.extend() and i < 2 * self.total):
-            due = self.start_time + i / self.rate
+            if self.ramp > 0:
+                # The offer ramps from a tenth of the rate to all of it over the first `ramp` seconds.
+                due = self.start_time + self.ramp_due(i)
+            else:
+                due = self.start_time + i / self.rate
             wait = due - time.time()
             if wait > 0:
                 time.sleep(wait)
@@ -193,6 +227,16 @@ class Load:
                 self.jobs.put((i, 0, 1))     # the same event, at the same moment, to the next replica
             i += 1
         self.offered = i
+
+    def ramp_due(self, i):
+        """Seconds after the start at which event i is due, with the rate ramping up linearly over `ramp` seconds."""
+        r, big = self.rate, self.ramp
+        in_ramp = r * (0.1 * big + 0.45 * big)          # events offered during the ramp
+        if i >= in_ramp:
+            return big + (i - in_ramp) / r
+        # Solve r * (0.1 t + 0.45 t² / big) = i for t.
+        a, b, c = 0.45 * r / big, 0.1 * r, -i
+        return (-b + (b * b - 4 * a * c) ** 0.5) / (2 * a)
 
     def extend(self):
         with self.lock:
@@ -269,6 +313,28 @@ class Load:
         self.finished.set()
 
 
+def prewarm(replica, count, pause=0.1):
+    """Sends `count` signed app_mention events, one at a time, to a replica before the measured load (an experiment:
+    what a replica that has already served a few real events does). Their replies go to a channel the load never uses."""
+    conn = http.client.HTTPConnection("127.0.0.1", replica.port, timeout=10)
+    base_ts = int(time.time()) - 100
+    for k in range(count):
+        ts = "%d.%06d" % (base_ts, k)
+        event = {"token": "x", "team_id": "T0LOAD", "api_app_id": "A0LOAD", "type": "event_callback",
+                 "event_id": "EvWARM%d_%06d" % (replica.n, k), "event_time": base_ts,
+                 "authorizations": [{"team_id": "T0LOAD", "user_id": "U0BOT", "is_bot": True}],
+                 "event": {"type": "app_mention", "user": os.environ.get("PREWARM_USER", "U01ANA"), "text": os.environ.get("PREWARM_TEXT", TEXT), "ts": ts, "event_ts": ts,
+                           "channel": "C0WARM%d" % replica.n}}
+        body = json.dumps(event, separators=(",", ":")).encode()
+        now = str(int(time.time()))
+        sig = "v0=" + hmac.new(SECRET.encode(), b"v0:" + now.encode() + b":" + body, hashlib.sha256).hexdigest()
+        conn.request("POST", "/slack/events", body, {"Content-Type": "application/json", "X-Slack-Signature": sig,
+                                                      "X-Slack-Request-Timestamp": now})
+        conn.getresponse().read()
+        time.sleep(pause)
+    conn.close()
+
+
 def wait_ready(replica, timeout):
     """Polls /readyz every 50 ms; returns the seconds it took, or raises."""
     started = time.time()
@@ -296,6 +362,10 @@ def main():
     parser.add_argument("--latency-ms", type=int, default=100)
     parser.add_argument("--drain-timeout", type=float, default=90)
     parser.add_argument("--keep", action="store_true", help="keep the work folder (logs)")
+    parser.add_argument("--ramp", type=float, default=0, help="ramp the offer up from a tenth of the rate over this many seconds")
+    parser.add_argument("--prewarm", type=int, default=0, help="send each replica this many events, one every 0.1 s, before the load (an experiment)")
+    parser.add_argument("--settle", type=float, default=0, help="seconds to wait after the replicas are ready, before the load (an experiment)")
+    parser.add_argument("--dump", default=None, help="write every delivery (sent at s, latency ms, status, replica) to this CSV")
     parser.add_argument("--conn-extra", default="", help="appended to the replicas' connection string, e.g. ';Maximum Pool Size=16'")
     parser.add_argument("--env", action="append", default=[], help="NAME=VALUE for every replica (an experiment)")
     args = parser.parse_args()
@@ -313,7 +383,16 @@ def main():
         for r in replicas:
             r.start()
             wait_ready(r, 120)   # one at a time: the first migrates
+        if args.prewarm:
+            threads = [threading.Thread(target=prewarm, args=(r, args.prewarm)) for r in replicas]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            time.sleep(1)
+        time.sleep(args.settle)
         load = Load(replicas, args.rate, args.duration, args.dup_share)
+        load.ramp = args.ramp
         loadavg_start = os.getloadavg()
         cpu.sample(replicas)
         busy_start = machine_busy_seconds()
@@ -324,6 +403,7 @@ def main():
         runner.start()
 
         restart_ready = None
+        server_before_restart = {}
         victim = replicas[-1]
         if args.restart_at > 0 and len(replicas) > 1:
             while load.start_time is None:
@@ -334,6 +414,7 @@ def main():
             load.restart_pending = True
             load.out_of_rotation(victim)
             time.sleep(0.5)           # the balancer stops sending; deliveries in flight finish
+            server_before_restart = server_histogram(victim)
             victim.stop()
             victim.start()
             restart_ready = wait_ready(victim, 120)
@@ -341,6 +422,7 @@ def main():
             load.restart_pending = False
         runner.join()
         load_end = time.time()
+        server = merge_histograms([server_before_restart] + [server_histogram(r) for r in replicas])
         loadavg_end = os.getloadavg()
         busy_end = machine_busy_seconds()
         counters_end = db_counters(args.postgres, args.database) if args.database else None
@@ -363,6 +445,11 @@ def main():
                 break
             time.sleep(0.5)
 
+        if args.dump:
+            with open(args.dump, "w") as f:
+                f.write("sent_s,ms,status,replica\n")
+                for ms, status, n, sent in load.deliveries:
+                    f.write("%.3f,%.1f,%s,%d\n" % (sent - load.start_time, ms, status, n))
         posts, _ = slack.snapshot()
         per_event = {}
         for at, channel, thread_ts, _ in posts:
@@ -397,6 +484,12 @@ def main():
         print("ack ms (every delivery): p50 %.1f  p95 %.1f  p99 %.1f  max %.1f;  deliveries over 3 s: %d (no answer: %d)"
               % (percentile(lat, 50), percentile(lat, 95), percentile(lat, 99), max(lat or [0]), over3, failed))
         print("reply lag s: p50 %.2f  p99 %.2f  max %.2f" % (percentile(lags, 50), percentile(lags, 99), max(lags or [0])))
+        if server:
+            total = server.get(float("inf"), 0)
+            shown = [b for b in sorted(server) if b in (0.025, 0.1, 0.25, 0.5, 1, 2.5, float("inf"))]
+            print("ack s inside the replicas (ASP.NET Core's request duration, %d requests), share at or under: %s"
+                  % (total, "  ".join("%s %.2f%%" % ("all" if b == float("inf") else "%g" % b, 100 * server[b] / max(1, total))
+                                      for b in shown)))
         if restart_ready is not None:
             print("restarted replica %d: ready %.1f s after start; first acks ms: %s"
                   % (victim.n, restart_ready, " ".join("%.0f" % x for x in first)))

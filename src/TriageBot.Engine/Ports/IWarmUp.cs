@@ -13,3 +13,36 @@ public interface IWarmUp
     /// <summary>Warms up. A failure is logged and does not keep the instance from becoming ready.</summary>
     Task WarmUpAsync(CancellationToken ct);
 }
+
+/// <summary>
+/// A warm-up that also sends requests to this instance's own HTTP endpoints, through Kestrel and the middleware, as the
+/// platform will (after every <see cref="IWarmUp"/> has run, when the server listens on an address). Measured under
+/// Slack load: rehearsing the handlers in-process was not enough; the first seconds stayed slow until the HTTP path had
+/// served a few requests too.
+/// </summary>
+public interface IHttpWarmUp
+{
+    /// <summary>A short name for the log.</summary>
+    string Name { get; }
+
+    /// <summary>Sends its requests with <paramref name="self"/> (its base address is this instance). Must change nothing and send nothing to a platform.</summary>
+    Task WarmUpHttpAsync(HttpClient self, CancellationToken ct);
+}
+
+/// <summary>
+/// Lets a warm-up run the real path against storage with nothing kept: inside a rehearsal, every read and write made by
+/// its async flow goes to one connection in one transaction, rolled back at the end. A warm-up that
+/// rehearses real acknowledgements this way (claims, stored requests, queued replies) leaves no trace, and the queue
+/// never sees its replies (they are never committed).
+/// </summary>
+public interface IStorageRehearsal
+{
+    /// <summary>
+    /// Runs <paramref name="work"/> in a rehearsal and rolls everything it wrote back; returns false without running it
+    /// when the storage cannot roll its writes back (SQLite's single writer commits in batches).
+    /// </summary>
+    Task<bool> RehearseAsync(Func<CancellationToken, Task> work, CancellationToken ct);
+
+    /// <summary>True inside a rehearsal's flow (metrics leave its requests out: they never happened).</summary>
+    bool IsRehearsing { get; }
+}

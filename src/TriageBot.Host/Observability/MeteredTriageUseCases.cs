@@ -6,12 +6,17 @@ using TriageBot.Engine.UseCases;
 namespace TriageBot.Host.Observability;
 
 /// <summary>Counts what goes through the use cases (requests triaged by decision and platform, card actions) for <c>/metrics</c>.</summary>
-internal sealed class MeteredTriageUseCases(ITriageUseCases inner, TriageBotMetrics metrics) : ITriageUseCases
+internal sealed class MeteredTriageUseCases(ITriageUseCases inner, TriageBotMetrics metrics, IStorageRehearsal rehearsal) : ITriageUseCases
 {
     public async Task<TriageResult> TriageAsync(IncomingRequest request, CancellationToken ct = default)
     {
         var result = await inner.TriageAsync(request, ct).ConfigureAwait(false);
-        metrics.Triaged(Decision(result.Decision.Decision.Outcome), request.Platform);
+        if (!rehearsal.IsRehearsing)
+        {
+            // The warm-up's rehearsed acknowledgements are rolled back: they were never triaged.
+            metrics.Triaged(Decision(result.Decision.Decision.Outcome), request.Platform);
+        }
+
         return result;
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using TriageBot.Engine.Ports;
 using TriageBot.Storage;
 
 namespace TriageBot.Host.Storage;
@@ -53,4 +54,14 @@ internal sealed class StorageStartupService(StorageHolder holder) : IHostedServi
     public Task StartAsync(CancellationToken cancellationToken) => holder.OpenAsync().WaitAsync(cancellationToken);
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>Storage that cannot rehearse (a test double): warm-ups skip their rehearsals.</summary>
+internal sealed class NoRehearsal : IStorageRehearsal
+{
+    public static NoRehearsal Instance { get; } = new();
+
+    public Task<bool> RehearseAsync(Func<CancellationToken, Task> work, CancellationToken ct) => Task.FromResult(false);
+
+    public bool IsRehearsing => false;
 }

@@ -157,7 +157,8 @@ internal sealed partial class WarmUpService(
         }
     }
 
-    // One request through this server's own pipeline (Kestrel, routing, middleware), when it listens on an address.
+    // Requests through this server's own pipeline (Kestrel, routing, middleware), when it listens on an address: one
+    // health check, then each adapter's own (signed Slack events the router ignores).
     private async Task HttpAsync(CancellationToken ct)
     {
         var address = services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
@@ -170,7 +171,14 @@ internal sealed partial class WarmUpService(
         }
 
         using var client = new HttpClient { BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(10) };
-        using var response = await client.GetAsync(new Uri("/healthz", UriKind.Relative), ct).ConfigureAwait(false);
+        using (await client.GetAsync(new Uri("/healthz", UriKind.Relative), ct).ConfigureAwait(false))
+        {
+        }
+
+        foreach (var warmUp in services.GetServices<IHttpWarmUp>())
+        {
+            await StepAsync(warmUp.Name + " (http)", c => warmUp.WarmUpHttpAsync(client, c), ct).ConfigureAwait(false);
+        }
     }
 
     [LoggerMessage(1, LogLevel.Information, "Warm-up done in {ElapsedMs:F0} ms: /readyz reports ready")]

@@ -77,6 +77,16 @@ internal abstract class Db : IAsyncDisposable
         }, ct);
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> as a rehearsal (see <see cref="Engine.Ports.IStorageRehearsal"/>): everything its
+    /// async flow reads and writes goes to one connection in one transaction that is rolled back at the end. False,
+    /// without running it, when the provider cannot do that.
+    /// </summary>
+    public virtual Task<bool> RehearseAsync(Func<CancellationToken, Task> work, CancellationToken ct) => Task.FromResult(false);
+
+    /// <summary>True inside a rehearsal's flow.</summary>
+    public virtual bool IsRehearsing => false;
+
     /// <summary>Serialises migrations across processes; called inside the migration transaction.</summary>
     public abstract Task LockForMigrationAsync(DbConnection connection, DbTransaction tx, CancellationToken ct);
 

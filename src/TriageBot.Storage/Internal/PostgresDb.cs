@@ -4,7 +4,7 @@ using Npgsql;
 namespace TriageBot.Storage.Internal;
 
 /// <summary>PostgreSQL through one <see cref="NpgsqlDataSource"/> (pooled). Timestamps are timestamptz, ids uuid.</summary>
-internal sealed class PostgresDb : Db
+internal sealed partial class PostgresDb : Db
 {
     /// <summary>Advisory lock key serialising migrations across processes ("TriageBt" in ASCII).</summary>
     public const long MigrationLockKey = 0x5472696167654274;
@@ -76,7 +76,17 @@ internal sealed class PostgresDb : Db
     public override async Task<IReadOnlyList<int>> WriteBatchAsync(IReadOnlyList<(string Sql, (string Name, object? Value)[] Parameters)> statements, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(statements);
+        if (CurrentRehearsal is { } rehearsal)
+        {
+            return await rehearsal.WriteAsync((connection, _, ct) => RunBatchAsync(connection, statements, ct), ct);
+        }
+
         await using var connection = await _dataSource.OpenConnectionAsync(ct);
+        return await RunBatchAsync(connection, statements, ct);
+    }
+
+    private static async Task<IReadOnlyList<int>> RunBatchAsync(NpgsqlConnection connection, IReadOnlyList<(string Sql, (string Name, object? Value)[] Parameters)> statements, CancellationToken ct)
+    {
         // One round trip: the statements go out together and PostgreSQL runs them as one implicit transaction (all
         // or nothing), so no BEGIN and COMMIT of our own.
         await using var batch = connection.CreateBatch();

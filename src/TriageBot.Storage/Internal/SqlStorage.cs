@@ -3,7 +3,7 @@ using TriageBot.Engine.Ports;
 namespace TriageBot.Storage.Internal;
 
 /// <summary>All ports over one <see cref="Db"/>; the same classes serve both providers.</summary>
-internal sealed class SqlStorage : IStorage, IStorageWarmUp
+internal sealed class SqlStorage : IStorage, IStorageWarmUp, IStorageRehearsal
 {
     /// <summary>The tenant key the warm-up reads and writes under: no platform makes such a key.</summary>
     internal const string WarmUpTenant = "warmup:storage";
@@ -86,6 +86,10 @@ internal sealed class SqlStorage : IStorage, IStorageWarmUp
             await Events.ReleaseAsync(WarmUpTenant, eventId, leaseUntil, ct);
         }
     }
+
+    public Task<bool> RehearseAsync(Func<CancellationToken, Task> work, CancellationToken ct) => _db.RehearseAsync(work, ct);
+
+    public bool IsRehearsing => _db.IsRehearsing;
 
     public async ValueTask DisposeAsync()
     {
