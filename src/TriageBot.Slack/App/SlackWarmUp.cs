@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using System.Text.Json;
 using TriageBot.Engine.Org;
 using TriageBot.Engine.Ports;
 using TriageBot.Engine.Queue;
@@ -12,13 +12,15 @@ using TriageBot.Slack.Protocol;
 namespace TriageBot.Slack.App;
 
 /// <summary>
-/// Runs the Events API acknowledgement path on synthetic payloads before the instance reports ready, so its code is
-/// compiled (and its statements prepared) before Slack's first delivery. First the signature check, parsing, the
-/// transport and the router on the bot's own mention (ignored before any claim). Then, when the storage can rehearse
-/// (<see cref="IStorageRehearsal"/>, PostgreSQL), <see cref="Rehearsals"/> whole acknowledgements of a Lead's mention or
-/// DM: claim, triage, the stored request and decision, the card, the queued reply — each rolled back, so nothing is
-/// stored and nothing is sent. Measured with <c>tests/load/pg-load.sh</c>: three replicas that had only the first part
-/// answered the first seconds of 100 events/s in up to 2 s; replicas that had served 20 real events first, under 150 ms.
+/// Runs the Events API acknowledgement path before the instance reports ready, so its code is compiled (and its
+/// statements prepared) before Slack's first delivery. First the signature check, parsing, the transport and the router
+/// on the bot's own mention (ignored before any claim). Then, when the storage can rehearse (<see cref="IStorageRehearsal"/>,
+/// PostgreSQL), <see cref="Rehearsals"/> whole acknowledgements of a Lead's mention or DM — claim, triage, the stored
+/// request and decision, the card, the queued reply and the worker sending it — each rolled back, so nothing is stored
+/// and nothing is sent. Last (<see cref="IHttpWarmUp"/>), signed deliveries through this instance's own endpoint.
+/// Measured with <c>tests/load/pg-load.sh</c> (docs/operations.md): with only the first part, three replicas answered
+/// the first seconds of 100 events/s in up to 2 s; the rehearsals alone or the HTTP part alone did not remove that tail;
+/// both together did.
 /// </summary>
 public sealed partial class SlackWarmUp : IWarmUp, IHttpWarmUp
 {
