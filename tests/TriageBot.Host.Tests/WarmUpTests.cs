@@ -98,7 +98,7 @@ public sealed class WarmUpTests
         Assert.DoesNotContain(app.Logs.Events, e => e.MessageTemplate.Text.StartsWith("Warm-up step {Step} failed", StringComparison.Ordinal));
         // Each delivery came in through Kestrel, passed the signature check and was acknowledged.
         var posts = app.Logs.Events.Where(e => e.Properties.TryGetValue("RequestPath", out var path) && path.ToString() == "\"/slack/events\"").ToList();
-        Assert.Equal(Slack.App.SlackWarmUp.HttpRequests, posts.Count);
+        Assert.Equal(Slack.App.SlackWarmUp.HttpRequestCount, posts.Count);
         Assert.All(posts, e => Assert.Equal("200", e.Properties["StatusCode"].ToString()));
         var storage = app.Services.GetRequiredService<IStorage>();
         Assert.Empty(await storage.Digests.ListActiveTenantsAsync());

@@ -25,9 +25,20 @@ public interface IHttpWarmUp
     /// <summary>A short name for the log.</summary>
     string Name { get; }
 
-    /// <summary>Sends its requests with <paramref name="self"/> (its base address is this instance). Must change nothing and send nothing to a platform.</summary>
-    Task WarmUpHttpAsync(HttpClient self, CancellationToken ct);
+    /// <summary>
+    /// The requests to send to this instance, built when called (signatures carry the time), sent in order; each must
+    /// be answered with a success. They must change nothing and make the bot send nothing to a platform.
+    /// </summary>
+    IReadOnlyList<WarmUpRequest> HttpRequests();
 }
+
+/// <summary>One request an <see cref="IHttpWarmUp"/> sends to this instance.</summary>
+/// <param name="Method">HTTP method.</param>
+/// <param name="Path">Path on this instance, e.g. <c>/slack/events</c>.</param>
+/// <param name="ContentType">Media type of the body.</param>
+/// <param name="Body">The body.</param>
+/// <param name="Headers">Further request headers.</param>
+public sealed record WarmUpRequest(string Method, string Path, string ContentType, string Body, IReadOnlyList<KeyValuePair<string, string>> Headers);
 
 /// <summary>
 /// Lets a warm-up run the real path against storage with nothing kept: inside a rehearsal, every read and write made by

@@ -177,7 +177,29 @@ internal sealed partial class WarmUpService(
 
         foreach (var warmUp in services.GetServices<IHttpWarmUp>())
         {
-            await StepAsync(warmUp.Name + " (http)", c => warmUp.WarmUpHttpAsync(client, c), ct).ConfigureAwait(false);
+            await StepAsync(warmUp.Name + " (http)", c => SendAsync(client, warmUp.HttpRequests(), c), ct).ConfigureAwait(false);
+        }
+    }
+
+    // One connection, in order, as a platform keeps one; anything but a success fails the step.
+    private static async Task SendAsync(HttpClient client, IReadOnlyList<WarmUpRequest> requests, CancellationToken ct)
+    {
+        foreach (var r in requests)
+        {
+            using var request = new HttpRequestMessage(new HttpMethod(r.Method), new Uri(r.Path, UriKind.Relative))
+            {
+                Content = new StringContent(r.Body, System.Text.Encoding.UTF8, r.ContentType),
+            };
+            foreach (var (name, value) in r.Headers)
+            {
+                request.Headers.Add(name, value);
+            }
+
+            using var response = await client.SendAsync(request, ct).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"{r.Method} {r.Path} answered {(int)response.StatusCode} to the warm-up.");
+            }
         }
     }
 

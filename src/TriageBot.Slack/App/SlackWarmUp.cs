@@ -95,39 +95,26 @@ public sealed partial class SlackWarmUp : IWarmUp, IHttpWarmUp
     }
 
     /// <summary>HTTP requests sent through this instance's own endpoint.</summary>
-    public const int HttpRequests = 20;
+    public const int HttpRequestCount = 20;
 
     /// <summary>
-    /// Sends <see cref="HttpRequests"/> signed deliveries of the bot's own mention to <c>POST /slack/events</c> on this
-    /// instance (Kestrel, body limits, the signature check on the raw body, parsing from the stream), on one connection
-    /// as Slack keeps one. The router ignores the bot's own messages before any claim: nothing is stored or sent.
+    /// <see cref="HttpRequestCount"/> signed deliveries of the bot's own mention for <c>POST /slack/events</c> on this
+    /// instance (Kestrel, body limits, the signature check on the raw body, parsing from the stream). The router ignores
+    /// the bot's own messages before any claim: nothing is stored or sent. None without a signing secret (no HTTP mode).
     /// </summary>
-    public async Task WarmUpHttpAsync(HttpClient self, CancellationToken ct)
+    public IReadOnlyList<WarmUpRequest> HttpRequests()
     {
-        ArgumentNullException.ThrowIfNull(self);
         var secret = _options.Value.SigningSecret;
         if (string.IsNullOrEmpty(secret))
         {
-            return;
+            return [];
         }
 
         using var hmac = new HMACSHA256(Encoding.UTF8.GetBytes(secret));
-        for (var i = 0; i < HttpRequests; i++)
-        {
-            var ts = _time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-            var text = OwnMention(ts);
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/slack/events", UriKind.Relative))
-            {
-                Content = new StringContent(text, Encoding.UTF8, "application/json"),
-            };
-            request.Headers.Add("X-Slack-Request-Timestamp", ts);
-            request.Headers.Add("X-Slack-Signature", Sign(hmac, ts, text));
-            using var response = await self.SendAsync(request, ct);
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new InvalidOperationException($"POST /slack/events answered {(int)response.StatusCode} to the warm-up.");
-            }
-        }
+        var ts = _time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var text = OwnMention(ts);
+        KeyValuePair<string, string>[] headers = [new("X-Slack-Request-Timestamp", ts), new("X-Slack-Signature", Sign(hmac, ts, text))];
+        return [.. Enumerable.Repeat(new WarmUpRequest("POST", "/slack/events", "application/json", text, headers), HttpRequestCount)];
     }
 
     // The bot mentioning itself: parsed, verified and routed, then ignored before any claim or store.
