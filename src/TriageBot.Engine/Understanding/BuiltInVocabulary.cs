@@ -34,8 +34,10 @@ public sealed class BuiltInVocabulary
     private static readonly Lazy<BuiltInVocabulary> Lazy = new(Load);
     private readonly Dictionary<string, VocabularyFamily> _byId;
 
-    private BuiltInVocabulary(string version, IReadOnlyList<VocabularyFamily> families, IReadOnlyDictionary<string, IReadOnlyList<string>> asks)
+    private BuiltInVocabulary(string version, IReadOnlyList<VocabularyFamily> families, IReadOnlyDictionary<string, IReadOnlyList<string>> asks,
+        IReadOnlyList<string> noTopic)
     {
+        NoTopicExamples = noTopic;
         Version = version;
         Families = families;
         AskPrototypes = asks;
@@ -57,6 +59,9 @@ public sealed class BuiltInVocabulary
     /// </summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> AskPrototypes { get; }
 
+    /// <summary>Requests that name no topic (follow-ups, greetings): the learned classifier's "none of the topics" class.</summary>
+    public IReadOnlyList<string> NoTopicExamples { get; }
+
     /// <summary>True when a family with this id exists.</summary>
     public bool Contains(string id) => _byId.ContainsKey(id);
 
@@ -73,6 +78,7 @@ public sealed class BuiltInVocabulary
         var deserializer = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build();
         var families = new List<VocabularyFamily>();
         var asks = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        var noTopic = new List<string>();
         var ids = new HashSet<string>(StringComparer.Ordinal);
         foreach (var yaml in yamlDocuments)
         {
@@ -86,6 +92,7 @@ public sealed class BuiltInVocabulary
                 throw new InvalidDataException($"Vocabulary file is not valid: {e.Message}", e);
             }
 
+            noTopic.AddRange(Clean(file?.NoTopic));
             foreach (var (key, list) in (file?.Asks ?? []).Concat(file?.Horizons ?? []))
             {
                 asks[key.Trim().ToLowerInvariant()] = Clean(list);
@@ -115,7 +122,7 @@ public sealed class BuiltInVocabulary
             }
         }
 
-        return new BuiltInVocabulary(version, families, asks);
+        return new BuiltInVocabulary(version, families, asks, noTopic);
     }
 
     private static string[] Clean(List<string>? list) =>
@@ -149,6 +156,8 @@ public sealed class BuiltInVocabulary
         public Dictionary<string, List<string>>? Asks { get; set; }
 
         public Dictionary<string, List<string>>? Horizons { get; set; }
+
+        public List<string>? NoTopic { get; set; }
     }
 
     private sealed class FamilyDto

@@ -269,4 +269,19 @@ internal sealed partial class TopicMatcher
             _askPrototypes.Add((all[i].Key, all[i].text, vectors[i]));
         }
     }
+
+    private void BuildNoTopic(BuiltInVocabulary vocabulary)
+    {
+        var texts = vocabulary.NoTopicExamples;
+        if (texts.Count == 0)
+        {
+            return;
+        }
+
+        var vectors = _embedder?.Embed([.. texts]);
+        for (var i = 0; i < texts.Count; i++)
+        {
+            _noTopic.Add((texts[i], vectors?[i]));
+        }
+    }
 }

@@ -13,12 +13,12 @@ internal sealed partial class TopicMatcher
     /// The tenant's classifier's probability per topic, and its weight: <see cref="UnderstandingOptions.ClassifierWeight"/>
     /// times the share of <see cref="UnderstandingOptions.ClassifierFullAt"/> examples taught (no effect with none).
     /// </summary>
-    private (double[] Probability, double Weight) Classify(LearnedSet? learned, string text, float[]? vector)
+    private (double[] Probability, double None, double Weight) Classify(LearnedSet? learned, string text, float[]? vector)
     {
         var n = _topics.Length;
         if (learned is null || learned.Count == 0 || _options.ClassifierWeight <= 0)
         {
-            return (new double[n], 0);
+            return (new double[n], 0, 0);
         }
 
         var taught = 0;
@@ -30,13 +30,14 @@ internal sealed partial class TopicMatcher
         var model = learned.Derived(this, () => TrainClassifier(learned), _options.BackgroundTraining);
         if (model is null || taught == 0)
         {
-            return (new double[n], 0);
+            return (new double[n], 0, 0);
         }
 
         var useVectors = vector is not null && learned.VectorModel == _embedder?.ModelId;
         var weight = _options.ClassifierWeight * Math.Min(1, taught / _options.ClassifierFullAt);
+        // The last class is "none of the topics" (the vocabulary's no-topic requests): only the topics' share is used.
         var p = model.Predict(text, useVectors ? vector : null);
-        return (p, weight);
+        return p.Length > n ? (p[..n], p[n], weight) : (p, 0, weight);
     }
 
     private LearnedClassifier? TrainClassifier(LearnedSet learned)
@@ -62,9 +63,15 @@ internal sealed partial class TopicMatcher
             samples.Add(new LearnedClassifier.Sample(p.Topic, p.Text, useVectors ? p.Vector : null));
         }
 
+        // Requests that name no topic, as one more class: what was taught about a topic does not leak onto them.
+        foreach (var (text, v) in _noTopic)
+        {
+            samples.Add(new LearnedClassifier.Sample(_topics.Length, text, useVectors ? v : null));
+        }
+
         var options = new LearnedClassifier.ClassifierOptions(
             useVectors ? _options.ClassifierDenseScale : 0, _options.ClassifierWordScale, _options.ClassifierCharScale, _options.ClassifierL2);
-        return LearnedClassifier.Train(samples, _topics.Length, useVectors ? _embedder!.Dimensions : 0, options);
+        return LearnedClassifier.Train(samples, _topics.Length + (_noTopic.Count > 0 ? 1 : 0), useVectors ? _embedder!.Dimensions : 0, options);
     }
 
     /// <summary>How many learned examples a topic has, and the text of the closest one (shortened).</summary>

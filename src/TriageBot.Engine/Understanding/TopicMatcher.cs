@@ -18,6 +18,7 @@ internal sealed partial class TopicMatcher
     private readonly PhraseTrie<VocabTerm> _vocabTrie = new();
     private readonly List<Prototype> _prototypes = [];
     private readonly List<(string Key, string Text, float[] Vector)> _askPrototypes = [];
+    private readonly List<(string Text, float[]? Vector)> _noTopic = [];
     private readonly ITextEmbedder? _embedder;
     private readonly UnderstandingOptions _options;
 
@@ -37,6 +38,7 @@ internal sealed partial class TopicMatcher
         BuildVocabularyIndex(options.Vocabulary ? vocabulary : null);
         BuildPrototypes();
         BuildAskPrototypes(vocabulary ?? BuiltInVocabulary.Instance);
+        BuildNoTopic(vocabulary ?? BuiltInVocabulary.Instance);
     }
 
     /// <summary>The vocabulary families linked to each topic (explicitly or by name), by topic index.</summary>
@@ -80,7 +82,10 @@ internal sealed partial class TopicMatcher
         var (meaning, meaningWhy) = Meaning(vector);
 
         var (learnedScore, learnedCount) = ScoreLearned(learned, text, vector);
-        var (classified, classifiedWeight) = Classify(learned, text, vector);
+        var (classified, classifiedNone, classifiedWeight) = Classify(learned, text, vector);
+        // The classifier votes for "none of the topics" when it finds that likelier than any topic (a follow-up or a
+        // greeting after teaching): what it learned about a topic does not leak onto a message that names none.
+        var noneScore = _options.NoneScore + (classifiedWeight * Math.Max(0, classifiedNone - classified.DefaultIfEmpty().Max()));
 
         var logits = new double[n];
         var any = new bool[n];
@@ -94,7 +99,7 @@ internal sealed partial class TopicMatcher
         }
 
         // Softmax over the topics with evidence plus "none of them".
-        var max = _options.NoneScore;
+        var max = noneScore;
         for (var t = 0; t < n; t++)
         {
             if (any[t])
@@ -103,7 +108,7 @@ internal sealed partial class TopicMatcher
             }
         }
 
-        var sum = Math.Exp(_options.NoneScore - max);
+        var sum = Math.Exp(noneScore - max);
         for (var t = 0; t < n; t++)
         {
             if (any[t])
