@@ -104,6 +104,25 @@ public sealed class LearnedClassifierTests
     }
 
     [Fact]
+    public void Analyze_FollowUpNamingNoTopicAfterTeaching_StaysClarify()
+    {
+        // One topic was taught in the words people use to ask for a look; a follow-up that names nothing must not borrow it.
+        var engine = new TriageEngine(TestOrg.Build(), DecisionPolicy.Default, Inline);
+        var learned = LearnedSet.Prepare(
+        [
+            .. Fillers.Select(f => Example("sql", $"can you have a look at the qorvex blentish {f}")),
+            .. Taught("flimbo", "trazzle").Select(t => Example("experimentation", t)),
+            .. Taught("zandor", "pellicky").Select(t => Example("model-deployment", t)),
+        ], null);
+
+        var taught = engine.Analyze("could you have a look at my qorvex", learned);
+        var followUp = engine.Analyze("did you get a chance to look at what I sent you?", learned);
+
+        Assert.Equal("sql", taught.TopTopic?.TopicId);
+        Assert.Null(followUp.TopTopic);
+    }
+
+    [Fact]
     public void Analyze_AFewExamplesTaught_ClassifierBarelyCounts()
     {
         var engine = new TriageEngine(TestOrg.Build(), DecisionPolicy.Default, UnderstandingSetup.Lexical);
