@@ -37,6 +37,23 @@ SECRET = "kill9-signing-secret"
 TEXT = "<@U0BOT> Can you help me design a difference in differences analysis for next quarter's launches?"
 
 
+def app_mention(event_id, event_time, ts, channel, user="U01ANA", text=TEXT):
+    """A signed-to-be app_mention event callback for the load's workspace (both load scripts send these)."""
+    return {
+        "token": "x", "team_id": "T0LOAD", "api_app_id": "A0LOAD", "type": "event_callback",
+        "event_id": event_id, "event_time": event_time,
+        "authorizations": [{"team_id": "T0LOAD", "user_id": "U0BOT", "is_bot": True}],
+        "event": {"type": "app_mention", "user": user, "text": text, "ts": ts, "event_ts": ts, "channel": channel},
+    }
+
+
+def signed_headers(body):
+    """Slack's signature headers for a JSON body, signed now."""
+    ts = str(int(time.time()))
+    sig = "v0=" + hmac.new(SECRET.encode(), b"v0:" + ts.encode() + b":" + body, hashlib.sha256).hexdigest()
+    return {"Content-Type": "application/json", "X-Slack-Signature": sig, "X-Slack-Request-Timestamp": ts}
+
+
 def free_port():
     import socket
     with socket.socket() as s:
@@ -122,14 +139,7 @@ class Load:
         self.done = threading.Event()
 
     def event(self, i):
-        ts = "%d.%06d" % (self.base_ts, i)
-        return {
-            "token": "x", "team_id": "T0LOAD", "api_app_id": "A0LOAD", "type": "event_callback",
-            "event_id": "Ev%08d" % i, "event_time": self.base_ts,
-            "authorizations": [{"team_id": "T0LOAD", "user_id": "U0BOT", "is_bot": True}],
-            "event": {"type": "app_mention", "user": "U01ANA", "text": TEXT, "ts": ts, "event_ts": ts,
-                      "channel": "C0LOAD%04d" % (i % 1000)},
-        }
+        return app_mention("Ev%08d" % i, self.base_ts, "%d.%06d" % (self.base_ts, i), "C0LOAD%04d" % (i % 1000))
 
     def key(self, i):
         e = self.event(i)["event"]
@@ -166,9 +176,7 @@ class Load:
             i, attempt = job
             replica = self.replicas[(i + attempt) % len(self.replicas)]
             body = json.dumps(self.event(i), separators=(",", ":")).encode()
-            ts = str(int(time.time()))
-            sig = "v0=" + hmac.new(SECRET.encode(), b"v0:" + ts.encode() + b":" + body, hashlib.sha256).hexdigest()
-            headers = {"Content-Type": "application/json", "X-Slack-Signature": sig, "X-Slack-Request-Timestamp": ts}
+            headers = signed_headers(body)
             if attempt:
                 headers["X-Slack-Retry-Num"] = str(attempt)
                 headers["X-Slack-Retry-Reason"] = "http_error"

@@ -20,8 +20,6 @@ ack p99 < 500 ms, no delivery over 3 s, 0 lost, 0 duplicates, every event acknow
 (10) under 200 ms.
 """
 import argparse
-import hashlib
-import hmac
 import http.client
 import json
 import os
@@ -37,7 +35,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fake_slack import FakeSlack  # noqa: E402
-from kill9 import SECRET, TEXT, Replica, free_port, percentile  # noqa: E402
+from kill9 import TEXT, Replica, app_mention, free_port, percentile, signed_headers  # noqa: E402
 
 CLK = os.sysconf("SC_CLK_TCK")
 
@@ -179,14 +177,7 @@ class Load:
         self.ramp = 0.0
 
     def event(self, i):
-        ts = "%d.%06d" % (self.base_ts, i)
-        return {
-            "token": "x", "team_id": "T0LOAD", "api_app_id": "A0LOAD", "type": "event_callback",
-            "event_id": "Ev%08d" % i, "event_time": self.base_ts,
-            "authorizations": [{"team_id": "T0LOAD", "user_id": "U0BOT", "is_bot": True}],
-            "event": {"type": "app_mention", "user": "U01ANA", "text": TEXT, "ts": ts, "event_ts": ts,
-                      "channel": "C0LOAD%04d" % (i % 1000)},
-        }
+        return app_mention("Ev%08d" % i, self.base_ts, "%d.%06d" % (self.base_ts, i), "C0LOAD%04d" % (i % 1000))
 
     def key(self, i):
         e = self.event(i)["event"]
@@ -254,9 +245,7 @@ class Load:
                     continue
             replica = self.pick(i, attempt + offset)
             body = json.dumps(self.event(i), separators=(",", ":")).encode()
-            ts = str(int(time.time()))
-            sig = "v0=" + hmac.new(SECRET.encode(), b"v0:" + ts.encode() + b":" + body, hashlib.sha256).hexdigest()
-            headers = {"Content-Type": "application/json", "X-Slack-Signature": sig, "X-Slack-Request-Timestamp": ts}
+            headers = signed_headers(body)
             if attempt:
                 headers["X-Slack-Retry-Num"] = str(attempt)
                 headers["X-Slack-Retry-Reason"] = "http_error"
@@ -319,17 +308,10 @@ def prewarm(replica, count, pause=0.1):
     conn = http.client.HTTPConnection("127.0.0.1", replica.port, timeout=10)
     base_ts = int(time.time()) - 100
     for k in range(count):
-        ts = "%d.%06d" % (base_ts, k)
-        event = {"token": "x", "team_id": "T0LOAD", "api_app_id": "A0LOAD", "type": "event_callback",
-                 "event_id": "EvWARM%d_%06d" % (replica.n, k), "event_time": base_ts,
-                 "authorizations": [{"team_id": "T0LOAD", "user_id": "U0BOT", "is_bot": True}],
-                 "event": {"type": "app_mention", "user": os.environ.get("PREWARM_USER", "U01ANA"), "text": os.environ.get("PREWARM_TEXT", TEXT), "ts": ts, "event_ts": ts,
-                           "channel": "C0WARM%d" % replica.n}}
+        event = app_mention("EvWARM%d_%06d" % (replica.n, k), base_ts, "%d.%06d" % (base_ts, k), "C0WARM%d" % replica.n,
+                            user=os.environ.get("PREWARM_USER", "U01ANA"), text=os.environ.get("PREWARM_TEXT", TEXT))
         body = json.dumps(event, separators=(",", ":")).encode()
-        now = str(int(time.time()))
-        sig = "v0=" + hmac.new(SECRET.encode(), b"v0:" + now.encode() + b":" + body, hashlib.sha256).hexdigest()
-        conn.request("POST", "/slack/events", body, {"Content-Type": "application/json", "X-Slack-Signature": sig,
-                                                      "X-Slack-Request-Timestamp": now})
+        conn.request("POST", "/slack/events", body, signed_headers(body))
         conn.getresponse().read()
         time.sleep(pause)
     conn.close()

@@ -85,7 +85,7 @@ internal sealed partial class TopicMatcher
         var (classified, classifiedNone, classifiedWeight) = Classify(learned, text, vector);
         // The classifier votes for "none of the topics" when it finds that likelier than any topic (a follow-up or a
         // greeting after teaching): what it learned about a topic does not leak onto a message that names none.
-        var noneScore = _options.NoneScore + (classifiedWeight * Math.Max(0, classifiedNone - classified.DefaultIfEmpty().Max()));
+        var noneScore = _options.NoneScore + (classifiedWeight * Math.Max(0, classifiedNone - (classified.Length == 0 ? 0 : classified.Max())));
 
         var logits = new double[n];
         var any = new bool[n];
