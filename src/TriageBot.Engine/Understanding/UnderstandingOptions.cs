@@ -94,6 +94,22 @@ public sealed class UnderstandingOptions
     [Range(100, 20_000)]
     public int ModelInputChars { get; set; } = 512;
 
+    /// <summary>
+    /// How many requests the sentence model reads at once (0: half the processors, at least one). Reading is CPU-bound;
+    /// without a bound a burst of queued requests takes every core and Slack's acknowledgements, which must leave within
+    /// 3 seconds, wait behind the model. Requests over the bound wait asynchronously (no thread is held).
+    /// </summary>
+    [Range(0, 256)]
+    public int ModelConcurrency { get; set; }
+
+    /// <summary>Threads one model call may use (ONNX Runtime's intra-op threads); 1 keeps a call on the calling thread.</summary>
+    [Range(1, 64)]
+    public int ModelThreads { get; set; } = 1;
+
+    /// <summary><see cref="ModelConcurrency"/> with 0 resolved for <paramref name="processorCount"/> processors.</summary>
+    public int EffectiveModelConcurrency(int processorCount) =>
+        ModelConcurrency > 0 ? ModelConcurrency : Math.Max(1, processorCount / 2);
+
     /// <summary>Defaults.</summary>
     public static UnderstandingOptions Default => new();
 

@@ -265,4 +265,9 @@ public sealed partial class TriageUseCases
 
     private static Dictionary<string, double> ToHours(IReadOnlyDictionary<string, int> minutes) =>
         minutes.ToDictionary(kv => kv.Key, kv => kv.Value / 60.0, StringComparer.Ordinal);
+
+    // Reading a request with the sentence model is CPU-bound: at most ModelConcurrency run at once, the rest wait
+    // asynchronously, so a burst of queued requests cannot take every core from the acknowledgements.
+    private ValueTask<RequestAnalysis> AnalyzeAsync(TriageEngine engine, string text, Understanding.LearnedSet? learned, CancellationToken ct) =>
+        _modelGate is null ? ValueTask.FromResult(engine.Analyze(text, learned, ct)) : _modelGate.RunAsync(() => engine.Analyze(text, learned, ct), ct);
 }

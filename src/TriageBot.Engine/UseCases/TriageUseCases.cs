@@ -33,6 +33,7 @@ public sealed partial class TriageUseCases : ITriageUseCases
     private readonly Understanding.UnderstandingSetup _understanding;
     private readonly Understanding.LearnedExamples? _learned;
     private readonly Understanding.IRequestReader? _reader;
+    private readonly Understanding.ModelGate? _modelGate;
     private EngineCache? _engine;
 
     /// <summary>Creates the use cases.</summary>
@@ -51,6 +52,11 @@ public sealed partial class TriageUseCases : ITriageUseCases
     {
         _reader = reader;
         _understanding = understanding ?? Understanding.UnderstandingSetup.Lexical;
+        if (_understanding.Embedder is not null && _understanding.Options.Embeddings)
+        {
+            _modelGate = new Understanding.ModelGate(_understanding.Options.EffectiveModelConcurrency(Environment.ProcessorCount));
+        }
+
         _learned = learned;
         _org = org ?? throw new ArgumentNullException(nameof(org));
         _policy = policy ?? throw new ArgumentNullException(nameof(policy));
@@ -108,7 +114,7 @@ public sealed partial class TriageUseCases : ITriageUseCases
 
         var engine = Engine(org);
         var learned = await LearnedAsync(request.Tenant, engine, ct);
-        var analysis = engine.Analyze(request.Text, learned, ct);
+        var analysis = await AnalyzeAsync(engine, request.Text, learned, ct);
         if (_reader is not null)
         {
             // Never fails the request: the reader returns null on any failure, and the embedded reading stands.

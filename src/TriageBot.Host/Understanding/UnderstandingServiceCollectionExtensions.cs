@@ -56,8 +56,10 @@ internal sealed class EmbedderHolder : IDisposable
             return;
         }
 
-        _model = new MiniLmTextEmbedder();
-        logger.LogInformation("Understanding: sentence model {Model} loaded in {Seconds:0.0} s", _model.ModelId, _model.LoadTime.TotalSeconds);
+        _model = new MiniLmTextEmbedder(threads: options.Value.ModelThreads);
+        logger.LogInformation(
+            "Understanding: sentence model {Model} loaded in {Seconds:0.0} s; {Threads} thread(s) per reading, {Concurrency} reading(s) at once",
+            _model.ModelId, _model.LoadTime.TotalSeconds, _model.Threads, options.Value.EffectiveModelConcurrency(Environment.ProcessorCount));
     }
 
     public ITextEmbedder? Embedder => _model;
