@@ -22,7 +22,7 @@ public class HostStartupTests
         {
             leadId = "mei",
             requesterId = "ivan",
-            text = "our weekly sign-up numbers for the next three months: what should we expect, given the holiday season?",
+            text = "how many orders should the warehouse expect each week next quarter, with the holiday peak coming?",
         });
         var card = (await triage.JsonAsync()).GetProperty("card");
         Assert.Equal("forecasting", card.GetProperty("topicId").GetString());
