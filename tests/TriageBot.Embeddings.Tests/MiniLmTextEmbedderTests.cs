@@ -73,8 +73,7 @@ public sealed class MiniLmTextEmbedderTests(ModelFixture fixture)
     [Fact]
     public void Analyze_RequestWithoutAnyKeyword_FoundByMeaningWithEvidence()
     {
-        var org = OrgParser.LoadFile(Path.Combine(AppContext.BaseDirectory, "deploy", "sample", "org.yaml")).Directory!;
-        var withModel = new TriageEngine(org, null, new UnderstandingSetup(BuiltInVocabulary.Instance, _model, UnderstandingOptions.Default));
+        var withModel = SampleEngineWithModel();
         const string Text = "how many orders should the warehouse expect each week next quarter, with the holiday peak coming?";
 
         var analysis = withModel.Analyze(Text, null);
@@ -89,8 +88,7 @@ public sealed class MiniLmTextEmbedderTests(ModelFixture fixture)
     {
         // Since the sample org has ten examples per topic this one is close to a SQL example too ("zero signups"), so
         // its confidence may fall under the clarify threshold; the best candidate (topic or first guess) stays Forecasting.
-        var org = OrgParser.LoadFile(Path.Combine(AppContext.BaseDirectory, "deploy", "sample", "org.yaml")).Directory!;
-        var withModel = new TriageEngine(org, null, new UnderstandingSetup(BuiltInVocabulary.Instance, _model, UnderstandingOptions.Default));
+        var withModel = SampleEngineWithModel();
         const string Text = "our weekly sign-up numbers for the next three months: what should we expect, given the holiday season?";
 
         var analysis = withModel.Analyze(Text, null);
@@ -103,13 +101,18 @@ public sealed class MiniLmTextEmbedderTests(ModelFixture fixture)
     [Fact]
     public void Analyze_HugePaste_ModelReadsATruncatedTextAndStillAnswers()
     {
-        var org = OrgParser.LoadFile(Path.Combine(AppContext.BaseDirectory, "deploy", "sample", "org.yaml")).Directory!;
-        var withModel = new TriageEngine(org, null, new UnderstandingSetup(BuiltInVocabulary.Instance, _model, UnderstandingOptions.Default));
+        var withModel = SampleEngineWithModel();
         var paste = string.Concat(Enumerable.Repeat("at com.example.Job.run(Job.java:42) NullPointerException ", 800));
 
         var analysis = withModel.Analyze(paste, null);
 
         Assert.NotNull(analysis);
         Assert.True(analysis.Topics.Count > 0 || analysis.ClarifyReason != ClarifyReason.None);
+    }
+
+    private TriageEngine SampleEngineWithModel()
+    {
+        var org = OrgParser.LoadFile(Path.Combine(AppContext.BaseDirectory, "deploy", "sample", "org.yaml")).Directory!;
+        return new TriageEngine(org, null, new UnderstandingSetup(BuiltInVocabulary.Instance, _model, UnderstandingOptions.Default));
     }
 }
