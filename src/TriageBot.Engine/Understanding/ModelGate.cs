@@ -11,9 +11,6 @@ internal sealed class ModelGate(int slots)
 {
     private readonly SemaphoreSlim _slots = new(slots, slots);
 
-    /// <summary>How many readings may run at once.</summary>
-    public int Slots { get; } = slots;
-
     /// <summary>Runs <paramref name="read"/> once a slot is free.</summary>
     public async ValueTask<T> RunAsync<T>(Func<T> read, CancellationToken ct)
     {
