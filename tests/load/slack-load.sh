@@ -102,9 +102,9 @@ for line in sys.stdin:
 t = b.get("+Inf", 0)
 print(t, t - b.get("0.1", 0), t - b.get("0.5", 0))'
 }
-read -r acks_before _ _ <<<"$(slow_acks)"
+read -r acks_before slow100_before slow500_before <<<"$(slow_acks)"
 tb=$(LOAD_FILE="$work/mix.tsv" run triagebot $tb_port)
-read -r acks_after slow100 slow500 <<<"$(slow_acks)"
+read -r acks_after slow100_after slow500_after <<<"$(slow_acks)"
 bolt=$(LOAD_FILE="$work/mix.tsv" run bolt $bolt_port)
 bare=$(run bare-aspnetcore $bare_port)
 # For context: the same signed command with `/triage help`, which TriageBot answers without the engine or the store
@@ -113,7 +113,7 @@ help_body=$(printf '%s' "$body" | sed 's/&text=[^&]*&/\&text=help\&/')
 help_sig="v0=$(printf 'v0:%s:%s' "$ts" "$help_body" | openssl dgst -sha256 -hmac "$secret" -hex | sed 's/^.*= //')"
 help=$(LOAD_BODY="$help_body" LOAD_SIGNATURE="$help_sig" run triagebot-help $tb_port)
 echo "$tb"
-echo "  TriageBot's own histogram since start (warm-up included): $acks_after acks, $slow100 over 100 ms, $slow500 over 500 ms ($acks_before before the measured run)"
+echo "  TriageBot's own histogram for the measured run: $((acks_after - acks_before)) acks, $((slow100_after - slow100_before)) over 100 ms, $((slow500_after - slow500_before)) over 500 ms"
 echo "$bolt"
 echo "$help"
 echo "$bare"
