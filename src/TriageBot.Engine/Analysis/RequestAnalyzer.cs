@@ -252,7 +252,7 @@ public sealed class RequestAnalyzer
         var reviewScore = s.Score(SignalKind.Review) + s.Score(SignalKind.Decide);
         var candidates = new (AskKind Kind, double Score, IReadOnlyList<string> Evidence)[]
         {
-            (AskKind.Learn, s.Score(SignalKind.Learn), s.Evidence(SignalKind.Learn)),
+            (AskKind.Learn, s.Score(SignalKind.Learn) - s.Score(SignalKind.NoLearn), s.Evidence(SignalKind.Learn)),
             (AskKind.Review, reviewScore, s.Evidence(SignalKind.Review, SignalKind.Decide)),
             (AskKind.Access, s.Score(SignalKind.Access), s.Evidence(SignalKind.Access)),
             (AskKind.Task, s.Score(SignalKind.Task), s.Evidence(SignalKind.Task)),

@@ -11,6 +11,9 @@ internal enum SignalKind
     Long,
     Short,
     Recurs,
+
+    /// <summary>Says the person does not want to learn ("we don't need to learn it"): cancels learning cues.</summary>
+    NoLearn,
 }
 
 /// <summary>A signal: its kind and weight.</summary>
@@ -27,7 +30,8 @@ internal static class Signals
         (SignalKind.Learn, 2, ["learn", "understand", "explain", "explanation", "teach", "how do i", "how do we", "how does", "how should",
             "how to", "how can i", "how would you", "what is", "what are", "why does", "why do", "walk me through", "intuition",
             "concept", "tutorial", "help me understand", "when to use", "difference between", "get up to speed", "ramp up", "learning",
-            "best practice", "best practices", "idea behind", "theory", "recommend an approach"]),
+            "best practice", "best practices", "idea behind", "theory", "recommend an approach", "how do people", "how do others",
+            "how do teams", "how do other teams", "how does everyone"]),
         (SignalKind.Learn, 1, ["method", "methodology", "approach", "technique", "pattern", "principle", "guidance", "advice", "mentor"]),
         (SignalKind.Review, 2, ["review", "feedback", "look over", "sanity check", "check my", "second opinion", "sign off", "approve",
             "take a look", "have a look", "critique", "proofread", "double check", "double-check", "look at my"]),
@@ -46,21 +50,52 @@ internal static class Signals
             "each launch", "template", "templates", "design", "roadmap", "strategy", "long term", "long-term", "framework", "playbook",
             "standard", "architecture", "methodology", "approach for the project", "approach for our", "design of", "all future",
             "next half", "reusable", "for the team", "for all teams", "guideline", "guidelines", "policy",
-            "months", "this year", "okr", "okrs", "annual", "program", "programme", "platform"]),
-        (SignalKind.Long, 1, ["approach", "project", "weeks", "plan", "planning", "process", "every", "each", "always"]),
+            "months", "this year", "okr", "okrs", "annual", "program", "programme", "platform", "settle on", "one pattern",
+            "standardize", "standardise", "across all", "from q1", "from q2", "from q3", "from q4"]),
+        (SignalKind.Long, 1, ["approach", "project", "weeks", "plan", "planning", "process", "every", "each", "always", "q1", "q2", "q3",
+            "q4"]),
         (SignalKind.Short, 2, ["quick", "quickly", "today", "tomorrow", "tonight", "this once", "one-off", "one off", "just once", "restart",
             "reboot", "access", "asap", "urgent", "urgently", "right now", "this morning", "this afternoon", "eod", "end of day",
             "hotfix", "broken", "failing", "failed", "is down", "outage", "password", "grant", "unblock", "quick question", "in a minute",
             "before the meeting", "by noon", "just need", "one time", "one-time", "this week", "rerun", "re-run"]),
         (SignalKind.Short, 1, ["now", "soon", "small", "tiny", "simple", "just"]),
+
+        // A deadline a few days away ("for the deck on Wednesday", "by Dec 5"): the answer is needed for one moment.
+        (SignalKind.Short, 2, Deadlines()),
+        (SignalKind.NoLearn, 2, ["don't need to learn", "don't need to understand", "no need to learn", "no need to understand",
+            "don't want to learn", "not trying to learn", "not looking to learn", "don't need the theory", "don't need a tutorial"]),
         (SignalKind.Recurs, 2, ["every launch", "each launch", "every quarter", "each quarter", "every week", "each week", "every month",
             "each month", "every sprint", "every release", "each release", "every time", "each time", "again and again", "over and over",
             "recurring", "recurrent", "recur", "recurs", "going forward", "from now on", "keeps coming up", "keep coming up", "regularly",
             "repeatedly", "all future", "weekly", "monthly", "quarterly", "routine", "every new", "each new", "every experiment",
-            "every test", "all our", "all the teams", "reusable", "template"]),
+            "every test", "all our", "all the teams", "reusable", "template", "keep asking", "keeps asking", "kept asking",
+            "keep getting asked", "keeps happening", "times this month", "times this week", "times this quarter"]),
     ];
 
     private static readonly PhraseTrie<Signal> TrieInstance = Build();
+
+    private static string[] Deadlines()
+    {
+        string[] days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "wed", "thu", "fri"];
+        string[] months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "january",
+            "february", "march", "april", "june", "july", "august", "september", "october", "november", "december"];
+        var phrases = new List<string>();
+        foreach (var day in days)
+        {
+            foreach (var by in new[] { "by", "on", "for", "before", "until", "till" })
+            {
+                phrases.Add($"{by} {day}");
+            }
+        }
+
+        foreach (var month in months)
+        {
+            phrases.Add($"by {month}");
+            phrases.Add($"before {month}");
+        }
+
+        return [.. phrases];
+    }
     private static readonly Dictionary<SignalKind, PhraseTrie<Signal>> ByKind = BuildByKind();
 
     /// <summary>The signal trie, shared (immutable after construction).</summary>

@@ -56,6 +56,8 @@ public sealed partial class TriageEngine
                 return new QuestionAnswer(Question.Reuse, AnswerValue.Yes, $"They want to learn or understand a method ({Quote(analysis.KindEvidence)}); they will reuse it.", analysis.KindEvidence);
             case AskKind.Review when analysis.KindEvidence.Any(Signals.IsDecideEvidence):
                 return new QuestionAnswer(Question.Reuse, AnswerValue.Yes, $"They need to decide on a method ({Quote(analysis.KindEvidence)}); the reasoning carries over.", analysis.KindEvidence);
+            case AskKind.Review or AskKind.Unknown when analysis.Horizon == Horizon.Long:
+                return new QuestionAnswer(Question.Reuse, AnswerValue.Yes, $"It shapes their plans for a long time ({Quote(analysis.HorizonEvidence)}); the reasoning carries over.", analysis.HorizonEvidence);
             case AskKind.Review:
                 return new QuestionAnswer(Question.Reuse, AnswerValue.Unsure, $"A review of one piece of work ({Quote(analysis.KindEvidence)}); reuse depends on what they take from it.", analysis.KindEvidence);
             case AskKind.Task:

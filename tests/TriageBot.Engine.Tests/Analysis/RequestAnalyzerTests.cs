@@ -117,6 +117,8 @@ public class RequestAnalyzerTests
     [InlineData("can you restart the model endpoint", AskKind.Access)]
     [InlineData("can you run the query and pull the numbers for me", AskKind.Task)]
     [InlineData("fix the dashboard for me", AskKind.Task)]
+    [InlineData("how do other teams version their training data?", AskKind.Learn)]
+    [InlineData("we don't need to learn it, we just want the uplift numbers", AskKind.Task)]
     [InlineData("sql", AskKind.Unknown)]
     public void Analyze_Kind_WithEvidence(string text, AskKind kind)
     {
@@ -134,6 +136,9 @@ public class RequestAnalyzerTests
     [InlineData("quick one: restart the endpoint today", Horizon.Short)]
     [InlineData("need access asap", Horizon.Short)]
     [InlineData("can you do this once tomorrow", Horizon.Short)]
+    [InlineData("the churn numbers are needed for the board pack by Thursday", Horizon.Short)]
+    [InlineData("legal wants the retention figures by Nov 20", Horizon.Short)]
+    [InlineData("we want to standardise how metrics are named from Q3", Horizon.Long)]
     [InlineData("sql join", Horizon.Unknown)]
     public void Analyze_Horizon_WithEvidence(string text, Horizon horizon)
     {
@@ -149,6 +154,8 @@ public class RequestAnalyzerTests
     [InlineData("it comes up again and again", true)]
     [InlineData("this is a recurring analysis", true)]
     [InlineData("going forward please own it", true)]
+    [InlineData("analysts keep asking me for the same export", true)]
+    [InlineData("I have rebuilt that table three times this month", true)]
     [InlineData("just this once", false)]
     [InlineData("explain uplift", false)]
     public void Analyze_Recurs(string text, bool recurs) => Assert.Equal(recurs, Analyze(text).Recurs);

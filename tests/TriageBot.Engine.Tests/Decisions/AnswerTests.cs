@@ -65,6 +65,7 @@ public class AnswerTests
     [InlineData("please grant me access to the cluster", AnswerValue.No)]
     [InlineData("can you run the regression for me", AnswerValue.No)]
     [InlineData("restart the kubernetes cluster", AnswerValue.No)]
+    [InlineData("is a regression on the raw data good enough for next year's roadmap?", AnswerValue.Yes)]
     [InlineData("regression", AnswerValue.Unsure)]
     public void Reuse_FollowsTheKindOfAsk(string text, AnswerValue expected)
     {
