@@ -17,9 +17,6 @@ public class HostStartupTests
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         Assert.Equal("Healthy", (await ready.JsonAsync()).GetProperty("checks").GetProperty("understanding").GetProperty("status").GetString());
         Assert.Contains(app.Logs.Events, e => e.MessageTemplate.Text.StartsWith("Understanding: sentence model", StringComparison.Ordinal));
-        // Readings run on the dedicated low-priority threads (Understanding:ModelNice, default 10).
-        var scheduler = Assert.IsType<TriageBot.Embeddings.LowPriorityScheduler>(app.Services.GetRequiredService<TriageBot.Engine.Understanding.UnderstandingSetup>().ModelScheduler);
-        Assert.Equal(10, scheduler.Nice);
 
         var triage = await client.PostJsonAsync("/playground/api/triage", new
         {

@@ -4,11 +4,10 @@ namespace TriageBot.Engine.Understanding;
 
 /// <summary>
 /// Bounds how many requests the sentence model reads at once; callers over the bound wait asynchronously, holding no
-/// thread. Shared by everything that reads requests through one set of use cases. With a scheduler, readings run on it
-/// (the host's low-priority model threads) and the caller awaits them without holding a thread.
+/// thread. Shared by everything that reads requests through one set of use cases.
 /// </summary>
 [SuppressMessage("Reliability", "CA1001", Justification = "The semaphore's wait handle is never created (only WaitAsync and Release are used), so there is nothing to dispose.")]
-internal sealed class ModelGate(int slots, TaskScheduler? scheduler = null)
+internal sealed class ModelGate(int slots)
 {
     private readonly SemaphoreSlim _slots = new(slots, slots);
 
@@ -18,9 +17,7 @@ internal sealed class ModelGate(int slots, TaskScheduler? scheduler = null)
         await _slots.WaitAsync(ct);
         try
         {
-            return scheduler is null
-                ? read()
-                : await Task.Factory.StartNew(read, ct, TaskCreationOptions.DenyChildAttach, scheduler).ConfigureAwait(false);
+            return read();
         }
         finally
         {

@@ -106,14 +106,6 @@ public sealed class UnderstandingOptions
     [Range(1, 64)]
     public int ModelThreads { get; set; } = 1;
 
-    /// <summary>
-    /// The Linux nice value of the threads that read with the sentence model (1–19; 0: read on the request's own thread
-    /// at normal priority). A higher value makes readings yield the cores to acknowledgements under load; on an idle
-    /// machine they run at full speed either way.
-    /// </summary>
-    [Range(0, 19)]
-    public int ModelNice { get; set; } = 10;
-
     /// <summary><see cref="ModelConcurrency"/> with 0 resolved for <paramref name="processorCount"/> processors.</summary>
     public int EffectiveModelConcurrency(int processorCount) =>
         ModelConcurrency > 0 ? ModelConcurrency : Math.Max(1, processorCount / 2);

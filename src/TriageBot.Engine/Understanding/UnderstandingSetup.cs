@@ -6,12 +6,6 @@ namespace TriageBot.Engine.Understanding;
 /// <param name="Options">Weights and thresholds.</param>
 public sealed record UnderstandingSetup(BuiltInVocabulary? Vocabulary, ITextEmbedder? Embedder, UnderstandingOptions Options)
 {
-    /// <summary>
-    /// Where readings with the sentence model run (the host gives dedicated low-priority threads, so the model yields
-    /// the cores to acknowledgements); null runs them on the caller's thread.
-    /// </summary>
-    public TaskScheduler? ModelScheduler { get; init; }
-
     /// <summary>The built-in vocabulary and the org file, without a sentence model (the default for tests and tools).</summary>
     public static UnderstandingSetup Lexical => new(BuiltInVocabulary.Instance, null, UnderstandingOptions.Default);
 }

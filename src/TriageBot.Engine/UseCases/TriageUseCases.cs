@@ -54,7 +54,7 @@ public sealed partial class TriageUseCases : ITriageUseCases
         _understanding = understanding ?? Understanding.UnderstandingSetup.Lexical;
         if (_understanding.Embedder is not null && _understanding.Options.Embeddings)
         {
-            _modelGate = new Understanding.ModelGate(_understanding.Options.EffectiveModelConcurrency(Environment.ProcessorCount), _understanding.ModelScheduler);
+            _modelGate = new Understanding.ModelGate(_understanding.Options.EffectiveModelConcurrency(Environment.ProcessorCount));
         }
 
         _learned = learned;

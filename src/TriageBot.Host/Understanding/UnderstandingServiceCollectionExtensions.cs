@@ -32,8 +32,7 @@ internal static class UnderstandingServiceCollectionExtensions
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<UnderstandingOptions>>().Value;
-            var holder = sp.GetRequiredService<EmbedderHolder>();
-            return new UnderstandingSetup(options.Vocabulary ? BuiltInVocabulary.Instance : null, holder.Embedder, options) { ModelScheduler = holder.Scheduler };
+            return new UnderstandingSetup(options.Vocabulary ? BuiltInVocabulary.Instance : null, sp.GetRequiredService<EmbedderHolder>().Embedder, options);
         });
         // The optional LLM reading (TriageBot:Understanding:Llm); no reader is registered unless Enabled=true.
         services.AddLlmReading(configuration);
@@ -44,11 +43,10 @@ internal static class UnderstandingServiceCollectionExtensions
     }
 }
 
-/// <summary>Loads the sentence model when embeddings are on, and starts the low-priority threads its readings run on.</summary>
+/// <summary>Loads the sentence model when embeddings are on.</summary>
 internal sealed class EmbedderHolder : IDisposable
 {
     private readonly MiniLmTextEmbedder? _model;
-    private readonly LowPriorityScheduler? _scheduler;
 
     public EmbedderHolder(IOptions<UnderstandingOptions> options, ILogger<EmbedderHolder> logger)
     {
@@ -59,26 +57,14 @@ internal sealed class EmbedderHolder : IDisposable
         }
 
         _model = new MiniLmTextEmbedder(threads: options.Value.ModelThreads);
-        var concurrency = options.Value.EffectiveModelConcurrency(Environment.ProcessorCount);
         logger.LogInformation(
             "Understanding: sentence model {Model} loaded in {Seconds:0.0} s; {Threads} thread(s) per reading, {Concurrency} reading(s) at once",
-            _model.ModelId, _model.LoadTime.TotalSeconds, _model.Threads, concurrency);
-        if (options.Value.ModelNice > 0)
-        {
-            _scheduler = new LowPriorityScheduler(concurrency, options.Value.ModelNice);
-            logger.LogInformation("Understanding: readings run on {Threads} dedicated thread(s) at nice {Nice}", concurrency, options.Value.ModelNice);
-        }
+            _model.ModelId, _model.LoadTime.TotalSeconds, _model.Threads, options.Value.EffectiveModelConcurrency(Environment.ProcessorCount));
     }
 
     public ITextEmbedder? Embedder => _model;
 
-    public TaskScheduler? Scheduler => _scheduler;
-
-    public void Dispose()
-    {
-        _scheduler?.Dispose();
-        _model?.Dispose();
-    }
+    public void Dispose() => _model?.Dispose();
 }
 
 /// <summary>Whether the engine (with its topic vectors) is built, so the first request does not pay for it.</summary>

@@ -31,24 +31,6 @@ public sealed class ModelGateTests
     }
 
     [Fact]
-    public async Task TriageAsync_WithAModelScheduler_ReadsOnItsThreads()
-    {
-        var model = new BlockingEmbedder();
-        using var scheduler = new DedicatedThreadScheduler("fake-model-thread");
-        var setup = new UnderstandingSetup(BuiltInVocabulary.Instance, model, new UnderstandingOptions()) { ModelScheduler = scheduler };
-        var harness = new UseCaseHarness(understanding: setup);
-        harness.UseCases.WarmUp();
-        model.Arm();
-        model.Release();
-
-        await harness.TriageAsync("how should we design the uplift analysis for the launch?");
-
-        Assert.Equal(1, model.Calls);
-        Assert.Equal(["fake-model-thread"], model.Threads);
-        Assert.True(scheduler.Queued >= 1);
-    }
-
-    [Fact]
     public void EffectiveModelConcurrency_Zero_IsHalfTheProcessorsAtLeastOne()
     {
         var options = new UnderstandingOptions();
@@ -77,8 +59,6 @@ public sealed class ModelGateTests
         public int MostInsideAtOnce { get; private set; }
 
         public int Calls { get; private set; }
-
-        public List<string?> Threads { get; } = [];
 
         public void Arm() => _armed = true;
 
@@ -115,7 +95,6 @@ public sealed class ModelGateTests
             lock (_lock)
             {
                 Calls++;
-                Threads.Add(Thread.CurrentThread.Name);
                 _entered++;
                 Inside++;
                 MostInsideAtOnce = Math.Max(MostInsideAtOnce, Inside);
@@ -140,44 +119,5 @@ public sealed class ModelGateTests
             v[0] = 1;
             return v;
         }
-    }
-
-    /// <summary>Runs each task on one named thread of its own, counting what it was given.</summary>
-    private sealed class DedicatedThreadScheduler : TaskScheduler, IDisposable
-    {
-        private readonly System.Collections.Concurrent.BlockingCollection<Task> _queue = [];
-        private readonly Thread _thread;
-        private int _queued;
-
-        public DedicatedThreadScheduler(string name)
-        {
-            _thread = new Thread(() =>
-            {
-                foreach (var t in _queue.GetConsumingEnumerable())
-                {
-                    TryExecuteTask(t);
-                }
-            }) { IsBackground = true, Name = name };
-            _thread.Start();
-        }
-
-        public int Queued => Volatile.Read(ref _queued);
-
-        public void Dispose()
-        {
-            _queue.CompleteAdding();
-            _thread.Join(TimeSpan.FromSeconds(5));
-            _queue.Dispose();
-        }
-
-        protected override void QueueTask(Task task)
-        {
-            Interlocked.Increment(ref _queued);
-            _queue.Add(task);
-        }
-
-        protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) => false;
-
-        protected override IEnumerable<Task> GetScheduledTasks() => _queue.ToArray();
     }
 }
