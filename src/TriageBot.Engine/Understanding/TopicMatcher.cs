@@ -21,10 +21,20 @@ internal sealed partial class TopicMatcher
     private readonly List<(string Text, float[]? Vector)> _noTopic = [];
     private readonly ITextEmbedder? _embedder;
     private readonly UnderstandingOptions _options;
+    private readonly HashSet<string> _peopleWords = new(StringComparer.Ordinal);
 
     public TopicMatcher(OrgDirectory org, BuiltInVocabulary? vocabulary, ITextEmbedder? embedder, UnderstandingOptions options)
     {
         _topics = [.. org.Topics];
+        foreach (var person in org.People)
+        {
+            // "hi omar, any update?": a person's id or name says who is asked, not what it is about.
+            foreach (var t in TextTokenizer.Tokenize($"{person.Id} {person.Name}"))
+            {
+                _peopleWords.Add(t.Stem);
+            }
+        }
+
         _topicIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < _topics.Length; i++)
         {
@@ -85,7 +95,8 @@ internal sealed partial class TopicMatcher
         var (classified, classifiedNone, classifiedWeight) = Classify(learned, text, vector);
         // The classifier votes for "none of the topics" when it finds that likelier than any topic (a follow-up or a
         // greeting after teaching): what it learned about a topic does not leak onto a message that names none.
-        var noneScore = _options.NoneScore + (classifiedWeight * Math.Max(0, classifiedNone - (classified.Length == 0 ? 0 : classified.Max())));
+        var noneScore = _options.NoneScore + (classifiedWeight * Math.Max(0, classifiedNone - (classified.Length == 0 ? 0 : classified.Max())))
+            + VagueBonus(text, org, vocab);
 
         var logits = new double[n];
         var any = new bool[n];
@@ -171,6 +182,22 @@ internal sealed partial class TopicMatcher
         }
 
         return new TopicReading(candidates, errorShapes, vector) { Asks = asks };
+    }
+
+    // A short request that names nothing the org file or the vocabulary knows ("it's broken again", "any update on my
+    // earlier msg?") is most likely a follow-up to something said elsewhere: "none of the topics" gains per content
+    // word under four, so closeness in meaning alone does not pin it on a topic.
+    private static readonly HashSet<string> Greetings = new(["hi", "hey", "hello", "thank", "thanks", "thx", "morning", "sorry"], StringComparer.Ordinal);
+
+    private double VagueBonus(string text, double[] org, double[] vocab)
+    {
+        if (_options.VagueNone <= 0 || org.Any(v => v > 0) || vocab.Any(v => v > 0))
+        {
+            return 0;
+        }
+
+        var content = ContentStems.Of(text.Length > 400 ? text[..400] : text).Count(w => !_peopleWords.Contains(w) && !Greetings.Contains(w));
+        return _options.VagueNone * Math.Max(0, 4 - content);
     }
 
     private (double[] Meaning, Prototype?[] Why) Meaning(float[]? vector)

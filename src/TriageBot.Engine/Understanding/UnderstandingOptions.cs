@@ -86,6 +86,13 @@ public sealed class UnderstandingOptions
     [Range(-10, 20)]
     public double NoneScore { get; set; } = 2.4;
 
+    /// <summary>
+    /// How much "none of the topics" gains for each content word under four in a request that names nothing the org file
+    /// or the vocabulary knows (a follow-up such as "it's broken again"); 0 turns it off.
+    /// </summary>
+    [Range(0, 10)]
+    public double VagueNone { get; set; } = 3;
+
     /// <summary>Most learned examples kept per tenant (the newest win).</summary>
     [Range(10, 100_000)]
     public int MaxLearnedPerTenant { get; set; } = 2_000;

@@ -122,6 +122,27 @@ public sealed class LearnedClassifierTests
         Assert.Null(followUp.TopTopic);
     }
 
+    [Theory]
+    [InlineData(3, null)]
+    [InlineData(0, "sql")]
+    public void Analyze_ShortRequestNamingNothingKnown_ClarifiesDespiteTaughtWords(double vagueNone, string? expected)
+    {
+        // "broken again" was only ever taught about one topic; two words that name nothing the org or vocabulary knows
+        // are still a follow-up to something said elsewhere, not a request about it.
+        var options = new UnderstandingOptions { BackgroundTraining = false, VagueNone = vagueNone };
+        var engine = new TriageEngine(TestOrg.Build(), DecisionPolicy.Default, new UnderstandingSetup(BuiltInVocabulary.Instance, null, options));
+        var learned = LearnedSet.Prepare(
+        [
+            .. Fillers.Select(f => Example("sql", $"the qorvex blentish is broken again {f}")),
+            .. Taught("flimbo", "trazzle").Select(t => Example("experimentation", t)),
+            .. Taught("zandor", "pellicky").Select(t => Example("model-deployment", t)),
+        ], null);
+
+        var analysis = engine.Analyze("hi ana, it's broken again", learned);
+
+        Assert.Equal(expected, analysis.TopTopic?.TopicId);
+    }
+
     [Fact]
     public void Analyze_AFewExamplesTaught_ClassifierBarelyCounts()
     {
