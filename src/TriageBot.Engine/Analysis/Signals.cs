@@ -74,28 +74,6 @@ internal static class Signals
 
     private static readonly PhraseTrie<Signal> TrieInstance = Build();
 
-    private static string[] Deadlines()
-    {
-        string[] days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "wed", "thu", "fri"];
-        string[] months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "january",
-            "february", "march", "april", "june", "july", "august", "september", "october", "november", "december"];
-        var phrases = new List<string>();
-        foreach (var day in days)
-        {
-            foreach (var by in new[] { "by", "on", "for", "before", "until", "till" })
-            {
-                phrases.Add($"{by} {day}");
-            }
-        }
-
-        foreach (var month in months)
-        {
-            phrases.Add($"by {month}");
-            phrases.Add($"before {month}");
-        }
-
-        return [.. phrases];
-    }
     private static readonly Dictionary<SignalKind, PhraseTrie<Signal>> ByKind = BuildByKind();
 
     /// <summary>The signal trie, shared (immutable after construction).</summary>
@@ -120,6 +98,29 @@ internal static class Signals
         }
 
         return false;
+    }
+
+    private static string[] Deadlines()
+    {
+        string[] days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "wed", "thu", "fri"];
+        string[] months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "january",
+            "february", "march", "april", "june", "july", "august", "september", "october", "november", "december"];
+        var phrases = new List<string>();
+        foreach (var day in days)
+        {
+            foreach (var by in new[] { "by", "on", "for", "before", "until", "till" })
+            {
+                phrases.Add($"{by} {day}");
+            }
+        }
+
+        foreach (var month in months)
+        {
+            phrases.Add($"by {month}");
+            phrases.Add($"before {month}");
+        }
+
+        return [.. phrases];
     }
 
     private static PhraseTrie<Signal> Build()

@@ -184,11 +184,11 @@ internal sealed partial class TopicMatcher
         return new TopicReading(candidates, errorShapes, vector) { Asks = asks };
     }
 
-    // A short request that names nothing the org file or the vocabulary knows ("it's broken again", "any update on my
-    // earlier msg?") is most likely a follow-up to something said elsewhere: "none of the topics" gains per content
-    // word under four, so closeness in meaning alone does not pin it on a topic.
     private static readonly HashSet<string> Greetings = new(["hi", "hey", "hello", "thank", "thanks", "thx", "morning", "sorry"], StringComparer.Ordinal);
 
+    // A short request that names nothing the org file or the vocabulary knows ("it's broken again", "any update on my
+    // earlier msg?") is most likely a follow-up to something said elsewhere: "none of the topics" gains per content
+    // word under four (names and greetings aside), so closeness in meaning alone does not pin it on a topic.
     private double VagueBonus(string text, double[] org, double[] vocab)
     {
         if (_options.VagueNone <= 0 || org.Any(v => v > 0) || vocab.Any(v => v > 0))
