@@ -184,6 +184,9 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<TriageBotMetrics>();
         services.AddOpenTelemetry().WithMetrics(m => m
             .AddMeter(TriageBotMetrics.MeterName, TriageBotMetrics.MeterName + ".*")
+            // The runtime's own meter (GC pauses and collections, thread pool queue, lock contention): what to read when
+            // a latency tail is not in the request pipeline.
+            .AddMeter("System.Runtime")
             .AddAspNetCoreInstrumentation()
             .AddPrometheusExporter());
 

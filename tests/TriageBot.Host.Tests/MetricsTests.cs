@@ -53,6 +53,9 @@ public class MetricsTests
         Assert.Contains("triagebot_queue_depth", metrics, StringComparison.Ordinal);
         Assert.Contains("triagebot_queue_oldest_age_seconds", metrics, StringComparison.Ordinal);
         Assert.Contains("triagebot_ack_duration", metrics, StringComparison.Ordinal);
+        // The runtime's meter: GC pause time and the thread pool's queue, for tails outside the request pipeline.
+        Assert.Contains("dotnet_gc_pause_time_seconds_total", metrics, StringComparison.Ordinal);
+        Assert.Contains("dotnet_thread_pool_queue_length", metrics, StringComparison.Ordinal);
 
         // The single writer's histograms use buckets that fit seconds and item counts (the triage above was one batch).
         Assert.Contains("triagebot_storage_write_batch_duration_seconds_bucket{otel_scope_name=\"TriageBot.Storage\",le=\"0.001\"}", metrics, StringComparison.Ordinal);

@@ -102,9 +102,22 @@ for line in sys.stdin:
 t = b.get("+Inf", 0)
 print(t, t - b.get("0.1", 0), t - b.get("0.5", 0))'
 }
+gc_pauses() { # the runtime's view (System.Runtime meter): total GC pause in ms, and gen2 collections
+  curl -s "http://127.0.0.1:$tb_port/metrics" | python3 -c '
+import re, sys
+pause, gen2 = 0.0, 0
+for line in sys.stdin:
+    m = re.match(r"dotnet_gc_pause_time_seconds_total(\{[^}]*\})? ([0-9.eE+-]+)", line)
+    if m: pause += float(m.group(2))
+    m = re.match(r"dotnet_gc_collections_total\{[^}]*gc_heap_generation=\"gen2\"[^}]*\} (\d+)", line)
+    if m: gen2 += int(m.group(1))
+print(int(pause * 1000), gen2)'
+}
 read -r acks_before slow100_before slow500_before <<<"$(slow_acks)"
+read -r gc_ms_before gen2_before <<<"$(gc_pauses)"
 tb=$(LOAD_FILE="$work/mix.tsv" run triagebot $tb_port)
 read -r acks_after slow100_after slow500_after <<<"$(slow_acks)"
+read -r gc_ms_after gen2_after <<<"$(gc_pauses)"
 bolt=$(LOAD_FILE="$work/mix.tsv" run bolt $bolt_port)
 bare=$(run bare-aspnetcore $bare_port)
 # For context: the same signed command with `/triage help`, which TriageBot answers without the engine or the store
@@ -114,6 +127,7 @@ help_sig="v0=$(printf 'v0:%s:%s' "$ts" "$help_body" | openssl dgst -sha256 -hmac
 help=$(LOAD_BODY="$help_body" LOAD_SIGNATURE="$help_sig" run triagebot-help $tb_port)
 echo "$tb"
 echo "  TriageBot's own histogram for the measured run: $((acks_after - acks_before)) acks, $((slow100_after - slow100_before)) over 100 ms, $((slow500_after - slow500_before)) over 500 ms"
+echo "  its GC during the measured run: paused $((gc_ms_after - gc_ms_before)) ms in all, $((gen2_after - gen2_before)) gen2 collections"
 echo "$bolt"
 echo "$help"
 echo "$bare"
