@@ -28,7 +28,8 @@ echo "building TriageBot (Release)…"
 dotnet publish src/TriageBot.Host -c Release -o "$work/host" --nologo -v quiet >/dev/null
 dotnet publish tests/load/baseline -c Release -o "$work/baseline" --nologo -v quiet >/dev/null
 
-# TriageBot: HTTP mode, SQLite in a temp dir, sample org; Slack API pointed at a closed loopback port
+# TriageBot: HTTP mode, SQLite in a temp dir, sample org, the Dockerfile's 64 MB first GC generation
+# (TRIAGEBOT_GC_GEN0SIZE=0 for the runtime's default); Slack API pointed at a closed loopback port
 # (a slash command is answered in the HTTP response; nothing here needs the Web API).
 # `exec` makes each $! the server itself, so the EXIT trap really stops it.
 (cd "$work" && \
@@ -40,6 +41,7 @@ dotnet publish tests/load/baseline -c Release -o "$work/baseline" --nologo -v qu
   TriageBot__Org__Path="$root/deploy/sample/org.yaml" \
   TriageBot__Playground__Enabled=false \
   Serilog__MinimumLevel__Default=Warning \
+  DOTNET_GCgen0size=${TRIAGEBOT_GC_GEN0SIZE:-0x4000000} \
   exec dotnet "$work/host/TriageBot.Host.dll" --urls "http://127.0.0.1:$tb_port" >"$work/host.log" 2>&1) &
 pids+=($!)
 (cd tests/load/bolt && SLACK_SIGNING_SECRET=$secret PORT=$bolt_port exec node app.js >"$work/bolt.log" 2>&1) &
