@@ -210,12 +210,15 @@ internal static class ContentStems
     /// <summary>True for a stem too common to say what a request is about.</summary>
     public static bool IsStop(string stem) => Stop.Contains(stem);
 
+    /// <summary>True for a stem that says something about what a request is about (not a stop word or a number).</summary>
+    public static bool IsContent(string stem) => stem.Length > 1 && !Stop.Contains(stem) && !IsNumber(stem);
+
     public static HashSet<string> Of(string text)
     {
         var set = new HashSet<string>(StringComparer.Ordinal);
         foreach (var t in TextTokenizer.Tokenize(text))
         {
-            if (t.Stem.Length > 1 && !Stop.Contains(t.Stem) && !IsNumber(t.Stem))
+            if (IsContent(t.Stem))
             {
                 set.Add(t.Stem);
             }

@@ -96,7 +96,7 @@ internal sealed partial class TopicMatcher
         // The classifier votes for "none of the topics" when it finds that likelier than any topic (a follow-up or a
         // greeting after teaching): what it learned about a topic does not leak onto a message that names none.
         var noneScore = _options.NoneScore + (classifiedWeight * Math.Max(0, classifiedNone - (classified.Length == 0 ? 0 : classified.Max())))
-            + VagueBonus(text, org, vocab);
+            + VagueBonus(tokens, org, vocab);
 
         var logits = new double[n];
         var any = new bool[n];
@@ -189,15 +189,26 @@ internal sealed partial class TopicMatcher
     // A short request that names nothing the org file or the vocabulary knows ("it's broken again", "any update on my
     // earlier msg?") is most likely a follow-up to something said elsewhere: "none of the topics" gains per content
     // word under four (names and greetings aside), so closeness in meaning alone does not pin it on a topic.
-    private double VagueBonus(string text, double[] org, double[] vocab)
+    private double VagueBonus(List<TextToken> tokens, double[] org, double[] vocab)
     {
+        const int Enough = 4;
         if (_options.VagueNone <= 0 || org.Any(v => v > 0) || vocab.Any(v => v > 0))
         {
             return 0;
         }
 
-        var content = ContentStems.Of(text.Length > 400 ? text[..400] : text).Count(w => !_peopleWords.Contains(w) && !Greetings.Contains(w));
-        return _options.VagueNone * Math.Max(0, 4 - content);
+        // The tokens Read already has; counting stops at four distinct content words, so a long text costs no more.
+        var content = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var t in tokens)
+        {
+            if (ContentStems.IsContent(t.Stem) && !_peopleWords.Contains(t.Stem) && !Greetings.Contains(t.Stem) && content.Add(t.Stem)
+                && content.Count >= Enough)
+            {
+                return 0;
+            }
+        }
+
+        return _options.VagueNone * (Enough - content.Count);
     }
 
     private (double[] Meaning, Prototype?[] Why) Meaning(float[]? vector)
