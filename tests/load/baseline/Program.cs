@@ -30,4 +30,14 @@ app.MapPost("/slack/events", async (HttpContext http) =>
     }), "application/json");
 });
 
+// The same process doubles as the load test's reply sink: TriageBot's queue worker posts each decision to the command's
+// response_url, which the script points here. Slack answers a response_url POST with a plain "ok".
+var replies = 0L;
+app.MapPost("/commands/{**rest}", () =>
+{
+    Interlocked.Increment(ref replies);
+    return Results.Text("ok");
+});
+app.MapGet("/_stats", () => Results.Json(new Dictionary<string, long> { ["replies"] = Interlocked.Read(ref replies) }));
+
 app.Run();
