@@ -151,6 +151,7 @@ public static class CoreServiceCollectionExtensions
             sp.GetRequiredService<IDigestChartRenderer>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<DigestDefaults>()));
+        services.TryAddSingleton<IngressPressure>();
         services.AddHostedService<QueueWorkerService>();
         services.AddHostedService<DigestSchedulerService>();
 
@@ -216,6 +217,18 @@ public static class CoreServiceCollectionExtensions
 
             app.UseForwardedHeaders(forwarded);
         }
+
+        // Platform traffic (Slack, Teams) is counted so the queue worker can yield the cores to acks during a burst.
+        var pressure = app.Services.GetRequiredService<IngressPressure>();
+        app.Use((context, next) =>
+        {
+            if (IngressPressure.IsPlatformPath(context.Request.Path))
+            {
+                pressure.Record();
+            }
+
+            return next(context);
+        });
 
         app.UseSerilogRequestLogging(o =>
         {

@@ -9,7 +9,7 @@ namespace TriageBot.Engine.Queue;
 /// BCL only: the host observes <see cref="ItemCompleted"/> and <see cref="ItemFailed"/> to log and measure.
 /// <para>
 /// Two ways to run: <see cref="RunOnceAsync"/> claims a batch and waits for all of it (tests, tools);
-/// <see cref="FillAsync"/> keeps up to <see cref="WorkQueueRunnerOptions.MaxConcurrency"/> items in flight and claims more
+/// <see cref="FillAsync(string, CancellationToken, CancellationToken)"/> keeps up to <see cref="WorkQueueRunnerOptions.MaxConcurrency"/> items in flight and claims more
 /// as soon as any finishes (the host's worker), so one slow item (a paced channel, a slow API) never holds the others
 /// back. Either way the items in flight are renewed by <see cref="RunHeartbeatAsync"/>.
 /// </para>
@@ -88,12 +88,21 @@ public sealed class WorkQueueRunner
     /// caller waits for new work before calling again. Items run with <paramref name="workToken"/>, which only a hard stop
     /// should cancel; <see cref="DrainAsync"/> waits for them.
     /// </summary>
-    public async Task<int> FillAsync(string owner, CancellationToken stopClaiming, CancellationToken workToken)
+    public Task<int> FillAsync(string owner, CancellationToken stopClaiming, CancellationToken workToken) =>
+        FillAsync(owner, int.MaxValue, stopClaiming, workToken);
+
+    /// <summary>
+    /// As <see cref="FillAsync(string, CancellationToken, CancellationToken)"/>, claiming at most
+    /// <paramref name="maxClaim"/> items (the host claims one at a time while acknowledgements need the cores).
+    /// </summary>
+    public async Task<int> FillAsync(string owner, int maxClaim, CancellationToken stopClaiming, CancellationToken workToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(owner);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxClaim, 1);
         await _slots.WaitAsync(stopClaiming);
         var free = 1;
-        while (free < _options.BatchSize && _slots.TryTake())
+        var limit = Math.Min(_options.BatchSize, maxClaim);
+        while (free < limit && _slots.TryTake())
         {
             free++;
         }
@@ -122,7 +131,7 @@ public sealed class WorkQueueRunner
         return items.Count;
     }
 
-    /// <summary>Waits for every item started by <see cref="FillAsync"/> to finish (or to be cut by its token).</summary>
+    /// <summary>Waits for every item started by <see cref="FillAsync(string, CancellationToken, CancellationToken)"/> to finish (or to be cut by its token).</summary>
     public Task DrainAsync() => Task.WhenAll(_running.Keys);
 
     /// <summary>

@@ -72,6 +72,17 @@ public sealed class WorkerOptions
     public int QueueConcurrency { get; set; } = 64;
 
     /// <summary>
+    /// Platform requests per second (Slack and Teams, counted over the last second) from which the queue worker yields
+    /// the cores to acknowledgements: it then claims one item per <see cref="BusyClaimInterval"/> instead of filling every
+    /// slot, so a burst is acknowledged at full speed and the replies follow once it is over. 0: never yield. Default
+    /// 200, far above a workspace's normal traffic.
+    /// </summary>
+    public int YieldAbovePerSecond { get; set; } = 200;
+
+    /// <summary>While yielding (see <see cref="YieldAbovePerSecond"/>), the pause between two claims of one item. Default 100 ms.</summary>
+    public TimeSpan BusyClaimInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
     /// This worker's identity for queue leases; it must survive restarts and differ between processes that run at the same
     /// time. Empty (default): the host name plus an id kept in the data directory (<c>worker-id</c>). On start a worker
     /// releases the leases its identity still holds, so what it was running when it died is retried at once.

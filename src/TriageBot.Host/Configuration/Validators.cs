@@ -60,6 +60,12 @@ internal sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
         Positive(options.RetentionInterval, "RetentionInterval", "01:00:00", failures);
         Positive(options.QueueLease, "QueueLease", "00:00:15", failures);
         Positive(options.QueueHeartbeat, "QueueHeartbeat", "00:00:05", failures);
+        Positive(options.BusyClaimInterval, "BusyClaimInterval", "00:00:00.100", failures);
+        if (options.YieldAbovePerSecond < 0)
+        {
+            failures.Add($"TriageBot:Workers:YieldAbovePerSecond must be 0 (never yield) or a positive number of requests per second such as '200' (got '{options.YieldAbovePerSecond}').");
+        }
+
         if (options.QueueHeartbeat > TimeSpan.Zero && options.QueueLease > TimeSpan.Zero && options.QueueHeartbeat * 2 > options.QueueLease)
         {
             failures.Add($"TriageBot:Workers:QueueHeartbeat must be at most half of TriageBot:Workers:QueueLease (got {options.QueueHeartbeat} and {options.QueueLease}), such as '00:00:05' with '00:00:15'.");

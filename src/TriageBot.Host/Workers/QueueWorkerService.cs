@@ -20,6 +20,7 @@ internal sealed partial class QueueWorkerService : BackgroundService
     private readonly WorkerIdentity _identity;
     private readonly TriageBotMetrics _metrics;
     private readonly TimeProvider _time;
+    private readonly IngressPressure _pressure;
     private readonly WorkerOptions _options;
     private readonly ILogger<QueueWorkerService> _logger;
     private readonly CancellationTokenSource _hardStop = new();
@@ -30,6 +31,7 @@ internal sealed partial class QueueWorkerService : BackgroundService
         WorkerIdentity identity,
         TriageBotMetrics metrics,
         TimeProvider time,
+        IngressPressure pressure,
         IOptions<WorkerOptions> options,
         ILogger<QueueWorkerService> logger)
     {
@@ -38,6 +40,7 @@ internal sealed partial class QueueWorkerService : BackgroundService
         _identity = identity;
         _metrics = metrics;
         _time = time;
+        _pressure = pressure;
         _options = options.Value;
         _logger = logger;
         _runner.ItemCompleted += OnCompleted;
@@ -98,11 +101,13 @@ internal sealed partial class QueueWorkerService : BackgroundService
         {
             // Take the wake-up before looking at the queue so an enqueue during the claim is not missed.
             var wake = _signal.Next;
+            var busy = Busy();
             int claimed;
             try
             {
-                // Waits for a free slot, claims as many items as there are free slots and starts them.
-                claimed = await _runner.FillAsync(owner, stoppingToken, _hardStop.Token).ConfigureAwait(false);
+                // Waits for a free slot, claims as many items as there are free slots (one during a burst of platform
+                // requests) and starts them.
+                claimed = await _runner.FillAsync(owner, busy ? 1 : int.MaxValue, stoppingToken, _hardStop.Token).ConfigureAwait(false);
                 failures = 0;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested || _hardStop.IsCancellationRequested)
@@ -120,6 +125,13 @@ internal sealed partial class QueueWorkerService : BackgroundService
                 continue;
             }
 
+            if (busy)
+            {
+                // Acknowledgements first: one item per interval keeps the replies moving until the burst is over.
+                await DelayAsync(Task.Delay(_options.BusyClaimInterval, _time, stoppingToken)).ConfigureAwait(false);
+                continue;
+            }
+
             if (claimed > 0)
             {
                 continue; // more may be ready
@@ -128,6 +140,8 @@ internal sealed partial class QueueWorkerService : BackgroundService
             await DelayAsync(Task.WhenAny(wake, Task.Delay(_options.QueuePollInterval, _time, stoppingToken))).ConfigureAwait(false);
         }
     }
+
+    private bool Busy() => _options.YieldAbovePerSecond > 0 && _pressure.LastSecond() >= _options.YieldAbovePerSecond;
 
     private async Task ReleaseOwnLeasesAsync(string owner, CancellationToken ct)
     {

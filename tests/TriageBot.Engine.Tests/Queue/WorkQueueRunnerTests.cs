@@ -310,6 +310,29 @@ public sealed class WorkQueueRunnerTests
     }
 
     [Fact]
+    public async Task FillAsync_MaxClaimOne_ClaimsOneItemThoughSlotsAreFree()
+    {
+        var time = new FakeTimeProvider(Start);
+        var queue = new InMemoryWorkQueue();
+        for (var i = 0; i < 5; i++)
+        {
+            await queue.EnqueueAsync(Item());
+        }
+
+        var runner = new WorkQueueRunner(queue, [new ScriptedHandler("slack.", (_, _) => Task.CompletedTask)], time,
+            new WorkQueueRunnerOptions { MaxConcurrency = 8, BatchSize = 8 });
+
+        Assert.Equal(1, await runner.FillAsync("w", 1, CancellationToken.None, CancellationToken.None));
+        await runner.DrainAsync();
+        Assert.Equal(4, (await queue.GetStatsAsync()).Pending);
+
+        // The slots it did not use are free again: a full fill takes the rest.
+        Assert.Equal(4, await runner.FillAsync("w", CancellationToken.None, CancellationToken.None));
+        await runner.DrainAsync();
+        Assert.Equal(0, (await queue.GetStatsAsync()).Pending);
+    }
+
+    [Fact]
     public async Task FillAsync_AllSlotsBusy_WaitsForOneToFree()
     {
         var time = new FakeTimeProvider(Start);
