@@ -75,9 +75,10 @@ public sealed class WorkerOptions
     /// Platform requests per second (Slack and Teams, counted over the last second) from which the queue worker yields
     /// the cores to acknowledgements: it then claims one item per <see cref="BusyClaimInterval"/> instead of filling every
     /// slot, so a burst is acknowledged at full speed and the replies follow once it is over. 0: never yield. Default
-    /// 200, far above a workspace's normal traffic.
+    /// 1,000: far above a workspace's normal traffic (and above the 100–200 events/s of the crash and PostgreSQL load
+    /// scripts); a flood such as a redelivered backlog reaches it.
     /// </summary>
-    public int YieldAbovePerSecond { get; set; } = 200;
+    public int YieldAbovePerSecond { get; set; } = 1_000;
 
     /// <summary>While yielding (see <see cref="YieldAbovePerSecond"/>), the pause between two claims of one item. Default 100 ms.</summary>
     public TimeSpan BusyClaimInterval { get; set; } = TimeSpan.FromMilliseconds(100);

@@ -63,7 +63,7 @@ internal sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
         Positive(options.BusyClaimInterval, "BusyClaimInterval", "00:00:00.100", failures);
         if (options.YieldAbovePerSecond < 0)
         {
-            failures.Add($"TriageBot:Workers:YieldAbovePerSecond must be 0 (never yield) or a positive number of requests per second such as '200' (got '{options.YieldAbovePerSecond}').");
+            failures.Add($"TriageBot:Workers:YieldAbovePerSecond must be 0 (never yield) or a positive number of requests per second such as '1000' (got '{options.YieldAbovePerSecond}').");
         }
 
         if (options.QueueHeartbeat > TimeSpan.Zero && options.QueueLease > TimeSpan.Zero && options.QueueHeartbeat * 2 > options.QueueLease)
