@@ -150,7 +150,18 @@ while time.monotonic() < end:
 print(samples, queue, threads, int(slowest * 1000))
 PY
 }
+slow_commits() { # the single SQLite writer's commits (TriageBot.Storage meter): total, over 10 ms, over 25 ms
+  curl -s "http://127.0.0.1:$tb_port/metrics" | python3 -c '
+import re, sys
+b = {}
+for line in sys.stdin:
+    m = re.match(r"triagebot_storage_write_batch_duration_seconds_bucket\{.*le=\"([^\"]+)\"\} (\d+)", line)
+    if m: b[m.group(1)] = b.get(m.group(1), 0) + int(m.group(2))
+t = b.get("+Inf", 0)
+print(t, t - b.get("0.01", 0), t - b.get("0.025", 0))'
+}
 read -r acks_before slow100_before slow500_before <<<"$(slow_acks)"
+read -r commits_before commits10_before commits25_before <<<"$(slow_commits)"
 read -r gc_ms_before gen2_before <<<"$(gc_pauses)"
 sample_pool >"$work/pool.txt" &
 sampler=$!
@@ -158,6 +169,7 @@ tb=$(LOAD_FILE="$work/mix.tsv" run triagebot $tb_port)
 wait "$sampler" || true
 read -r pool_samples pool_queue pool_threads pool_slowest <"$work/pool.txt"
 read -r acks_after slow100_after slow500_after <<<"$(slow_acks)"
+read -r commits_after commits10_after commits25_after <<<"$(slow_commits)"
 read -r gc_ms_after gen2_after <<<"$(gc_pauses)"
 # Let TriageBot's queue worker finish the runs' backlog (reading each command and replying to its response_url) before
 # Bolt is measured: otherwise Bolt would share the cores with TriageBot's deferred work.
@@ -178,6 +190,7 @@ wait "$sampler" || true
 read -r help_samples help_queue help_threads help_slowest <"$work/pool-help.txt"
 echo "$tb"
 echo "  TriageBot's own histogram for the measured run: $((acks_after - acks_before)) acks, $((slow100_after - slow100_before)) over 100 ms, $((slow500_after - slow500_before)) over 500 ms"
+echo "  its SQLite writer during the measured run: $((commits_after - commits_before)) commits, $((commits10_after - commits10_before)) over 10 ms, $((commits25_after - commits25_before)) over 25 ms"
 echo "  its GC during the measured run: paused $((gc_ms_after - gc_ms_before)) ms in all, $((gen2_after - gen2_before)) gen2 collections"
 echo "  its thread pool ($pool_samples samples, 200 ms apart): at most $pool_queue work items queued, $pool_threads threads; slowest /metrics answer $pool_slowest ms"
 echo "  its queue worker finished the backlog $drained"
