@@ -103,26 +103,34 @@ run() { # name port
 echo "warm-up…"; LOAD_FILE="$work/mix.tsv" wrk -t2 -c"$conns" -d10s -s tests/load/signed-post.lua "http://127.0.0.1:$tb_port/slack/events" >/dev/null
 wrk -t2 -c"$conns" -d5s -s tests/load/signed-post.lua "http://127.0.0.1:$bolt_port/slack/events" >/dev/null
 wrk -t2 -c"$conns" -d5s -s tests/load/signed-post.lua "http://127.0.0.1:$bare_port/slack/events" >/dev/null
-slow_acks() { # TriageBot's own view of its acks (ASP.NET Core's request-duration histogram): total, over 100 ms, over 500 ms
+over() { # METRIC FILTER LE1 LE2: a histogram on TriageBot's /metrics (its series that contain FILTER, summed): total, over LE1, over LE2
   curl -s "http://127.0.0.1:$tb_port/metrics" | python3 -c '
 import re, sys
+metric, only, le1, le2 = sys.argv[1:5]
 b = {}
 for line in sys.stdin:
-    m = re.match(r"http_server_request_duration_seconds_bucket\{.*http_route=\"/slack/events\".*le=\"([^\"]+)\"\} (\d+)", line)
+    if not line.startswith(metric + "_bucket{") or only not in line: continue
+    m = re.search(r"le=\"([^\"]+)\"\} (\d+)", line)
     if m: b[m.group(1)] = b.get(m.group(1), 0) + int(m.group(2))
 t = b.get("+Inf", 0)
-print(t, t - b.get("0.1", 0), t - b.get("0.5", 0))'
+print(t, t - b.get(le1, 0), t - b.get(le2, 0))' "$@"
 }
-gc_pauses() { # the runtime's view (System.Runtime meter): total GC pause in ms, and gen2 collections
+# TriageBot's own view of its acks (ASP.NET Core's request-duration histogram): total, over 100 ms, over 500 ms
+slow_acks() { over http_server_request_duration_seconds 'http_route="/slack/events"' 0.1 0.5; }
+# the single SQLite writer's commits (TriageBot.Storage meter): total, over 10 ms, over 25 ms
+slow_commits() { over triagebot_storage_write_batch_duration_seconds '' 0.01 0.025; }
+gc_pauses() { # the runtime's view (System.Runtime meter): total GC pause in ms, collections, and gen2 collections
   curl -s "http://127.0.0.1:$tb_port/metrics" | python3 -c '
 import re, sys
-pause, gen2 = 0.0, 0
+pause, all, gen2 = 0.0, 0, 0
 for line in sys.stdin:
     m = re.match(r"dotnet_gc_pause_time_seconds_total(\{[^}]*\})? ([0-9.eE+-]+)", line)
     if m: pause += float(m.group(2))
-    m = re.match(r"dotnet_gc_collections_total\{[^}]*gc_heap_generation=\"gen2\"[^}]*\} (\d+)", line)
-    if m: gen2 += int(m.group(1))
-print(int(pause * 1000), gen2)'
+    m = re.match(r"dotnet_gc_collections_total\{[^}]*gc_heap_generation=\"(gen\d)\"[^}]*\} (\d+)", line)
+    if m:
+        all += int(m.group(2))
+        if m.group(1) == "gen2": gen2 += int(m.group(2))
+print(int(pause * 1000), all, gen2)'
 }
 # The thread pool during the measured run, sampled every 200 ms from /metrics: the longest queue of work items waiting
 # for a thread, the most threads, and the slowest /metrics answer (a starved pool delays it too). A wait for the pool
@@ -150,19 +158,9 @@ while time.monotonic() < end:
 print(samples, queue, threads, int(slowest * 1000))
 PY
 }
-slow_commits() { # the single SQLite writer's commits (TriageBot.Storage meter): total, over 10 ms, over 25 ms
-  curl -s "http://127.0.0.1:$tb_port/metrics" | python3 -c '
-import re, sys
-b = {}
-for line in sys.stdin:
-    m = re.match(r"triagebot_storage_write_batch_duration_seconds_bucket\{.*le=\"([^\"]+)\"\} (\d+)", line)
-    if m: b[m.group(1)] = b.get(m.group(1), 0) + int(m.group(2))
-t = b.get("+Inf", 0)
-print(t, t - b.get("0.01", 0), t - b.get("0.025", 0))'
-}
 read -r acks_before slow100_before slow500_before <<<"$(slow_acks)"
 read -r commits_before commits10_before commits25_before <<<"$(slow_commits)"
-read -r gc_ms_before gen2_before <<<"$(gc_pauses)"
+read -r gc_ms_before gcs_before gen2_before <<<"$(gc_pauses)"
 sample_pool >"$work/pool.txt" &
 sampler=$!
 tb=$(LOAD_FILE="$work/mix.tsv" run triagebot $tb_port)
@@ -170,7 +168,7 @@ wait "$sampler" || true
 read -r pool_samples pool_queue pool_threads pool_slowest <"$work/pool.txt"
 read -r acks_after slow100_after slow500_after <<<"$(slow_acks)"
 read -r commits_after commits10_after commits25_after <<<"$(slow_commits)"
-read -r gc_ms_after gen2_after <<<"$(gc_pauses)"
+read -r gc_ms_after gcs_after gen2_after <<<"$(gc_pauses)"
 # Let TriageBot's queue worker finish the runs' backlog (reading each command and replying to its response_url) before
 # Bolt is measured: otherwise Bolt would share the cores with TriageBot's deferred work.
 drain_started=$(date +%s)
@@ -191,7 +189,7 @@ read -r help_samples help_queue help_threads help_slowest <"$work/pool-help.txt"
 echo "$tb"
 echo "  TriageBot's own histogram for the measured run: $((acks_after - acks_before)) acks, $((slow100_after - slow100_before)) over 100 ms, $((slow500_after - slow500_before)) over 500 ms"
 echo "  its SQLite writer during the measured run: $((commits_after - commits_before)) commits, $((commits10_after - commits10_before)) over 10 ms, $((commits25_after - commits25_before)) over 25 ms"
-echo "  its GC during the measured run: paused $((gc_ms_after - gc_ms_before)) ms in all, $((gen2_after - gen2_before)) gen2 collections"
+echo "  its GC during the measured run: paused $((gc_ms_after - gc_ms_before)) ms in all over $((gcs_after - gcs_before)) collections, $((gen2_after - gen2_before)) of them gen2"
 echo "  its thread pool ($pool_samples samples, 200 ms apart): at most $pool_queue work items queued, $pool_threads threads; slowest /metrics answer $pool_slowest ms"
 echo "  its queue worker finished the backlog $drained"
 echo "$bolt"
