@@ -145,7 +145,7 @@ internal static class EvalCommand
         {
             var eq = part.IndexOf('=', StringComparison.Ordinal);
             var name = eq > 0 ? part[..eq].Trim() : part;
-            if (eq <= 0 || typeof(UnderstandingOptions).GetProperty(name) is not { PropertyType: var type } || type != typeof(double))
+            if (eq <= 0 || typeof(UnderstandingOptions).GetProperty(name) is not { PropertyType: var type } || (type != typeof(double) && type != typeof(int)))
             {
                 throw new CliUsageException($"--sweep: '{part}' is not NAME=v1,v2 with NAME a numeric UnderstandingOptions setting");
             }

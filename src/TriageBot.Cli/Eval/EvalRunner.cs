@@ -211,7 +211,8 @@ internal sealed class EvalRunner(ITextEmbedder? embedder, UnderstandingOptions b
             for (var k = 0; k < keys.Count; k++)
             {
                 var value = grid[keys[k]][index[k]];
-                typeof(UnderstandingOptions).GetProperty(keys[k])!.SetValue(options, value);
+                var property = typeof(UnderstandingOptions).GetProperty(keys[k])!;
+                property.SetValue(options, property.PropertyType == typeof(int) ? (object)(int)value : value);
                 parts.Add(string.Create(CultureInfo.InvariantCulture, $"{keys[k]}={value}"));
             }
 

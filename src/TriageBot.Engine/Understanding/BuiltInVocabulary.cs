@@ -35,8 +35,9 @@ public sealed class BuiltInVocabulary
     private readonly Dictionary<string, VocabularyFamily> _byId;
 
     private BuiltInVocabulary(string version, IReadOnlyList<VocabularyFamily> families, IReadOnlyDictionary<string, IReadOnlyList<string>> asks,
-        IReadOnlyList<string> noTopic)
+        IReadOnlyList<string> noTopic, IReadOnlyList<string> commonWords)
     {
+        CommonWords = commonWords;
         NoTopicExamples = noTopic;
         Version = version;
         Families = families;
@@ -62,6 +63,11 @@ public sealed class BuiltInVocabulary
     /// <summary>Requests that name no topic (follow-ups, greetings): the learned classifier's "none of the topics" class.</summary>
     public IReadOnlyList<string> NoTopicExamples { get; }
 
+    /// <summary>
+    /// Common English words of six letters or more, never read as a misspelt topic term ("sprint" is not "spring").
+    /// </summary>
+    public IReadOnlyList<string> CommonWords { get; }
+
     /// <summary>True when a family with this id exists.</summary>
     public bool Contains(string id) => _byId.ContainsKey(id);
 
@@ -71,8 +77,9 @@ public sealed class BuiltInVocabulary
     /// <summary>Builds a vocabulary from YAML documents (used for the embedded files and by tests).</summary>
     /// <param name="version">Version label.</param>
     /// <param name="yamlDocuments">Documents with a top-level <c>families</c> list.</param>
+    /// <param name="commonWords">English words never read as a misspelling (one per line; '#' starts a comment line).</param>
     /// <exception cref="InvalidDataException">A document is malformed or two families share an id.</exception>
-    public static BuiltInVocabulary Parse(string version, IEnumerable<string> yamlDocuments)
+    public static BuiltInVocabulary Parse(string version, IEnumerable<string> yamlDocuments, string? commonWords = null)
     {
         ArgumentNullException.ThrowIfNull(yamlDocuments);
         var deserializer = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build();
@@ -122,7 +129,9 @@ public sealed class BuiltInVocabulary
             }
         }
 
-        return new BuiltInVocabulary(version, families, asks, noTopic);
+        var words = (commonWords ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(w => !w.StartsWith('#')).Select(w => w.ToLowerInvariant()).ToArray();
+        return new BuiltInVocabulary(version, families, asks, noTopic, words);
     }
 
     private static string[] Clean(List<string>? list) =>
@@ -142,8 +151,16 @@ public sealed class BuiltInVocabulary
             docs.Add(text);
         }
 
+        string words;
+        using (var stream = assembly.GetManifestResourceStream("TriageBot.Vocabulary.english-words.txt")!)
+        using (var reader = new StreamReader(stream))
+        {
+            words = reader.ReadToEnd();
+        }
+
+        all.Append(words);
         var digest = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(all.ToString()));
-        return Parse($"{VocabularyMajor}.{Convert.ToHexStringLower(digest)[..8]}", docs);
+        return Parse($"{VocabularyMajor}.{Convert.ToHexStringLower(digest)[..8]}", docs, words);
     }
 
     /// <summary>The vocabulary format's major version.</summary>

@@ -180,6 +180,51 @@ internal sealed partial class TopicMatcher
         return [.. linked];
     }
 
+    /// <summary>
+    /// What misspelt words may be read as: the org's terms and the linked vocabulary's. Every word the org file and the
+    /// whole vocabulary use is known English and never corrected.
+    /// </summary>
+    private SpellingIndex BuildSpelling(OrgDirectory org, BuiltInVocabulary? linked, BuiltInVocabulary all)
+    {
+        var targets = new List<string>();
+        var known = new List<string>();
+        for (var i = 0; i < _topics.Length; i++)
+        {
+            var t = _topics[i];
+            targets.Add(t.Name);
+            targets.AddRange(t.Aliases);
+            targets.AddRange(t.Keywords);
+            known.AddRange(t.Examples);
+            if (t.Description is { } d)
+            {
+                known.Add(d);
+            }
+
+            if (linked is not null)
+            {
+                foreach (var family in LinkedFamilies[i])
+                {
+                    targets.AddRange(family.Names.Concat(family.Terms).Concat(family.Tools).Concat(family.Errors));
+                }
+            }
+        }
+
+        foreach (var family in all.Families)
+        {
+            known.AddRange(family.Names.Concat(family.Terms).Concat(family.Tools).Concat(family.Errors).Concat(family.Examples).Append(family.Name));
+            if (family.Description is { } d)
+            {
+                known.Add(d);
+            }
+        }
+
+        known.AddRange(all.AskPrototypes.Values.SelectMany(v => v));
+        known.AddRange(all.NoTopicExamples);
+        known.AddRange(all.CommonWords);
+        known.AddRange(org.People.Select(p => $"{p.Id} {p.Name}"));
+        return new SpellingIndex(targets, known);
+    }
+
     private void BuildPrototypes()
     {
         for (var i = 0; i < _topics.Length; i++)

@@ -22,6 +22,7 @@ internal sealed partial class TopicMatcher
     private readonly ITextEmbedder? _embedder;
     private readonly UnderstandingOptions _options;
     private readonly HashSet<string> _peopleWords = new(StringComparer.Ordinal);
+    private readonly SpellingIndex? _spelling;
 
     public TopicMatcher(OrgDirectory org, BuiltInVocabulary? vocabulary, ITextEmbedder? embedder, UnderstandingOptions options)
     {
@@ -46,6 +47,7 @@ internal sealed partial class TopicMatcher
         LinkedFamilies = new VocabularyFamily[_topics.Length][];
         BuildOrgIndex();
         BuildVocabularyIndex(options.Vocabulary ? vocabulary : null);
+        _spelling = options.SpellingWeight > 0 ? BuildSpelling(org, options.Vocabulary ? vocabulary : null, vocabulary ?? BuiltInVocabulary.Instance) : null;
         BuildPrototypes();
         BuildAskPrototypes(vocabulary ?? BuiltInVocabulary.Instance);
         BuildNoTopic(vocabulary ?? BuiltInVocabulary.Instance);
@@ -76,8 +78,11 @@ internal sealed partial class TopicMatcher
         var matched = new List<string>?[n];
         var errorShapes = false;
 
-        ScanOrg(text, tokens, org, evidence, matched);
-        errorShapes = ScanVocabulary(text, tokens, vocab, evidence);
+        // Misspelt terms are read as the term ("expermient" → "experiment") for the word layers, at a discount.
+        Dictionary<int, string>? readAs = null;
+        var scan = _spelling is null ? tokens : _spelling.Correct(tokens, out readAs);
+        ScanOrg(text, scan, readAs, org, evidence, matched);
+        errorShapes = ScanVocabulary(text, scan, readAs, vocab, evidence);
 
         float[]? vector = null;
         if (_embedder is not null && tokens.Count > 0)
@@ -96,7 +101,7 @@ internal sealed partial class TopicMatcher
         // The classifier votes for "none of the topics" when it finds that likelier than any topic (a follow-up or a
         // greeting after teaching): what it learned about a topic does not leak onto a message that names none.
         var noneScore = _options.NoneScore + (classifiedWeight * Math.Max(0, classifiedNone - (classified.Length == 0 ? 0 : classified.Max())))
-            + VagueBonus(tokens, org, vocab);
+            + VagueBonus(scan, org, vocab);
 
         var logits = new double[n];
         var any = new bool[n];
@@ -241,7 +246,7 @@ internal sealed partial class TopicMatcher
     public float[]? EmbedForExample(string text) =>
         _embedder is null ? null : _embedder.Embed([ModelText.Prepare(text, _options.ModelInputChars)])[0];
 
-    private void ScanOrg(string text, List<TextToken> tokens, double[] score, List<TopicEvidence>?[] evidence, List<string>?[] matched)
+    private void ScanOrg(string text, List<TextToken> tokens, Dictionary<int, string>? readAs, double[] score, List<TopicEvidence>?[] evidence, List<string>?[] matched)
     {
         var i = 0;
         while (i < tokens.Count)
@@ -254,6 +259,7 @@ internal sealed partial class TopicMatcher
             }
 
             var words = TextTokenizer.Evidence(text, tokens[i], tokens[i + length - 1]);
+            var (factor, readNote) = Spelled(readAs, i, length);
             foreach (var term in terms)
             {
                 var list = matched[term.Topic] ??= new List<string>(2);
@@ -270,18 +276,18 @@ internal sealed partial class TopicMatcher
                     (evidence[term.Topic] ??= []).Add(new TopicEvidence(
                         term.IsName ? EvidenceSource.OrgName : EvidenceSource.OrgKeyword,
                         words,
-                        term.IsName ? "the topic's name in the org file" : "a keyword in the org file"));
+                        (term.IsName ? "the topic's name in the org file" : "a keyword in the org file") + readNote));
                 }
 
                 // Multi-word phrases are more specific than single words; the topic's own name is a strong signal.
-                score[term.Topic] += 1 + (0.75 * (term.Words - 1)) + (term.IsName ? 0.5 : 0);
+                score[term.Topic] += factor * (1 + (0.75 * (term.Words - 1)) + (term.IsName ? 0.5 : 0));
             }
 
             i += length;
         }
     }
 
-    private bool ScanVocabulary(string text, List<TextToken> tokens, double[] score, List<TopicEvidence>?[] evidence)
+    private bool ScanVocabulary(string text, List<TextToken> tokens, Dictionary<int, string>? readAs, double[] score, List<TopicEvidence>?[] evidence)
     {
         var errorShapes = false;
         var i = 0;
@@ -296,6 +302,7 @@ internal sealed partial class TopicMatcher
             }
 
             var words = TextTokenizer.Evidence(text, tokens[i], tokens[i + length - 1]);
+            var (factor, readNote) = Spelled(readAs, i, length);
             foreach (var term in terms)
             {
                 errorShapes |= term.IsError;
@@ -305,11 +312,11 @@ internal sealed partial class TopicMatcher
                     continue;
                 }
 
-                score[term.Topic] += term.Weight;
+                score[term.Topic] += factor * term.Weight;
                 var list = evidence[term.Topic] ??= [];
                 if (list.Count < 12)
                 {
-                    list.Add(new TopicEvidence(EvidenceSource.Vocabulary, words, $"built-in {term.Family} vocabulary"));
+                    list.Add(new TopicEvidence(EvidenceSource.Vocabulary, words, $"built-in {term.Family} vocabulary{readNote}"));
                 }
             }
 
@@ -317,6 +324,26 @@ internal sealed partial class TopicMatcher
         }
 
         return errorShapes;
+    }
+
+    /// <summary>The weight of a match over tokens [start, start + length), and the note its evidence carries when a word was misspelt.</summary>
+    private (double Factor, string Note) Spelled(Dictionary<int, string>? readAs, int start, int length)
+    {
+        if (readAs is null || _spelling is null)
+        {
+            return (1, "");
+        }
+
+        List<string>? read = null;
+        for (var k = start; k < start + length; k++)
+        {
+            if (readAs.TryGetValue(k, out var stem))
+            {
+                (read ??= []).Add(_spelling.SurfaceOf(stem));
+            }
+        }
+
+        return read is null ? (1, "") : (_options.SpellingWeight, $" (read as {string.Join(", ", read.Select(r => $"'{r}'"))})");
     }
 
     internal static double Dot(float[] a, float[] b)

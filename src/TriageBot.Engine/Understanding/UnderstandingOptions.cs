@@ -39,6 +39,13 @@ public sealed class UnderstandingOptions
     [Range(0, 1)]
     public double MeaningFloor { get; set; } = 0.20;
 
+    /// <summary>
+    /// How much a misspelt org or vocabulary term counts ("expermient" read as "experiment"), as a share of the term
+    /// written correctly; 0 turns spelling tolerance off.
+    /// </summary>
+    [Range(0, 1)]
+    public double SpellingWeight { get; set; } = 0.8;
+
     /// <summary>Weight of the examples the Leads taught (nearest-neighbour similarity).</summary>
     [Range(0, 100)]
     public double LearnedWeight { get; set; } = 6.0;
