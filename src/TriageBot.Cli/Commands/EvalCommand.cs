@@ -145,9 +145,9 @@ internal static class EvalCommand
         {
             var eq = part.IndexOf('=', StringComparison.Ordinal);
             var name = eq > 0 ? part[..eq].Trim() : part;
-            if (eq <= 0 || typeof(UnderstandingOptions).GetProperty(name) is not { PropertyType: var type } || (type != typeof(double) && type != typeof(int)))
+            if (eq <= 0 || typeof(UnderstandingOptions).GetProperty(name) is not { PropertyType: var type } || (type != typeof(double) && type != typeof(int) && type != typeof(bool)))
             {
-                throw new CliUsageException($"--sweep: '{part}' is not NAME=v1,v2 with NAME a numeric UnderstandingOptions setting");
+                throw new CliUsageException($"--sweep: '{part}' is not NAME=v1,v2 with NAME a numeric UnderstandingOptions setting (a switch takes 0 or 1)");
             }
 
             grid[name] = [.. part[(eq + 1)..].Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture))];

@@ -212,7 +212,7 @@ internal sealed class EvalRunner(ITextEmbedder? embedder, UnderstandingOptions b
             {
                 var value = grid[keys[k]][index[k]];
                 var property = typeof(UnderstandingOptions).GetProperty(keys[k])!;
-                property.SetValue(options, property.PropertyType == typeof(int) ? (object)(int)value : value);
+                property.SetValue(options, property.PropertyType == typeof(int) ? (int)value : property.PropertyType == typeof(bool) ? value != 0 : (object)value);
                 parts.Add(string.Create(CultureInfo.InvariantCulture, $"{keys[k]}={value}"));
             }
 
@@ -285,7 +285,9 @@ internal sealed class EvalRunner(ITextEmbedder? embedder, UnderstandingOptions b
                 {
                     var taught = all.Where((item, i) => i % folds != f && item.Topic is not null && org.FindTopic(item.Topic) is not null)
                         .Take(count < 0 ? int.MaxValue : count)
-                        .Select(item => new LearnedExample("eval", Guid.NewGuid(), item.Lead, item.Topic!, item.Text, ExampleSource.Correction, At))
+                        // Embedded as the use cases embed a correction (the engine's reading of the text, spelling included).
+                        .Select(item => new LearnedExample("eval", Guid.NewGuid(), item.Lead, item.Topic!, item.Text, ExampleSource.Correction, At,
+                            engine.Analyzer.EmbedForExample(item.Text), engine.Analyzer.EmbedderModel))
                         .ToList();
                     var learned = LearnedSet.Prepare(taught, options.Embeddings ? embedder : null, options.ModelInputChars);
                     parts.Add(Score("cv", engine, learned, [.. all.Where((_, i) => i % folds == f)], ct));

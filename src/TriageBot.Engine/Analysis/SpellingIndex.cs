@@ -23,17 +23,15 @@ internal sealed class SpellingIndex
     private readonly Dictionary<char, List<string>> _targetsByFirst = [];
     private readonly Dictionary<string, string> _surface = new(StringComparer.Ordinal);
 
+    private readonly IReadOnlySet<string>? _shared;
+
     /// <param name="targets">Phrases whose words a misspelling may be read as (the org's terms, the linked vocabulary).</param>
-    /// <param name="knownTexts">Texts whose words are real and never corrected (every vocabulary and org text).</param>
-    public SpellingIndex(IEnumerable<string> targets, IEnumerable<string> knownTexts)
+    /// <param name="knownTexts">Texts whose words are real and never corrected (the org's texts).</param>
+    /// <param name="sharedKnown">Stems known for every org (the vocabulary's words, common English), built once.</param>
+    public SpellingIndex(IEnumerable<string> targets, IEnumerable<string> knownTexts, IReadOnlySet<string>? sharedKnown = null)
     {
-        foreach (var text in knownTexts)
-        {
-            foreach (var t in TextTokenizer.Tokenize(text))
-            {
-                _known.Add(t.Stem);
-            }
-        }
+        _shared = sharedKnown;
+        _known.UnionWith(StemsOf(knownTexts));
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var phrase in targets)
@@ -51,6 +49,23 @@ internal sealed class SpellingIndex
         }
     }
 
+    /// <summary>Every stem of the texts.</summary>
+    public static HashSet<string> StemsOf(IEnumerable<string> texts)
+    {
+        var stems = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var text in texts)
+        {
+            foreach (var t in TextTokenizer.Tokenize(text))
+            {
+                stems.Add(t.Stem);
+            }
+        }
+
+        return stems;
+    }
+
+    private bool IsKnown(string stem) => _known.Contains(stem) || (_shared?.Contains(stem) ?? false);
+
     /// <summary>How many distinct words can be corrected to.</summary>
     public int TargetCount => _surface.Count;
 
@@ -60,7 +75,7 @@ internal sealed class SpellingIndex
     /// <summary>The term <paramref name="stem"/> is a misspelling of, or null when it is known, too short or ambiguous.</summary>
     public string? Correct(string stem)
     {
-        if (stem.Length < MinLength || _known.Contains(stem) || !IsLetters(stem) || !_targetsByFirst.TryGetValue(stem[0], out var targets))
+        if (stem.Length < MinLength || IsKnown(stem) || !IsLetters(stem) || !_targetsByFirst.TryGetValue(stem[0], out var targets))
         {
             return null;
         }
@@ -107,7 +122,7 @@ internal sealed class SpellingIndex
         for (var i = 0; i < tokens.Count; i++)
         {
             var stem = tokens[i].Stem;
-            if (stem.Length < MinLength || _known.Contains(stem))
+            if (stem.Length < MinLength || IsKnown(stem))
             {
                 continue;
             }

@@ -33,11 +33,13 @@ public sealed class BuiltInVocabulary
 {
     private static readonly Lazy<BuiltInVocabulary> Lazy = new(Load);
     private readonly Dictionary<string, VocabularyFamily> _byId;
+    private readonly Lazy<HashSet<string>> _knownStems;
 
     private BuiltInVocabulary(string version, IReadOnlyList<VocabularyFamily> families, IReadOnlyDictionary<string, IReadOnlyList<string>> asks,
         IReadOnlyList<string> noTopic, IReadOnlyList<string> commonWords)
     {
         CommonWords = commonWords;
+        _knownStems = new(() => Analysis.SpellingIndex.StemsOf(AllTexts().Concat(CommonWords)));
         NoTopicExamples = noTopic;
         Version = version;
         Families = families;
@@ -67,6 +69,14 @@ public sealed class BuiltInVocabulary
     /// Common English words of six letters or more, never read as a misspelt topic term ("sprint" is not "spring").
     /// </summary>
     public IReadOnlyList<string> CommonWords { get; }
+
+    /// <summary>Every word of the vocabulary and the common English words, by stem: never read as a misspelling (built once).</summary>
+    internal IReadOnlySet<string> KnownStems => _knownStems.Value;
+
+    private IEnumerable<string> AllTexts() =>
+        Families.SelectMany(f => f.Names.Concat(f.Terms).Concat(f.Tools).Concat(f.Errors).Concat(f.Examples).Append(f.Name).Append(f.Description ?? ""))
+            .Concat(AskPrototypes.Values.SelectMany(v => v))
+            .Concat(NoTopicExamples);
 
     /// <summary>True when a family with this id exists.</summary>
     public bool Contains(string id) => _byId.ContainsKey(id);

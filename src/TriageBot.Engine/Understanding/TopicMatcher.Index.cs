@@ -182,7 +182,7 @@ internal sealed partial class TopicMatcher
 
     /// <summary>
     /// What misspelt words may be read as: the org's terms and the linked vocabulary's. Every word the org file and the
-    /// whole vocabulary use is known English and never corrected.
+    /// whole vocabulary use, and every common English word, is known and never corrected.
     /// </summary>
     private SpellingIndex BuildSpelling(OrgDirectory org, BuiltInVocabulary? linked, BuiltInVocabulary all)
     {
@@ -209,20 +209,8 @@ internal sealed partial class TopicMatcher
             }
         }
 
-        foreach (var family in all.Families)
-        {
-            known.AddRange(family.Names.Concat(family.Terms).Concat(family.Tools).Concat(family.Errors).Concat(family.Examples).Append(family.Name));
-            if (family.Description is { } d)
-            {
-                known.Add(d);
-            }
-        }
-
-        known.AddRange(all.AskPrototypes.Values.SelectMany(v => v));
-        known.AddRange(all.NoTopicExamples);
-        known.AddRange(all.CommonWords);
         known.AddRange(org.People.Select(p => $"{p.Id} {p.Name}"));
-        return new SpellingIndex(targets, known);
+        return new SpellingIndex(targets, known, all.KnownStems);
     }
 
     private void BuildPrototypes()
