@@ -3,6 +3,7 @@ using TriageBot.Api;
 using TriageBot.Host;
 using TriageBot.Host.Configuration;
 using TriageBot.Host.Logging;
+using TriageBot.Host.Workers;
 using TriageBot.Slack;
 using TriageBot.Teams;
 
@@ -20,6 +21,7 @@ try
     builder.Configuration.TreatEmptyEnvironmentVariablesAsUnset();
     builder.Services.AddTriageBotCore(builder.Configuration);
     builder.Services.AddSlack(builder.Configuration);
+    builder.Services.AddSlackSocketModeCounting();
     builder.Services.AddTeams(builder.Configuration);
     builder.Services.AddTriageApi(builder.Configuration);
 

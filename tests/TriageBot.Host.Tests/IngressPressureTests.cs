@@ -1,6 +1,10 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using TriageBot.Host.Workers;
+using TriageBot.Slack.Protocol;
+using TriageBot.Slack.SocketMode;
 
 namespace TriageBot.Host.Tests;
 
@@ -41,6 +45,24 @@ public sealed class IngressPressureTests
         time.Advance(TimeSpan.FromSeconds(1));
         pressure.Record();
         Assert.Equal(1, pressure.LastSecond());
+    }
+
+    [Fact]
+    public async Task HandleAsync_SocketModeEnvelope_CountsTowardThePressureAndIsHandled()
+    {
+        // Socket Mode envelopes never pass the HTTP middleware; the host's Slack handler counts them instead.
+        await using var app = new TestApp();
+        _ = app.Server;
+        var handler = app.Services.GetRequiredService<ISlackInboundHandler>();
+        var pressure = app.Services.GetRequiredService<IngressPressure>();
+        var before = pressure.LastSecond();
+        using var payload = JsonDocument.Parse("""{"team_id":"T1","channel_id":"C1","user_id":"U1","command":"/triage","text":"help","trigger_id":"1.2.3"}""");
+
+        var ack = await handler.HandleAsync(SlackInboundParser.ParseSocketPayload("slash_commands", payload.RootElement), CancellationToken.None);
+
+        Assert.IsType<CountingSlackInboundHandler>(handler);
+        Assert.Equal(200, ack.Status);
+        Assert.Equal(before + 1, pressure.LastSecond());
     }
 
     [Theory]

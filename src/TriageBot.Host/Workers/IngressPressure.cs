@@ -1,8 +1,8 @@
 namespace TriageBot.Host.Workers;
 
 /// <summary>
-/// Counts the platforms' inbound requests (Slack events, commands and interactions; Teams activities) over the last
-/// second, so the queue worker can give the cores to acknowledgements during a burst. Slack shows the user an error when
+/// Counts the platforms' inbound requests (Slack events, commands and interactions, over HTTP or Socket Mode; Teams
+/// activities) over the last second, so the queue worker can give the cores to acknowledgements during a burst. Slack shows the user an error when
 /// an ack takes over 3 seconds, while the reply the worker posts to a response_url stays welcome for 30 minutes.
 /// </summary>
 /// <remarks>
