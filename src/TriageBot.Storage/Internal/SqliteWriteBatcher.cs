@@ -64,7 +64,27 @@ internal sealed class SqliteWriteBatcher : IAsyncDisposable
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        _loop = Task.Run(RunAsync);
+        // The loop gets a thread of its own: SQLite's calls are synchronous anyway, and on the thread pool every wake-up
+        // of the loop would queue behind the request work already waiting there (dozens of items under a burst), which
+        // delays the commit that every caller of the batch waits for.
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _loop = done.Task;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                RunAsync().GetAwaiter().GetResult();
+            }
+            finally
+            {
+                done.SetResult();
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "SQLite writer",
+        };
+        thread.Start();
     }
 
     /// <summary>Batches committed so far (for tests and diagnostics).</summary>
@@ -106,7 +126,7 @@ internal sealed class SqliteWriteBatcher : IAsyncDisposable
         var batch = new List<WriteItem>(MaxBatch);
         try
         {
-            await LoopAsync(batch).ConfigureAwait(false);
+            Loop(batch);
         }
 #pragma warning disable CA1031 // A bug here must not leave callers waiting forever: fail them and refuse new work.
         catch (Exception ex)
@@ -129,10 +149,10 @@ internal sealed class SqliteWriteBatcher : IAsyncDisposable
         }
     }
 
-    private async Task LoopAsync(List<WriteItem> batch)
+    private void Loop(List<WriteItem> batch)
     {
         var reader = _channel.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (WaitToRead(reader))
         {
             batch.Clear();
             while (batch.Count < MaxBatch && reader.TryRead(out var item))
@@ -149,9 +169,18 @@ internal sealed class SqliteWriteBatcher : IAsyncDisposable
 
             if (batch.Count > 0)
             {
-                await CommitBatchAsync(batch).ConfigureAwait(false);
+                // Blocking on purpose, on the writer's own thread: a continuation that did not complete synchronously
+                // finishes on the pool and the loop goes on here, never on a pool thread.
+                CommitBatchAsync(batch).GetAwaiter().GetResult();
             }
         }
+    }
+
+    // Waits on the writer's own thread for work (false once the channel is completed and empty).
+    private static bool WaitToRead(ChannelReader<WriteItem> reader)
+    {
+        var wait = reader.WaitToReadAsync();
+        return wait.IsCompletedSuccessfully ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
     }
 
     private async ValueTask<DbConnection> ConnectionAsync()
