@@ -2,9 +2,9 @@ namespace TriageBot.Engine.Analysis;
 
 /// <summary>
 /// Reads a misspelt word as the org or vocabulary term it is one slip away from ("expermient" → "experiment",
-/// "kuberntes" → "kubernetes"). Only words the index has never seen are corrected: every word of the org file and the
-/// built-in vocabulary (descriptions and examples included) is known and left alone, so ordinary English stays as
-/// written. A correction must be unambiguous (one closest term), keep the first letter, and be one edit away (two for
+/// "kuberntes" → "kubernetes"). Only words the index has never seen are corrected: every word of the org file, of the
+/// built-in vocabulary (descriptions and examples included) and of the common English word list is known and left
+/// alone, so ordinary English stays as written ("sprint" is not read as Spring). A correction must be unambiguous (one closest term), keep the first letter, and be one edit away (two for
 /// words of ten letters or more); an edit is an insertion, a deletion, a substitution or two swapped neighbours.
 /// Built once per org; thread-safe.
 /// </summary>
@@ -65,9 +65,6 @@ internal sealed class SpellingIndex
     }
 
     private bool IsKnown(string stem) => _known.Contains(stem) || (_shared?.Contains(stem) ?? false);
-
-    /// <summary>How many distinct words can be corrected to.</summary>
-    public int TargetCount => _surface.Count;
 
     /// <summary>The word a target stem was written as in the org file or vocabulary (for evidence).</summary>
     public string SurfaceOf(string stem) => _surface.GetValueOrDefault(stem, stem);
