@@ -23,7 +23,11 @@ public sealed record VocabularyFamily(
     IReadOnlyList<string> Terms,
     IReadOnlyList<string> Tools,
     IReadOnlyList<string> Errors,
-    IReadOnlyList<string> Examples);
+    IReadOnlyList<string> Examples)
+{
+    /// <summary>Every phrase a request may contain: names, terms, tools and error shapes.</summary>
+    internal IEnumerable<string> Phrases => Names.Concat(Terms).Concat(Tools).Concat(Errors);
+}
 
 /// <summary>
 /// The vocabulary shipped inside the engine assembly (YAML files under <c>Understanding/Vocabulary</c>, embedded
@@ -74,7 +78,7 @@ public sealed class BuiltInVocabulary
     internal IReadOnlySet<string> KnownStems => _knownStems.Value;
 
     private IEnumerable<string> AllTexts() =>
-        Families.SelectMany(f => f.Names.Concat(f.Terms).Concat(f.Tools).Concat(f.Errors).Concat(f.Examples).Append(f.Name).Append(f.Description ?? ""))
+        Families.SelectMany(f => f.Phrases.Concat(f.Examples).Append(f.Name).Append(f.Description ?? ""))
             .Concat(AskPrototypes.Values.SelectMany(v => v))
             .Concat(NoTopicExamples);
 

@@ -204,7 +204,7 @@ internal sealed partial class TopicMatcher
             {
                 foreach (var family in LinkedFamilies[i])
                 {
-                    targets.AddRange(family.Names.Concat(family.Terms).Concat(family.Tools).Concat(family.Errors));
+                    targets.AddRange(family.Phrases);
                 }
             }
         }
