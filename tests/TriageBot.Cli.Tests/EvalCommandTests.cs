@@ -50,6 +50,38 @@ public sealed partial class EvalCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Eval_SplitsListingSeveralFiles_ScoresEveryBatch()
+    {
+        var eval = Path.Combine(CliHarness.RepoRoot, "tests", "eval");
+        var lines = File.ReadAllLines(Path.Combine(eval, "data-science.train.jsonl"));
+        await File.WriteAllLinesAsync(_cli.PathOf("a.jsonl"), lines[..4]);
+        await File.WriteAllLinesAsync(_cli.PathOf("b.jsonl"), lines[4..7]);
+        await File.WriteAllLinesAsync(_cli.PathOf("c.jsonl"), lines[7..9]);
+        await File.WriteAllTextAsync(_cli.PathOf("suites.json"), $$"""
+            { "suites": [ { "name": "ds", "org": "{{CliHarness.SampleOrg.Replace("\\", "/", StringComparison.Ordinal)}}",
+                            "train": ["a.jsonl", "b.jsonl"], "test": ["c.jsonl", "a.jsonl"] } ] }
+            """);
+
+        var run = await _cli.RunAsync("eval", _cli.PathOf("suites.json"), "--no-embeddings", "--config", "keywords-only (before)");
+
+        Assert.Equal(0, run.Code);
+        Assert.Contains("ds: 6 test messages, 7 training messages", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Eval_SplitThatIsNotAFileList_OneLineErrorExit2()
+    {
+        await File.WriteAllTextAsync(_cli.PathOf("suites.json"), """
+            { "suites": [ { "name": "ds", "org": "org.yaml", "train": 3, "test": "c.jsonl" } ] }
+            """);
+
+        var run = await _cli.RunAsync("eval", _cli.PathOf("suites.json"), "--no-embeddings");
+
+        Assert.Equal(2, run.Code);
+        Assert.Contains("file name", run.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Eval_MissingManifest_OneLineErrorExit2()
     {
         var run = await _cli.RunAsync("eval", _cli.PathOf("nope.json"));

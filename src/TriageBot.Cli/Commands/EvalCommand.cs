@@ -58,7 +58,7 @@ internal static class EvalCommand
                 }
 
                 var grid = ParseGrid(gridText);
-                var loaded = suites.Select(s => (OrgParser.LoadFile(Path.Combine(baseDir, s.Org)).Directory!, (IReadOnlyList<EvalItem>)EvalRunner.LoadItems(Path.Combine(baseDir, s.Train)))).ToList();
+                var loaded = suites.Select(s => (OrgParser.LoadFile(Path.Combine(baseDir, s.Org)).Directory!, (IReadOnlyList<EvalItem>)EvalRunner.LoadItems(baseDir, s.Train))).ToList();
                 foreach (var (settings, topic, decision) in runner.Sweep(loaded, grid, parse.GetValue(holdout), ct).Take(15))
                 {
                     await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  topic {topic * 100:0.0}%  decision {decision * 100:0.0}%  {settings}"));
@@ -74,7 +74,7 @@ internal static class EvalCommand
                     throw new CliUsageException("--holdout scores the training split against itself (add --split train); the test split is for reporting.");
                 }
 
-                var loaded = suites.Select(s => (OrgParser.LoadFile(Path.Combine(baseDir, s.Org)).Directory!, (IReadOnlyList<EvalItem>)EvalRunner.LoadItems(Path.Combine(baseDir, s.Train)))).ToList();
+                var loaded = suites.Select(s => (OrgParser.LoadFile(Path.Combine(baseDir, s.Org)).Directory!, (IReadOnlyList<EvalItem>)EvalRunner.LoadItems(baseDir, s.Train))).ToList();
                 await output.WriteLineAsync($"\ntraining split, {EvalRunner.HoldoutFolds}-fold cross-validation (each fold scored with the other folds taught as corrections)");
                 await output.WriteLineAsync(Header);
                 foreach (var admin in (bool[])[true, false])
@@ -105,8 +105,8 @@ internal static class EvalCommand
                     throw new CliUsageException($"{suite.Org}: {(orgResult.Problems.Count > 0 ? orgResult.Problems[0].Message : "invalid")}");
                 }
 
-                var train = EvalRunner.LoadItems(Path.Combine(baseDir, suite.Train));
-                var scored = which == "test" ? EvalRunner.LoadItems(Path.Combine(baseDir, suite.Test)) : train;
+                var train = EvalRunner.LoadItems(baseDir, suite.Train);
+                var scored = which == "test" ? EvalRunner.LoadItems(baseDir, suite.Test) : train;
                 await output.WriteLineAsync($"\n{suite.Name}: {scored.Count} {which} messages, {train.Count} training messages");
                 await output.WriteLineAsync(Header);
                 foreach (var config in configs)

@@ -25,8 +25,45 @@ internal sealed record EvalItem(
     public IReadOnlyDictionary<string, string> Answers { get; init; } = new Dictionary<string, string>();
 }
 
-/// <summary>A suite: an org and its train/test files (paths relative to the manifest).</summary>
-internal sealed record EvalSuite(string Name, string Org, string Train, string Test);
+/// <summary>
+/// A suite: an org and its train/test files (paths relative to the manifest). <c>train</c> and <c>test</c> are a file
+/// or a list of files, so a batch written later joins a split without rewriting the earlier files.
+/// </summary>
+internal sealed record EvalSuite(
+    string Name,
+    string Org,
+    [property: JsonConverter(typeof(FileListConverter))] IReadOnlyList<string> Train,
+    [property: JsonConverter(typeof(FileListConverter))] IReadOnlyList<string> Test);
+
+/// <summary>Reads <c>"a.jsonl"</c> or <c>["a.jsonl", "b.jsonl"]</c>.</summary>
+internal sealed class FileListConverter : JsonConverter<IReadOnlyList<string>>
+{
+    public override IReadOnlyList<string> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            return [reader.GetString()!];
+        }
+
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw new JsonException("train and test are a file name or a list of file names");
+        }
+
+        var files = new List<string>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            files.Add(reader.TokenType == JsonTokenType.String
+                ? reader.GetString()!
+                : throw new JsonException("train and test lists hold file names"));
+        }
+
+        return files;
+    }
+
+    public override void Write(Utf8JsonWriter writer, IReadOnlyList<string> value, JsonSerializerOptions options) =>
+        JsonSerializer.Serialize(writer, value, options);
+}
 
 /// <summary>How the understanding is configured for one evaluation run.</summary>
 /// <param name="Name">Label printed in the table.</param>
@@ -94,9 +131,22 @@ internal sealed class EvalRunner(ITextEmbedder? embedder, UnderstandingOptions b
     {
         baseDirectory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         using var stream = File.OpenRead(path);
-        var manifest = JsonSerializer.Deserialize<Manifest>(stream, Json) ?? throw new CliUsageException($"{path}: empty manifest");
-        return manifest.Suites ?? [];
+        Manifest? manifest;
+        try
+        {
+            manifest = JsonSerializer.Deserialize<Manifest>(stream, Json);
+        }
+        catch (JsonException e)
+        {
+            throw new CliUsageException($"{path}: {e.Message}");
+        }
+
+        return (manifest ?? throw new CliUsageException($"{path}: empty manifest")).Suites ?? [];
     }
+
+    /// <summary>The items of several files, in order (a split made of batches).</summary>
+    public static List<EvalItem> LoadItems(string baseDirectory, IEnumerable<string> files) =>
+        [.. files.SelectMany(f => LoadItems(Path.Combine(baseDirectory, f)))];
 
     public static List<EvalItem> LoadItems(string path)
     {
