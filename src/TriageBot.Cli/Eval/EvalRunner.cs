@@ -200,7 +200,14 @@ internal sealed class EvalRunner(ITextEmbedder? embedder, UnderstandingOptions b
             await using var storage = await StorageFactory.OpenAsync(
                 new StorageOptions { Provider = "sqlite", ConnectionString = $"Data Source={Path.Combine(folder.FullName, "eval.db")};Pooling=False" }, time, ct);
             var learned = new LearnedExamples(storage.LearnedExamples, time, options);
-            var useCases = new TriageUseCases(new StaticOrgProvider(org), DecisionPolicy.Default, storage.Requests, storage.Ledger, storage.LeadSettings, time, null, setup, learned);
+
+            // While feeding, each triage would retrain the classifier on every example taught so far (quadratic in the
+            // split's size) only to be thrown away: what a correction stores (text, label, vector) does not depend on it.
+            // The scoring engine below trains it once, on everything taught.
+            var feedOptions = options.Clone();
+            feedOptions.ClassifierWeight = 0;
+            var feedSetup = new UnderstandingSetup(BuiltInVocabulary.Instance, options.Embeddings ? embedder : null, feedOptions);
+            var useCases = new TriageUseCases(new StaticOrgProvider(org), DecisionPolicy.Default, storage.Requests, storage.Ledger, storage.LeadSettings, time, null, feedSetup, learned);
             const string Tenant = "eval";
 
             // The Lead's corrections, through the same use cases as Slack and Teams: triage, then pick the right topic.
