@@ -40,7 +40,27 @@ public static class ApiServiceCollectionExtensions
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        {
+            // What routing answers by itself (see MapTriageApi) says what to do and carries a code, like every API error.
+            if (!ctx.HttpContext.Request.Path.StartsWithSegments(ApiEndpoints.Prefix) || ctx.ProblemDetails.Extensions.ContainsKey("code"))
+            {
+                return;
+            }
+
+            var (code, detail) = ctx.ProblemDetails.Status switch
+            {
+                StatusCodes.Status404NotFound => ("not-found", "There is nothing at this path: check it against /openapi/v1.json (a request id is a GUID, such as the one in the Location header of POST /api/v1/requests)."),
+                StatusCodes.Status405MethodNotAllowed => ("method-not-allowed", $"{ctx.HttpContext.Request.Method} is not allowed on this path: /openapi/v1.json lists the methods each path takes."),
+                StatusCodes.Status415UnsupportedMediaType => ("unsupported-media-type", "Send the body as JSON, with the header Content-Type: application/json."),
+                _ => (null, null),
+            };
+            if (code is not null)
+            {
+                ctx.ProblemDetails.Detail ??= detail;
+                ctx.ProblemDetails.Extensions["code"] = code;
+            }
+        });
 
         services.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
         services.AddAuthorizationBuilder().AddPolicy(ApiEndpoints.AuthorizationPolicy, p => p

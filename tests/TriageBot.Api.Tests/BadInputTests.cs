@@ -133,6 +133,10 @@ public sealed class BadInputTests : IAsyncLifetime
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = JsonDocument.Parse(body).RootElement.Clone();
         Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
+
+        // docs/api.md: every error says what to do (detail) and has a stable code to branch on.
+        Assert.False(string.IsNullOrWhiteSpace(problem.TryGetProperty("detail", out var detail) ? detail.GetString() : null), body);
+        Assert.False(string.IsNullOrWhiteSpace(problem.TryGetProperty("code", out var code) ? code.GetString() : null), body);
         return problem;
     }
 }

@@ -144,6 +144,18 @@ public sealed class EndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Triage_SameIdempotencyKeyForAnotherRequest_409AndTheNewRequestIsNotPassedOffAsTheOld()
+    {
+        await _client.Api.V1.Requests.PostAsync(new TriageBody { LeadId = "ana", RequesterId = "bea", Text = Learn, IdempotencyKey = "DS-142" });
+
+        var error = await Assert.ThrowsAsync<ProblemDetails>(() => _client.Api.V1.Requests.PostAsync(
+            new TriageBody { LeadId = "omar", RequesterId = "tom", Text = "the airflow dag for orders is failing", IdempotencyKey = "DS-142" }));
+
+        Assert.Equal(409, error.Status);
+        Assert.Contains("new key", error.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task LeadOnlyActions_ForSomeoneWhoIsNotALead_Are403WithTheEnginesWording()
     {
         var id = (await TriageAsync(Learn))!.Card!.RequestId!.Value;

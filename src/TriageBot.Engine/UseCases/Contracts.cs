@@ -128,7 +128,11 @@ public sealed record DecisionCard(
 /// <param name="Request">The stored request.</param>
 /// <param name="Decision">The latest decision version.</param>
 /// <param name="Card">What to show.</param>
-public sealed record TriageResult(RequestRecord Request, DecisionRecord Decision, DecisionCard Card);
+public sealed record TriageResult(RequestRecord Request, DecisionRecord Decision, DecisionCard Card)
+{
+    /// <summary>False when the call changed nothing (the same correction or override again): no new version was stored.</summary>
+    public bool Changed { get; init; } = true;
+}
 
 /// <summary>Whether <see cref="TriageUseCases.EvaluateAsync"/> stores what it decides, and what-ifs for a dry run.</summary>
 public sealed record TriageEvaluationOptions

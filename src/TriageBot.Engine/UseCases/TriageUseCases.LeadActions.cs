@@ -110,6 +110,7 @@ public sealed partial class TriageUseCases
         {
             request = await RequireRequestAsync(tenant, id, ct);
             RequireOwnLead(request, leadId);
+            RequireNotFinished(request);
         }
         else
         {
@@ -156,6 +157,7 @@ public sealed partial class TriageUseCases
         {
             request = await RequireRequestAsync(tenant, id, ct);
             RequireOwnLead(request, leadId);
+            RequireNotFinished(request);
         }
         else
         {

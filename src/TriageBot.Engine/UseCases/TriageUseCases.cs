@@ -106,9 +106,10 @@ public sealed partial class TriageUseCases : ITriageUseCases
         var now = _time.GetUtcNow();
         var idempotent = options.Store && request.IdempotencyKey is { Length: > 0 };
         var requestId = idempotent ? IdempotentId(request.Tenant, request.IdempotencyKey!) : Guid.CreateVersion7(now);
-        if (idempotent && await _requests.GetAsync(request.Tenant, requestId, ct) is not null)
+        if (idempotent && await _requests.GetAsync(request.Tenant, requestId, ct) is { } existing)
         {
             // A redelivery of a request already triaged: the stored decision, not a second request.
+            RequireSameRequest(existing, lead.Id, request);
             return await StoredEvaluationAsync(request.Tenant, requestId, lead, now, ct);
         }
 
@@ -173,17 +174,32 @@ public sealed partial class TriageUseCases : ITriageUseCases
             {
                 // Two deliveries raced and the other one stored it (if it is not visible yet, the conflict is rethrown and
                 // the channel's retry answers from the stored request).
-                if (await _requests.GetAsync(request.Tenant, requestId, ct) is null)
+                if (await _requests.GetAsync(request.Tenant, requestId, ct) is not { } raced)
                 {
                     throw;
                 }
 
+                RequireSameRequest(raced, lead.Id, request);
                 return await StoredEvaluationAsync(request.Tenant, requestId, lead, now, ct);
             }
         }
 
         var card = DecisionCardPresenter.Present(record, version, org, priorRepeats + (topicId is null ? 0 : 1), _policy);
         return new TriageEvaluation(new TriageResult(record, version, card), options.Store, leadHours, Effective(lead, context.Stored).BudgetHours, context.Week.ToString());
+    }
+
+    // A key names one request: the same key with another Lead, requester or text is a caller's mistake, and answering
+    // with the stored request would drop the new one without a word.
+    private static void RequireSameRequest(RequestRecord stored, string leadId, IncomingRequest incoming)
+    {
+        if (!string.Equals(stored.LeadId, leadId, StringComparison.Ordinal)
+            || !string.Equals(stored.RequesterId, incoming.RequesterId, StringComparison.Ordinal)
+            || !string.Equals(stored.Text, incoming.Text, StringComparison.Ordinal))
+        {
+            throw new TriageUserException(
+                "That idempotency key was already used for a different request (another Lead, requester or text). Send each new request with a new key; repeat a key only to resend the same request.",
+                UserErrorKind.Conflict);
+        }
     }
 
     // The stored request (a redelivery), with the Lead's figures as they are now.
@@ -237,6 +253,12 @@ public sealed partial class TriageUseCases : ITriageUseCases
         for (var attempt = 1; ; attempt++)
         {
             var latest = await RequireDecisionAsync(tenant, requestId, ct);
+            if (latest.Overrides.TryGetValue(question, out var already) && already == value)
+            {
+                // The same override again: the decision it gave stands, no new version.
+                return new TriageResult(request, latest, DecisionCardPresenter.Present(request, latest, org, repeats, _policy)) { Changed = false };
+            }
+
             var now = _time.GetUtcNow();
             var overrides = new Dictionary<Question, AnswerValue>(latest.Overrides) { [question] = value };
             var context = await LoadContextAsync(tenant, lead, now, ct);
@@ -292,6 +314,12 @@ public sealed partial class TriageUseCases : ITriageUseCases
             var latest = await RequireDecisionAsync(tenant, requestId, ct);
             var now = _time.GetUtcNow();
             var before = latest.Decision.Analysis;
+            if (before.TopTopic is { } current && current.TopicId == chosen.Id && current.Evidence.Any(e => e.Source == Understanding.EvidenceSource.Lead))
+            {
+                // The same correction again (a double click, a retried call): already decided and already learned.
+                return new TriageResult(request, latest, DecisionCardPresenter.Present(request, latest, org, repeats, _policy)) { Changed = false };
+            }
+
             var wasClarify = before.TopTopic is null;
             var corrected = new Analysis.TopicMatch(chosen.Id, before.Topics.FirstOrDefault(t => t.TopicId == chosen.Id)?.Score ?? 0, [])
             {

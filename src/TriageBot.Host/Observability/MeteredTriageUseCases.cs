@@ -25,22 +25,30 @@ internal sealed class MeteredTriageUseCases(ITriageUseCases inner, TriageBotMetr
     public async Task<TriageResult> OverrideAsync(string tenant, Guid requestId, string leadId, Question question, AnswerValue value, CancellationToken ct = default)
     {
         var result = await inner.OverrideAsync(tenant, requestId, leadId, question, value, ct).ConfigureAwait(false);
-        metrics.Action("override", tenant);
+        if (result.Changed)
+        {
+            metrics.Action("override", result.Request.Platform);
+        }
+
         return result;
     }
 
     public async Task<TriageResult> CorrectTopicAsync(string tenant, Guid requestId, string leadId, string topicId, CancellationToken ct = default)
     {
         var result = await inner.CorrectTopicAsync(tenant, requestId, leadId, topicId, ct).ConfigureAwait(false);
-        metrics.Action("correct-topic", tenant);
-        metrics.TopicCorrected(result.Decision.Decision.Analysis.TopTopic?.TopicId ?? topicId);
+        if (result.Changed)
+        {
+            metrics.Action("correct-topic", result.Request.Platform);
+            metrics.TopicCorrected(result.Decision.Decision.Analysis.TopTopic?.TopicId ?? topicId);
+        }
+
         return result;
     }
 
     public async Task<TakeResult> TakeAsync(string tenant, Guid requestId, string leadId, string? estimate = null, CancellationToken ct = default)
     {
         var result = await inner.TakeAsync(tenant, requestId, leadId, estimate, ct).ConfigureAwait(false);
-        metrics.Action("take", tenant);
+        metrics.Action("take", result.Request.Platform);
         return result;
     }
 
@@ -50,14 +58,14 @@ internal sealed class MeteredTriageUseCases(ITriageUseCases inner, TriageBotMetr
     public async Task<RedirectResult> RedirectAsync(string tenant, Guid requestId, string leadId, string? ownerId = null, string? message = null, CancellationToken ct = default)
     {
         var result = await inner.RedirectAsync(tenant, requestId, leadId, ownerId, message, ct).ConfigureAwait(false);
-        metrics.Action("redirect", tenant);
+        metrics.Action("redirect", result.Request.Platform);
         return result;
     }
 
     public async Task<ClarifyResult> ClarifyAsync(string tenant, Guid requestId, string leadId, string? message = null, CancellationToken ct = default)
     {
         var result = await inner.ClarifyAsync(tenant, requestId, leadId, message, ct).ConfigureAwait(false);
-        metrics.Action("clarify", tenant);
+        metrics.Action("clarify", result.Request.Platform);
         return result;
     }
 
@@ -71,7 +79,7 @@ internal sealed class MeteredTriageUseCases(ITriageUseCases inner, TriageBotMetr
     public async Task<DoneResult> MarkDoneAsync(string tenant, string leadId, Guid? requestId = null, CancellationToken ct = default)
     {
         var result = await inner.MarkDoneAsync(tenant, leadId, requestId, ct).ConfigureAwait(false);
-        metrics.Action("done", tenant);
+        metrics.Action("done", result.Request.Platform);
         return result;
     }
 

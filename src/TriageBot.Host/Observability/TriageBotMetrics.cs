@@ -41,7 +41,13 @@ public sealed class TriageBotMetrics
         new KeyValuePair<string, object?>("decision", decision),
         new KeyValuePair<string, object?>("platform", PlatformTag(platform)));
 
-    /// <summary>Counts an action a Lead took on a card.</summary>
+    /// <summary>Counts an action a Lead took on a card, by the platform its request came from (as <see cref="Triaged"/>).</summary>
+    public void Action(string action, Platform platform) => _actions.Add(
+        1,
+        new KeyValuePair<string, object?>("action", action),
+        new KeyValuePair<string, object?>("platform", PlatformTag(platform)));
+
+    /// <summary>Counts an action that is not on one request (time logged without a request), by the tenant's platform.</summary>
     public void Action(string action, string tenant) => _actions.Add(
         1,
         new KeyValuePair<string, object?>("action", action),

@@ -37,6 +37,25 @@ public sealed class LearningUseCaseTests
     }
 
     [Fact]
+    public async Task CorrectTopicAsync_SameCorrectionAgain_NoNewVersionAndReportedUnchanged()
+    {
+        var h = new UseCaseHarness();
+        var first = await h.TriageAsync(Loyalty);
+        var corrected = await h.UseCases.CorrectTopicAsync(T, first.Request.Id, "ana", "causal-inference");
+
+        var again = await h.UseCases.CorrectTopicAsync(T, first.Request.Id, "ana", "causal-inference");
+        var other = await h.UseCases.CorrectTopicAsync(T, first.Request.Id, "ana", "experimentation");
+
+        Assert.True(corrected.Changed);
+        Assert.False(again.Changed);
+        Assert.Equal(2, again.Decision.Version);
+        Assert.Equal(corrected.Card.Topics, again.Card.Topics);
+        Assert.True(other.Changed);
+        Assert.Equal(3, other.Decision.Version);
+        Assert.Equal(3, (await h.Requests.GetDecisionsAsync(T, first.Request.Id)).Count);
+    }
+
+    [Fact]
     public async Task BuildDigestAsync_ClarifiedThenCorrected_CountedInTheDigestAndItsText()
     {
         var h = new UseCaseHarness();

@@ -62,6 +62,26 @@ public sealed class TriageUseCasesTests
         Assert.Equal(3, stored.Count);
     }
 
+    [Theory]
+    [InlineData("text")]
+    [InlineData("requester")]
+    public async Task TriageAsync_SameIdempotencyKeyForADifferentRequest_ConflictAndNothingOverwritten(string differs)
+    {
+        var h = new UseCaseHarness();
+        var incoming = UseCaseHarness.Incoming(TeachCausal) with { IdempotencyKey = "api:JIRA-7" };
+        var first = await h.UseCases.TriageAsync(incoming);
+        var other = differs == "text"
+            ? incoming with { Text = "who can grant me access to the orders table?" }
+            : incoming with { RequesterId = "someone-else" };
+
+        var error = await Assert.ThrowsAsync<TriageUserException>(() => h.UseCases.TriageAsync(other));
+
+        Assert.Equal(UserErrorKind.Conflict, error.Kind);
+        Assert.Contains("already used for a different request", error.Message, StringComparison.Ordinal);
+        var stored = await h.Requests.GetAsync(T, first.Request.Id);
+        Assert.Equal(TeachCausal, stored!.Text);
+    }
+
     [Fact]
     public async Task TriageAsync_RequesterInOrg_UsesOrgName()
     {
@@ -600,6 +620,36 @@ public sealed class TriageUseCasesTests
         Assert.Equal(RequestStatus.Done, (await h.Requests.GetAsync(T, r.Request.Id))!.Status);
         Assert.Equal("Marked done: Bruno's request about Causal inference. You logged 45m on it.", done.Confirmation);
         Assert.Empty(await h.Requests.ListByStatusAsync(T, "ana", RequestStatus.Taken, 10));
+    }
+
+    [Fact]
+    public async Task MarkDoneAsync_RequestAlreadyDone_ConflictAndNothingChanged()
+    {
+        var h = new UseCaseHarness();
+        var r = await h.TriageAsync(TeachCausal);
+        await h.UseCases.TakeAsync(T, r.Request.Id, "ana");
+        var done = await h.UseCases.MarkDoneAsync(T, "ana", r.Request.Id);
+        h.Time.Advance(TimeSpan.FromMinutes(5));
+
+        var again = await Assert.ThrowsAsync<TriageUserException>(() => h.UseCases.MarkDoneAsync(T, "ana", r.Request.Id));
+
+        Assert.Equal(UserErrorKind.Conflict, again.Kind);
+        Assert.Equal(done.Request.UpdatedAt, (await h.Requests.GetAsync(T, r.Request.Id))!.UpdatedAt);
+    }
+
+    [Fact]
+    public async Task OverrideAsync_SameAnswerAgain_NoNewVersion()
+    {
+        var h = new UseCaseHarness();
+        var r = await h.TriageAsync(TeachCausal);
+        var first = await h.UseCases.OverrideAsync(T, r.Request.Id, "ana", Question.Horizon, AnswerValue.Short);
+
+        var again = await h.UseCases.OverrideAsync(T, r.Request.Id, "ana", Question.Horizon, AnswerValue.Short);
+
+        Assert.True(first.Changed);
+        Assert.False(again.Changed);
+        Assert.Equal(first.Decision.Version, again.Decision.Version);
+        Assert.Equal(2, (await h.Requests.GetDecisionsAsync(T, r.Request.Id)).Count);
     }
 
     [Fact]

@@ -47,7 +47,7 @@ namespace TriageBot.Api.Tests.Generated.Api.V1.Requests
         {
         }
         /// <summary>
-        /// Decides take, redirect or clarify with the four answers and their evidence, stores the request and its decision, and returns the decision card. The Lead must be a Lead in the org file (403 otherwise).
+        /// Decides take, redirect or clarify with the four answers and their evidence, stores the request and its decision, and returns the decision card. The Lead must be a Lead in the org file (403 otherwise). Repeating an idempotencyKey returns the request it first made; the same key with another lead, requester or text is a 409.
         /// </summary>
         /// <returns>A <see cref="global::TriageBot.Api.Tests.Generated.Models.RequestResponse"/></returns>
         /// <param name="body">A request to triage for a Lead.</param>
@@ -56,6 +56,7 @@ namespace TriageBot.Api.Tests.Generated.Api.V1.Requests
         /// <exception cref="global::TriageBot.Api.Tests.Generated.Models.ProblemDetails">When receiving a 400 status code</exception>
         /// <exception cref="global::TriageBot.Api.Tests.Generated.Models.ProblemDetails">When receiving a 401 status code</exception>
         /// <exception cref="global::TriageBot.Api.Tests.Generated.Models.ProblemDetails">When receiving a 403 status code</exception>
+        /// <exception cref="global::TriageBot.Api.Tests.Generated.Models.ProblemDetails">When receiving a 409 status code</exception>
         /// <exception cref="global::TriageBot.Api.Tests.Generated.Models.ProblemDetails">When receiving a 415 status code</exception>
         /// <exception cref="global::TriageBot.Api.Tests.Generated.Models.ProblemDetails">When receiving a 422 status code</exception>
         /// <exception cref="global::TriageBot.Api.Tests.Generated.Models.ProblemDetails">When receiving a 429 status code</exception>
@@ -76,6 +77,7 @@ namespace TriageBot.Api.Tests.Generated.Api.V1.Requests
                 { "400", global::TriageBot.Api.Tests.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "401", global::TriageBot.Api.Tests.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "403", global::TriageBot.Api.Tests.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "409", global::TriageBot.Api.Tests.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "415", global::TriageBot.Api.Tests.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "422", global::TriageBot.Api.Tests.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "429", global::TriageBot.Api.Tests.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
@@ -84,7 +86,7 @@ namespace TriageBot.Api.Tests.Generated.Api.V1.Requests
             return await RequestAdapter.SendAsync<global::TriageBot.Api.Tests.Generated.Models.RequestResponse>(requestInfo, global::TriageBot.Api.Tests.Generated.Models.RequestResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Decides take, redirect or clarify with the four answers and their evidence, stores the request and its decision, and returns the decision card. The Lead must be a Lead in the org file (403 otherwise).
+        /// Decides take, redirect or clarify with the four answers and their evidence, stores the request and its decision, and returns the decision card. The Lead must be a Lead in the org file (403 otherwise). Repeating an idempotencyKey returns the request it first made; the same key with another lead, requester or text is a 409.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">A request to triage for a Lead.</param>
