@@ -28,6 +28,8 @@ public enum ClarifyReason
     Paste,
     /// <summary>Some topics came close, none confidently (offered as guesses).</summary>
     Unsure,
+    /// <summary>Only links, hashes or ids: characters to read, but no word that says what is needed.</summary>
+    NoSentence,
 }
 
 /// <summary>How long the answer will guide the requester's work.</summary>

@@ -164,6 +164,15 @@ public sealed class RequestAnalyzer
     {
         if (tokens.Count == 0)
         {
+            // Letters that are not words (a bare link, a hash) are not "only emoji".
+            foreach (var c in text.AsSpan(0, Math.Min(text.Length, 4_000)))
+            {
+                if (char.IsLetterOrDigit(c))
+                {
+                    return ClarifyReason.NoSentence;
+                }
+            }
+
             return ClarifyReason.NoWords;
         }
 

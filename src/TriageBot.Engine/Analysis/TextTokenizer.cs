@@ -10,8 +10,9 @@ internal readonly record struct TextToken(string Stem, int Start, int End);
 
 /// <summary>
 /// Splits free text into matchable words. URLs are skipped, anything that is not a letter or digit
-/// (punctuation, emoji, lone surrogates, control characters) separates words, and each word is lower-cased
-/// and lightly stemmed so that plurals and common inflections meet their keyword.
+/// (punctuation, emoji, lone surrogates, control characters) separates words, so does a change of script (Latin
+/// against Cyrillic, Arabic…), a character of a script written without spaces (Chinese, Japanese, Thai) is a word of
+/// its own, and each word is lower-cased and lightly stemmed so that plurals and common inflections meet their keyword.
 /// </summary>
 internal static class TextTokenizer
 {
@@ -54,10 +55,21 @@ internal static class TextTokenizer
             var start = i;
             var length = 0;
             var tooLong = false;
+            var script = ScriptOf(c);
+            if (script == Script.Unspaced)
+            {
+                // Chinese, Japanese, Thai… put no spaces between words: each character stands alone, so a Latin term
+                // written against it ("我的SQL查询") is still a word of its own.
+                tokens.Add(new TextToken(c.ToString(), i, i + 1));
+                i++;
+                continue;
+            }
+
             while (i < text.Length)
             {
                 c = text[i];
-                if (IsWordChar(c))
+                // Combining marks (Hindi vowel signs, Arabic vowels) belong to the word they follow.
+                if ((IsWordChar(c) && ScriptOf(c) == script) || IsMark(c))
                 {
                     if (length < MaxWordLength)
                     {
@@ -94,6 +106,32 @@ internal static class TextTokenizer
     public static string[] StemsOf(string phrase) => Tokenize(phrase).Select(t => t.Stem).ToArray();
 
     private static bool IsWordChar(char c) => !char.IsSurrogate(c) && char.IsLetterOrDigit(c);
+
+    private static bool IsMark(char c) =>
+        char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.NonSpacingMark or System.Globalization.UnicodeCategory.SpacingCombiningMark;
+
+    private enum Script
+    {
+        Latin,
+        Unspaced,
+        Other,
+    }
+
+    // Latin letters (accents included) and digits make words together; a change of script ends a word.
+    private static Script ScriptOf(char c) => c switch
+    {
+        < '\u0250' => Script.Latin,
+        >= '\u1E00' and <= '\u1EFF' => Script.Latin,
+        >= '\u0E00' and <= '\u0EFF' => Script.Unspaced, // Thai, Lao
+        >= '\u1000' and <= '\u109F' => Script.Unspaced, // Myanmar
+        >= '\u1780' and <= '\u17FF' => Script.Unspaced, // Khmer
+        >= '\u3040' and <= '\u30FF' => Script.Unspaced, // Hiragana, Katakana
+        >= '\u3400' and <= '\u4DBF' => Script.Unspaced, // CJK extension A
+        >= '\u4E00' and <= '\u9FFF' => Script.Unspaced, // CJK ideographs
+        >= '\uF900' and <= '\uFAFF' => Script.Unspaced, // CJK compatibility ideographs
+        >= '\uFF66' and <= '\uFF9F' => Script.Unspaced, // half-width Katakana
+        _ => Script.Other,
+    };
 
     private static bool IsApostrophe(char c) => c is '\'' or '\u2019';
 

@@ -246,7 +246,8 @@ internal static class LexicalFeatures
         foreach (var token in TextTokenizer.Tokenize(text))
         {
             var stem = token.Stem;
-            if (stem.Length < 2 || ContentStems.IsStop(stem) || char.IsDigit(stem[0]))
+            // One character is a word only in scripts written without spaces (a Chinese or Japanese character).
+            if ((stem.Length < 2 && stem[0] < '\u0250') || ContentStems.IsStop(stem) || char.IsDigit(stem[0]))
             {
                 continue;
             }

@@ -267,6 +267,8 @@ public static class DecisionCardPresenter
                 {
                     Analysis.ClarifyReason.NoWords =>
                         $"There are no words I can read in this message (only emoji or symbols). Ask {who} what they need: the topic, the goal and what they've tried.",
+                    Analysis.ClarifyReason.NoSentence =>
+                        $"There's only a link or a code in this message, no sentence saying what's needed. Ask {who} what they need from it: the topic, the goal and what they've tried.",
                     Analysis.ClarifyReason.Paste =>
                         $"This looks like a pasted log or code, and I couldn't find what it's about. Ask {who} for one sentence on what they need, the tool or dataset involved, and the one error line that matters.",
                     Analysis.ClarifyReason.Unsure when decision.Analysis.Guesses.Count > 0 =>

@@ -46,4 +46,28 @@ public class TextTokenizerTests
         Assert.Equal("ok", tokens[0].Stem);
         Assert.Equal(TextTokenizer.MaxTokens, tokens.Count);
     }
+
+    [Fact]
+    public void Tokenize_LatinTermInsideChineseText_IsAWordOfItsOwn()
+    {
+        var tokens = TextTokenizer.Tokenize("我的SQL查询很慢");
+
+        Assert.Equal(["我", "的", "sql", "查", "询", "很", "慢"], tokens.Select(t => t.Stem));
+        Assert.Equal("SQL", "我的SQL查询很慢"[tokens[2].Start..tokens[2].End]);
+    }
+
+    [Fact]
+    public void Tokenize_LongRunOfJapaneseOrChinese_NotDroppedAsOneOverlongWord()
+    {
+        var tokens = TextTokenizer.Tokenize(string.Concat(Enumerable.Repeat("数据查询很慢", 10)) + "ダッシュボード");
+
+        Assert.Equal(67, tokens.Count);
+    }
+
+    [Theory]
+    [InlineData("कृपया मदद करें", new[] { "कृपया", "मदद", "करें" })]
+    [InlineData("SQLзапрос медленный", new[] { "sql", "запрос", "медленный" })]
+    [InlineData("café résumé", new[] { "café", "résumé" })]
+    public void Tokenize_CombiningMarksStayInTheirWordAndAChangeOfScriptSplits(string text, string[] stems) =>
+        Assert.Equal(stems, TextTokenizer.Tokenize(text).Select(t => t.Stem));
 }

@@ -242,6 +242,8 @@ public sealed class LearningUseCaseTests
 
     [Theory]
     [InlineData("🔥🔥🔥 🙏", ClarifyReason.NoWords, "no words I can read")]
+    [InlineData("https://docs.google.com/spreadsheets/d/1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789/edit#gid=0", ClarifyReason.NoSentence, "only a link or a code")]
+    [InlineData("3f9a1c0e7b2d4a6f8e0c1b3d5f7a9c1e3f9a1c0e7b2d4a6f8e0c1b3d5f7a9c1e", ClarifyReason.NoSentence, "only a link or a code")]
     [InlineData("   \t  ", null, null)]
     [InlineData("Traceback (most recent call last):\n  File \"/app/x.py\", line 3, in <module>\n    foo()\n  File \"/app/y.py\", line 9, in foo\n    return {\"a\": [1, 2, 3]}[\"b\"]\nKeyError: 'b'\n{\"ts\": 1700000000, \"lvl\": \"E\", \"msg\": \"x=1;y=2;z=[4,5]\"}", ClarifyReason.Paste, "pasted log or code")]
     [InlineData("¿Alguien puede ayudarme con esto? Es urgente, gracias.", ClarifyReason.Unknown, "the tool, dataset or method")]
@@ -260,6 +262,17 @@ public sealed class LearningUseCaseTests
         Assert.Equal(DecisionOutcome.Clarify, result.Decision.Decision.Outcome);
         Assert.Equal(reason, result.Decision.Decision.Analysis.ClarifyReason);
         Assert.Contains(says!, result.Card.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TriageAsync_ChineseWithAnEnglishTermAgainstIt_ReadsTheTerm()
+    {
+        var h = new UseCaseHarness();
+
+        var result = await h.TriageAsync("我的SQL查询很慢，怎么优化？");
+
+        Assert.Equal("sql", result.Decision.Decision.Analysis.TopTopic?.TopicId);
+        Assert.Contains(result.Card.TopicEvidence, e => e.Contains("'sql'", StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]
