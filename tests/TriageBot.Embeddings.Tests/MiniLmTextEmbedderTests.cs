@@ -110,6 +110,23 @@ public sealed class MiniLmTextEmbedderTests(ModelFixture fixture)
         Assert.True(analysis.Topics.Count > 0 || analysis.ClarifyReason != ClarifyReason.None);
     }
 
+    [Fact]
+    public void Decide_HorizonReadByMeaning_EvidenceSaysItIsABuiltInExampleNotTheRequestersWords()
+    {
+        var engine = SampleEngineWithModel();
+        const string Text = "can you review my PR? https://github.com/acme/ds/pull/123";
+
+        var decision = engine.Decide(new TriageInput(Text, "ana", "bea", new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero)));
+
+        var byMeaning = decision.Answers.Where(a => a.Evidence.Any(e => e.StartsWith("close in meaning", StringComparison.Ordinal))).ToList();
+        Assert.NotEmpty(byMeaning);
+        foreach (var answer in byMeaning)
+        {
+            Assert.Matches("close in meaning to the example '[^'\"]+'", answer.Why);
+            Assert.DoesNotContain("\"close in meaning", answer.Why, StringComparison.Ordinal);
+        }
+    }
+
     private TriageEngine SampleEngineWithModel()
     {
         var org = OrgParser.LoadFile(Path.Combine(AppContext.BaseDirectory, "deploy", "sample", "org.yaml")).Directory!;

@@ -197,6 +197,23 @@ public sealed class RequestAnalyzer
             : ClarifyReason.Unknown;
     }
 
+    /// <summary>How evidence read by meaning starts: the words are a built-in example's, not the requester's.</summary>
+    internal const string MeaningCue = "close in meaning to the example ";
+
+    // "close in meaning to the example 'can you restart the nightly job'": clipped at a word, never mid-word.
+    private static string MeaningEvidence(string example)
+    {
+        const int Max = 48;
+        var shown = example.Trim();
+        if (shown.Length > Max)
+        {
+            var cut = shown.LastIndexOf(' ', Max);
+            shown = shown[..(cut > 20 ? cut : Max)].TrimEnd(',', '.', ';', ':') + "…";
+        }
+
+        return MeaningCue + "'" + shown + "'";
+    }
+
     private const double AskFloor = 0.30;
     private const double AskMargin = 0.03;
 
@@ -308,13 +325,13 @@ public sealed class RequestAnalyzer
             if (kind == AskKind.Unknown && Closest(asks, ["learn", "review", "task", "access"]) is { } k)
             {
                 kind = k.Key switch { "learn" => AskKind.Learn, "review" => AskKind.Review, "access" => AskKind.Access, _ => AskKind.Task };
-                kindEvidence = [$"close in meaning to \"{k.Example}\""];
+                kindEvidence = [MeaningEvidence(k.Example)];
             }
 
             if (horizon == Horizon.Unknown && longScore == 0 && shortScore == 0 && Closest(asks, ["long", "short"]) is { } h)
             {
                 horizon = h.Key == "long" ? Horizon.Long : Horizon.Short;
-                horizonEvidence = [$"close in meaning to \"{h.Example}\""];
+                horizonEvidence = [MeaningEvidence(h.Example)];
             }
         }
 

@@ -165,7 +165,10 @@ public sealed partial class TriageEngine
             return "no explicit words";
         }
 
-        var shown = evidence.Take(3).Select(e => $"\"{(e.Length > 40 ? e[..40] + "…" : e)}\"");
+        // The requester's words are quoted; a reading by meaning already says whose words it shows.
+        var shown = evidence.Take(3).Select(e => e.StartsWith(RequestAnalyzer.MeaningCue, StringComparison.Ordinal)
+            ? e
+            : $"\"{(e.Length > 40 ? e[..40] + "…" : e)}\"");
         return string.Join(", ", shown);
     }
 
