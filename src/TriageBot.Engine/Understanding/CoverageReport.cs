@@ -65,6 +65,10 @@ public sealed record CoverageReport(
             }
         }
 
+        // People's names and ids say who asked or who was asked, never what about: pasted as keywords, "ana" would
+        // route every request that greets Ana to the topic.
+        var people = org.People.SelectMany(p => TextTokenizer.StemsOf(p.Name).Append(p.Id.ToLowerInvariant()))
+            .ToHashSet(StringComparer.Ordinal);
         var suggestions = new List<TopicSuggestion>();
         foreach (var (topicId, corrected) in corrections.OrderByDescending(kv => kv.Value.Count).ThenBy(kv => kv.Key, StringComparer.Ordinal))
         {
@@ -77,7 +81,8 @@ public sealed record CoverageReport(
                 var seen = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var token in TextTokenizer.Tokenize(r.Text))
                 {
-                    if (token.Stem.Length < 3 || known.Contains(token.Stem) || !ContentStems.Of(token.Stem).Contains(token.Stem) || !seen.Add(token.Stem))
+                    if (token.Stem.Length < 3 || known.Contains(token.Stem) || people.Contains(token.Stem)
+                        || !ContentStems.Of(token.Stem).Contains(token.Stem) || !seen.Add(token.Stem))
                     {
                         continue;
                     }
@@ -87,10 +92,13 @@ public sealed record CoverageReport(
                 }
             }
 
-            // Recurring in this topic's corrections, rare elsewhere: count × log(N / document frequency).
+            // Recurring in this topic's corrections (two at least: one request's words are mostly its own greeting and
+            // phrasing, in whatever language it was written), rare elsewhere: count × log(N / document frequency); a word
+            // in most of all the requests says nothing about this topic.
             var total = Math.Max(1, requests.Count);
             var keywords = words
-                .Where(kv => corrected.Count == 1 || kv.Value.Count >= 2)
+                .Where(kv => kv.Value.Count >= 2)
+                .Where(kv => total < 6 || documentFrequency.GetValueOrDefault(kv.Key, 1) * 2 <= total)
                 .OrderByDescending(kv => kv.Value.Count * Math.Log(1.0 + ((double)total / documentFrequency.GetValueOrDefault(kv.Key, 1))))
                 .ThenBy(kv => kv.Key, StringComparer.Ordinal)
                 .Take(maxKeywords)
