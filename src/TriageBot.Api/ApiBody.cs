@@ -93,6 +93,12 @@ internal static class ApiBody
             return $"The request body is missing required properties: {names}.";
         }
 
+        // Bytes that are not UTF-8, or an escaped half of a surrogate pair ("\ud800"): the text itself is broken.
+        if (ex.InnerException is InvalidOperationException { Message: var inner } && inner.Contains("UTF", StringComparison.Ordinal))
+        {
+            return $"The request body has text that is not valid UTF-8 at {ex.Path ?? "$"} ({where}): send the text as UTF-8 (an escaped \\uD800–\\uDFFF must be half of a pair).";
+        }
+
         if (ex.Message.Contains("could not be converted", StringComparison.Ordinal))
         {
             return ex.Path is null or "$"

@@ -87,6 +87,23 @@ public sealed class BadInputTests : IAsyncLifetime
         await AssertProblemAsync(response, HttpStatusCode.UnsupportedMediaType);
     }
 
+    [Theory]
+    [InlineData("lone-surrogate")]
+    [InlineData("invalid-utf8")]
+    public async Task Post_TextThatIsNotUtf8_Is400SayingSo(string kind)
+    {
+        var prefix = Encoding.UTF8.GetBytes("{\"leadId\":\"ana\",\"text\":\"sql ");
+        var middle = kind == "invalid-utf8" ? new byte[] { 0xFF, 0xFE } : Encoding.UTF8.GetBytes("\\ud800");
+        var suffix = Encoding.UTF8.GetBytes(" join\"}");
+        using var content = new ByteArrayContent([.. prefix, .. middle, .. suffix]);
+        content.Headers.ContentType = new("application/json");
+
+        using var response = await _client.PostAsync("/api/v1/requests", content);
+
+        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Contains("not valid UTF-8", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task WrongMethod_Is405Problem()
     {

@@ -120,6 +120,7 @@ public class PlaygroundApiTests : IAsyncLifetime
     [InlineData("/playground/api/triage", "[]", "must be a JSON object")]
     [InlineData("/playground/api/triage", "{\"leadId\":\"bea\",\"requesterId\":\"dani\",\"text\":\"sql help\"}", "Beatriz Souza is not a Lead")]
     [InlineData("/playground/api/triage", "", "empty")]
+    [InlineData("/playground/api/triage", "{\"leadId\":\"ana\",\"requesterId\":\"bia\",\"text\":\"sql \\ud800 join\"}", "not valid UTF-8 at $.text")]
     public async Task Api_UserMistake_Returns400WithJsonError(string path, string body, string expected)
     {
         var response = await _client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
