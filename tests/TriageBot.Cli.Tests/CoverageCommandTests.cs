@@ -47,6 +47,21 @@ public sealed class CoverageCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task OrgCoverage_TenantWithoutRequests_SaysWhereTheRequestsAre()
+    {
+        var (storage, useCases) = await _cli.OpenAsync();
+        await using (storage)
+        {
+            await useCases.TriageAsync(Request("sql window function over partitions, please help"));
+        }
+
+        var run = await _cli.RunAsync("org", "coverage", "--tenant", "slack:T8");
+
+        Assert.Equal(0, run.Code);
+        Assert.Contains("No requests are stored in tenant slack:T8; requests are stored in: slack:T9.", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task OrgCoverage_BadDays_Exit2()
     {
         var run = await _cli.RunAsync("org", "coverage", "--days", "0");

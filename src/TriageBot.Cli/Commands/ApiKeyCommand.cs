@@ -34,10 +34,13 @@ internal static class ApiKeyCommand
         list.SetAction(async (parse, ct) =>
         {
             await using var storage = await CliConfiguration.Load(context).OpenStorageAsync(ct);
-            var keys = await new ApiKeyService(storage.ApiKeys, context.Time).ListAsync(parse.GetValue(listTenant)?.Trim(), ct);
+            var only = TenantChoice.Given(parse.GetValue(listTenant));
+            var keys = await new ApiKeyService(storage.ApiKeys, context.Time).ListAsync(only, ct);
             if (keys.Count == 0)
             {
-                await output.WriteLineAsync("No API keys.");
+                await output.WriteLineAsync(only is null
+                    ? "No API keys. Create one with: triagebot apikey create --tenant local --name my-script"
+                    : $"No API keys for tenant {only}.");
                 return CliApp.Ok;
             }
 

@@ -30,14 +30,14 @@ internal static class CoverageCommand
             await using var storage = await config.OpenStorageAsync(ct);
             var leads = org.People.Where(p => p.IsLead).Select(p => p.Id).ToList();
             var tenantKey = TenantChoice.Given(parse.GetValue(tenant));
+            var tenants = new SortedSet<string>(TenantKey.StringComparer);
+            foreach (var lead in leads)
+            {
+                tenants.UnionWith(await storage.Requests.ListTenantsForLeadAsync(lead, ct));
+            }
+
             if (tenantKey is null)
             {
-                var tenants = new SortedSet<string>(TenantKey.StringComparer);
-                foreach (var lead in leads)
-                {
-                    tenants.UnionWith(await storage.Requests.ListTenantsForLeadAsync(lead, ct));
-                }
-
                 tenantKey = tenants.Count switch
                 {
                     0 => TenantChoice.Fallback,
@@ -62,6 +62,12 @@ internal static class CoverageCommand
 
             var report = CoverageReport.Build(org, requests);
             await output.WriteLineAsync(Render(report, tenantKey, window));
+            if (!tenants.Contains(tenantKey) && tenants.Count > 0)
+            {
+                // A mistyped tenant reads as "nothing stored": say where the requests are.
+                await output.WriteLineAsync($"No requests are stored in tenant {tenantKey}; requests are stored in: {string.Join(", ", tenants)}.");
+            }
+
             return CliApp.Ok;
         });
         return command;
