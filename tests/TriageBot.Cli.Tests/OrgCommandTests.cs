@@ -20,6 +20,19 @@ public sealed class OrgCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task OrgValidate_EmptyOrg_OkWithAWarningThatItCannotTriage()
+    {
+        var path = _cli.PathOf("empty-org.yaml");
+        await File.WriteAllTextAsync(path, "topics: []\npeople: []\n");
+
+        var run = await _cli.RunAsync("org", "validate", path);
+
+        Assert.Equal(0, run.Code);
+        Assert.Contains("OK: 0 topics, 0 people, 0 teams", run.Out, StringComparison.Ordinal);
+        Assert.Contains("warning: the org has no topics", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task OrgValidate_UnknownVocabularyFamily_ProblemWithLineAndExit1()
     {
         var path = Path.Combine(Path.GetTempPath(), $"org-vocab-{Guid.NewGuid():N}.yaml");

@@ -24,6 +24,14 @@ internal static class OrgCommand
             if (result.IsValid && result.Directory is { } org)
             {
                 await output.WriteLineAsync($"OK: {org.Topics.Count} topics, {org.People.Count} people, {org.Teams.Count} teams");
+
+                // Valid, so a fresh deployment can start with a placeholder, but a bot with it can only answer clarify
+                // (/readyz says Degraded for the same reason).
+                if (org.Topics.Count == 0 || !org.People.Any(p => p.IsLead))
+                {
+                    var missing = org.Topics.Count == 0 ? "no topics" : "no Lead (level lead, staff or principal)";
+                    await output.WriteLineAsync($"warning: the org has {missing}: the bot will start, but cannot triage anything until it has topics and Leads.");
+                }
                 var analyzer = new TriageBot.Engine.Analysis.RequestAnalyzer(org);
                 foreach (var topic in org.Topics)
                 {

@@ -30,7 +30,16 @@ public static class OrgParser
         }
         catch (YamlException ex)
         {
-            problems.Add(ex.Start, $"YAML syntax error: {CleanYamlMessage(ex)}");
+            // YAML indents with spaces only; YamlDotNet reports a tab where the token before it started, not on its line.
+            if (FirstTabIndent(yaml) is { } tab)
+            {
+                problems.Add(tab.Line, tab.Column, "a tab indents this line: YAML indents with spaces only (replace the tab with spaces).");
+            }
+            else
+            {
+                problems.Add(ex.Start, $"YAML syntax error: {CleanYamlMessage(ex)}");
+            }
+
             return problems.ToResult(null);
         }
 
@@ -75,6 +84,34 @@ public static class OrgParser
         }
 
         return Parse(text, path);
+    }
+
+    // The first line whose indentation holds a tab (1-based line and column, as the problems report).
+    private static (int Line, int Column)? FirstTabIndent(string yaml)
+    {
+        var line = 1;
+        var column = 1;
+        var indent = true;
+        foreach (var c in yaml)
+        {
+            if (c == '\n')
+            {
+                line++;
+                column = 1;
+                indent = true;
+                continue;
+            }
+
+            if (indent && c == '\t')
+            {
+                return (line, column);
+            }
+
+            indent &= c == ' ' || c == '-';
+            column++;
+        }
+
+        return null;
     }
 
     private static string CleanYamlMessage(YamlException ex)

@@ -36,7 +36,7 @@ internal sealed partial class OrgReader
     {
         var f = Fields(map, PersonKeys, Label(map, "person"));
         var id = RequiredId(f, map, "person", _personIds);
-        var who = $"person '{id}'";
+        var who = id is null ? Label(map, "person") : $"person '{id}'";
         var name = RequiredString(f, map, "name", who);
 
         Level? level = null;

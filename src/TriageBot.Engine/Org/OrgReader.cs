@@ -50,6 +50,35 @@ internal sealed partial class OrgReader(ProblemList problems)
         return problems.Count == 0 ? new OrgDirectory(_topics, _people, _teams) : null;
     }
 
+    // Two topics with one name cannot be told apart on the card or in the topic picker.
+    private readonly Dictionary<string, (string Id, Mark Mark)> _topicNames = new(StringComparer.OrdinalIgnoreCase);
+
+    private bool UniqueTopicName(string name, string id, Mark mark)
+    {
+        if (_topicNames.TryGetValue(name, out var first))
+        {
+            problems.Add(mark, $"topic '{id}': the name '{name}' is already topic '{first.Id}''s (line {(int)first.Mark.Line}); give each topic its own name, so Leads can tell them apart.");
+            return false;
+        }
+
+        _topicNames.Add(name, (id, mark));
+        return true;
+    }
+
+    /// <summary>The id an item gives, as written, for messages about an item whose id was refused ("?" without one).</summary>
+    private static string RawId(YMap map)
+    {
+        foreach (var (key, value) in map.Children)
+        {
+            if (key is YScalar { Value: "id" } && value is YScalar { Value: { Length: > 0 and <= 100 } id })
+            {
+                return id.Trim();
+            }
+        }
+
+        return "?";
+    }
+
     private void ReadList(Dictionary<string, (YScalar Key, YNode Value)> fields, string key, Action<YMap> readItem)
     {
         if (!fields.TryGetValue(key, out var field) || IsNull(field.Value))
@@ -80,7 +109,8 @@ internal sealed partial class OrgReader(ProblemList problems)
     {
         var f = Fields(map, TopicKeys, Label(map, "topic"));
         var id = RequiredId(f, map, "topic", _topicIds);
-        var name = RequiredString(f, map, "name", $"topic '{id}'");
+        var shown = id ?? RawId(map);
+        var name = RequiredString(f, map, "name", $"topic '{shown}'");
         var keywords = new List<string>();
         if (f.TryGetValue("keywords", out var kw) && !IsNull(kw.Value))
         {
@@ -88,7 +118,7 @@ internal sealed partial class OrgReader(ProblemList problems)
             {
                 if (string.IsNullOrWhiteSpace(value))
                 {
-                    problems.Add(mark, $"topic '{id}' has an empty keyword.");
+                    problems.Add(mark, $"topic '{shown}' has an empty keyword.");
                 }
                 else
                 {
@@ -97,20 +127,20 @@ internal sealed partial class OrgReader(ProblemList problems)
             }
         }
 
-        var description = OptionalTopicText(f, "description", id);
-        var aliases = TopicStrings(f, "aliases", id, 200);
-        var examples = TopicStrings(f, "examples", id, 2_000);
-        var vocabulary = TopicStrings(f, "vocabulary", id, 100);
+        var description = OptionalTopicText(f, "description", shown);
+        var aliases = TopicStrings(f, "aliases", shown, 200);
+        var examples = TopicStrings(f, "examples", shown, 2_000);
+        var vocabulary = TopicStrings(f, "vocabulary", shown, 100);
         foreach (var family in vocabulary)
         {
             if (!Understanding.BuiltInVocabulary.Instance.Contains(family))
             {
                 problems.Add(f["vocabulary"].Value.Start,
-                    $"topic '{id}' links to vocabulary '{family}', which is not built in (known: {string.Join(", ", Understanding.BuiltInVocabulary.Instance.Families.Select(x => x.Id))}).");
+                    $"topic '{shown}' links to vocabulary '{family}', which is not built in (known: {string.Join(", ", Understanding.BuiltInVocabulary.Instance.Families.Select(x => x.Id))}).");
             }
         }
 
-        if (id is not null && name is not null)
+        if (id is not null && name is not null && UniqueTopicName(name, id, f["name"].Value.Start))
         {
             _topics.Add(new Topic(id, name, keywords)
             {
@@ -175,7 +205,7 @@ internal sealed partial class OrgReader(ProblemList problems)
     {
         var f = Fields(map, TeamKeys, Label(map, "team"));
         var id = RequiredId(f, map, "team", _teamIds);
-        var who = $"team '{id}'";
+        var who = id is null ? Label(map, "team") : $"team '{id}'";
         var name = RequiredString(f, map, "name", who);
 
         var service = false;

@@ -139,12 +139,47 @@ public class OrgParserTests
         Assert.Equal(3, problem.Line);
     }
 
-    [Fact]
-    public void Parse_TabIndentation_ReportsLine()
+    [Theory]
+    [InlineData("topics:\n  - id: sql\n\tname: SQL\n", 3, 1)]
+    [InlineData("topics:\n\t- id: sql\n", 2, 1)]
+    [InlineData("topics:\n  - id: sql\n    name: SQL\npeople:\n  - id: ana\n  \t name: Ana\n", 6, 3)]
+    public void Parse_TabIndentation_ReportsTheTabsLineAndColumn(string yaml, int line, int column)
     {
-        var problem = Single(Parse("topics:\n  - id: sql\n\tname: SQL\n"), "YAML syntax error");
-        Assert.InRange(problem.Line, 2, 3);
-        Assert.True(problem.Column > 0);
+        var problem = Single(Parse(yaml), "a tab indents this line");
+        Assert.Equal(line, problem.Line);
+        Assert.Equal(column, problem.Column);
+    }
+
+    [Fact]
+    public void Parse_TwoTopicsWithOneName_IsAProblemOnTheSecond()
+    {
+        const string yaml = """
+            topics:
+              - {id: sql, name: SQL}
+              - {id: sql-help, name: sql}
+            people:
+              - {id: ana, name: Ana, level: lead}
+            """;
+
+        var problem = Single(Parse(yaml), "the name 'sql' is already topic 'sql''s (line 2)");
+        Assert.Equal(3, problem.Line);
+    }
+
+    [Fact]
+    public void Parse_ProblemsOfAnItemWhoseIdWasRefused_NameTheIdAsWritten()
+    {
+        const string yaml = """
+            topics:
+              - {id: sql, name: SQL}
+            people:
+              - {id: ana, name: Ana, level: lead}
+              - {id: ana, name: Ana 2, level: wizard}
+            """;
+
+        var result = Parse(yaml);
+
+        Assert.Equal(5, Single(result, "person 'ana': level 'wizard'").Line);
+        Assert.DoesNotContain(result.Problems, p => p.Message.Contains("person ''", StringComparison.Ordinal));
     }
 
     [Fact]
