@@ -76,7 +76,10 @@ public sealed class ConversationService
         var command = Commands.Find(line.Verb);
         if (command is null)
         {
-            if (source == CommandSource.ChatMessage && line.IsSingleWord)
+            // A lone word in a chat, or the triage command's own name with nothing after it ("/triage triage"), is
+            // someone finding their way, not a request.
+            if ((source == CommandSource.ChatMessage && line.IsSingleWord)
+                || (line.IsSingleWord && line.Verb.Equals(Commands.Triage.Verb, StringComparison.OrdinalIgnoreCase)))
             {
                 return new HelpReply(Commands.All);
             }

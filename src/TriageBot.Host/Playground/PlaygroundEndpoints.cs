@@ -110,7 +110,8 @@ public static partial class PlaygroundEndpoints
         {
             var body = await ReadAsync<OverrideBody>(http, ct);
             var question = Parse<Question>(body.Question, "question", "skill, reuse, team or horizon");
-            var value = Parse<AnswerValue>(body.Value, "value", "yes, no, unsure, long or short");
+            // "answer", as in /api/v1, or "value", as the playground first named it.
+            var value = Parse<AnswerValue>(body.Answer ?? body.Value, "answer", "yes, no, unsure, long or short");
             var result = await uc.OverrideAsync(Tenant, RequestId(id), Required(body.LeadId, "leadId"), question, value, ct);
             return Ok(new { card = result.Card, decision = Summary(result.Decision.Decision) });
         }));
@@ -345,7 +346,7 @@ public static partial class PlaygroundEndpoints
 
     private sealed record TriageBody(string? LeadId, string? RequesterId, string? Text);
 
-    private sealed record OverrideBody(string? LeadId, string? Question, string? Value);
+    private sealed record OverrideBody(string? LeadId, string? Question, string? Answer, string? Value);
 
     private sealed record TopicBody(string? LeadId, string? Topic);
 

@@ -72,6 +72,8 @@ public sealed class ConversationServiceTests
     [InlineData("help", CommandSource.Command)]
     [InlineData("?", CommandSource.ChatMessage)]
     [InlineData("hi", CommandSource.ChatMessage)]
+    [InlineData("triage", CommandSource.Command)]
+    [InlineData(" Triage ", CommandSource.Command)]
     public async Task RunAsync_EmptyHelpOrLoneWordInChat_Help(string line, CommandSource source)
     {
         var (_, conversation) = Create();
