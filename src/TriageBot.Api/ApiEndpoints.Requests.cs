@@ -35,7 +35,7 @@ internal static partial class ApiEndpoints
         }))
             .WithName("TriageRequest")
             .WithSummary("Triage a request for its Lead")
-            .WithDescription("Decides take, redirect or clarify with the four answers and their evidence, stores the request and its decision, and returns the decision card. The Lead must be a Lead in the org file (403 otherwise). Repeating an idempotencyKey returns the request it first made; the same key with another lead, requester or text is a 409.")
+            .WithDescription("Decides take, redirect or clarify with the four answers and their evidence, stores the request and its decision, and returns the decision card. The Lead must be a Lead in the org file (403 otherwise). Repeating an idempotencyKey returns the request it first made; the same key with another lead or text is a 409.")
             .Accepts<TriageBody>("application/json")
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .Produces<RequestResponse>(StatusCodes.Status201Created)

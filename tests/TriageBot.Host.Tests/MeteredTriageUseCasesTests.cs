@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Moq;
 using TriageBot.Engine.Decisions;
+using TriageBot.Engine.Org;
 using TriageBot.Engine.Ports;
 using TriageBot.Engine.UseCases;
 using TriageBot.Host.Observability;
@@ -81,6 +82,24 @@ public sealed class MeteredTriageUseCasesTests : IDisposable
         await _metered.OverrideAsync(SlackTenant, request.Id, "ana", Question.Horizon, AnswerValue.Long);
 
         Assert.DoesNotContain(_seen, s => s.Instrument is "triagebot.requests.actions" or "triagebot.topics.corrected");
+    }
+
+    [Fact]
+    public async Task CorrectTopicAsync_ThatChangedTheTopic_CountedOnceWithItsTopic()
+    {
+        var request = Request(Platform.Teams);
+        var org = OrgParser.Parse("topics: [{id: sql, name: SQL, keywords: [sql]}]\npeople: [{id: ana, name: Ana, level: lead, skills: {sql: 4}}]\n").Directory!;
+        var decision = new TriageEngine(org).Decide(new TriageInput("a slow sql query", "ana", "bea", request.ReceivedAt));
+        var version = new DecisionRecord(request.Id, 2, decision, new Dictionary<Question, AnswerValue>(), request.ReceivedAt);
+        _inner.Setup(u => u.CorrectTopicAsync(SlackTenant, request.Id, "ana", "sql", It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new TriageResult(request, version, null!));
+
+        await _metered.CorrectTopicAsync(SlackTenant, request.Id, "ana", "sql");
+
+        var action = Assert.Single(_seen, s => s.Instrument == "triagebot.requests.actions");
+        Assert.Equal("correct-topic", action.Tags["action"]);
+        Assert.Equal("teams", action.Tags["platform"]);
+        Assert.Equal("sql", Assert.Single(_seen, s => s.Instrument == "triagebot.topics.corrected").Tags["topic"]);
     }
 
     private static RequestRecord Request(Platform platform)

@@ -141,6 +141,11 @@ public sealed class CardActions
 
         var result = await _useCases.OverrideAsync(a.Tenant, a.RequestId, a.LeadId, question, answer, ct);
         var line = result.Card.Answers.FirstOrDefault(x => x.Question == question);
+        if (!result.Changed)
+        {
+            return new CardReply(result.Card, line is null ? "No change." : $"No change: {line.Label} was already {line.ValueText}.");
+        }
+
         return new CardReply(result.Card, line is null ? "Updated." : $"Updated: {line.Label} {line.ValueText}. Decision recomputed.");
     }
 
@@ -153,14 +158,27 @@ public sealed class CardActions
 
         var result = await _useCases.CorrectTopicAsync(a.Tenant, a.RequestId, a.LeadId, a.Input.TopicId, ct);
         var name = result.Card.Topics.Count > 0 ? result.Card.Topics[0] : a.Input.TopicId;
-        return new CardReply(result.Card, $"Topic set to {name}; I'll remember this for similar requests.");
+        return new CardReply(result.Card, result.Changed
+            ? $"Topic set to {name}; I'll remember this for similar requests."
+            : $"The topic was already {name}.");
     }
 
     private async Task<ChatReply> DoneAsync(ActionCall a, CancellationToken ct)
     {
-        var done = await _useCases.MarkDoneAsync(a.Tenant, a.LeadId, a.RequestId, ct);
+        string confirmation;
+        try
+        {
+            confirmation = (await _useCases.MarkDoneAsync(a.Tenant, a.LeadId, a.RequestId, ct)).Confirmation;
+        }
+        catch (TriageUserException ex) when (ex.Kind == UserErrorKind.Conflict)
+        {
+            // Done pressed twice (a stale card, a second device): show the card as it is, not an error.
+            var already = await _useCases.GetAsync(a.Tenant, a.RequestId, ct);
+            return new CardReply(already.Card, "Already marked done.");
+        }
+
         var current = await _useCases.GetAsync(a.Tenant, a.RequestId, ct);
-        return new CardReply(current.Card, done.Confirmation) { Effects = ReplyEffects.Committed | ReplyEffects.LeadWeekChanged };
+        return new CardReply(current.Card, confirmation) { Effects = ReplyEffects.Committed | ReplyEffects.LeadWeekChanged };
     }
 
     private async Task<ChatReply> LogAsync(ActionCall a, CancellationToken ct)

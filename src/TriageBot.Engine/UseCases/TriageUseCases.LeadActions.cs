@@ -110,7 +110,6 @@ public sealed partial class TriageUseCases
         {
             request = await RequireRequestAsync(tenant, id, ct);
             RequireOwnLead(request, leadId);
-            RequireNotFinished(request);
         }
         else
         {

@@ -188,16 +188,17 @@ public sealed partial class TriageUseCases : ITriageUseCases
         return new TriageEvaluation(new TriageResult(record, version, card), options.Store, leadHours, Effective(lead, context.Stored).BudgetHours, context.Week.ToString());
     }
 
-    // A key names one request: the same key with another Lead, requester or text is a caller's mistake, and answering
+    // A key names one request: the same key with another Lead or text is a caller's mistake, and answering
     // with the stored request would drop the new one without a word.
+    // The requester is not compared: a chat redelivery can name them differently (a directory lookup that failed once,
+    // an org reload that added their Slack id), and the same text to the same Lead is the same request.
     private static void RequireSameRequest(RequestRecord stored, string leadId, IncomingRequest incoming)
     {
         if (!string.Equals(stored.LeadId, leadId, StringComparison.Ordinal)
-            || !string.Equals(stored.RequesterId, incoming.RequesterId, StringComparison.Ordinal)
             || !string.Equals(stored.Text, incoming.Text, StringComparison.Ordinal))
         {
             throw new TriageUserException(
-                "That idempotency key was already used for a different request (another Lead, requester or text). Send each new request with a new key; repeat a key only to resend the same request.",
+                "That idempotency key was already used for a different request (another Lead or text). Send each new request with a new key; repeat a key only to resend the same request.",
                 UserErrorKind.Conflict);
         }
     }
@@ -316,7 +317,9 @@ public sealed partial class TriageUseCases : ITriageUseCases
             var before = latest.Decision.Analysis;
             if (before.TopTopic is { } current && current.TopicId == chosen.Id && current.Evidence.Any(e => e.Source == Understanding.EvidenceSource.Lead))
             {
-                // The same correction again (a double click, a retried call): already decided and already learned.
+                // The same correction again (a double click, a retried call): already decided. Learning again is an
+                // upsert by request, and it completes a first attempt that stored the version but failed to learn.
+                await LearnAsync(request, chosen.Id, Understanding.ExampleSource.Correction, ct);
                 return new TriageResult(request, latest, DecisionCardPresenter.Present(request, latest, org, repeats, _policy)) { Changed = false };
             }
 

@@ -47,7 +47,7 @@ public sealed class TriageBotMetrics
         new KeyValuePair<string, object?>("action", action),
         new KeyValuePair<string, object?>("platform", PlatformTag(platform)));
 
-    /// <summary>Counts an action that is not on one request (time logged without a request), by the tenant's platform.</summary>
+    /// <summary>Counts an action by the tenant's platform (time logged, which may be on no request).</summary>
     public void Action(string action, string tenant) => _actions.Add(
         1,
         new KeyValuePair<string, object?>("action", action),

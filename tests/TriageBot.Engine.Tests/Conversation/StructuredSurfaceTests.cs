@@ -90,6 +90,42 @@ public sealed class StructuredSurfaceTests
     }
 
     [Fact]
+    public async Task ActAsync_DoneTwiceThenLogTime_TheCardAgainNotAnErrorAndTimeStillLogs()
+    {
+        var h = new UseCaseHarness();
+        var conversation = new ConversationService(h.UseCases);
+        var id = (await h.TriageAsync(TeachCausal)).Request.Id;
+        await conversation.ActAsync(Ctx(Ana), CardActionNames.Take, new CardActionInput(id), default);
+
+        var done = await conversation.ActAsync(Ctx(Ana), CardActionNames.Done, new CardActionInput(id), default);
+        var again = await conversation.ActAsync(Ctx(Ana), CardActionNames.Done, new CardActionInput(id), default);
+        var log = await conversation.ActAsync(Ctx(Ana), CardActionNames.Log, new CardActionInput(id) { Duration = "30m" }, default);
+
+        Assert.StartsWith("Marked done", Assert.IsType<CardReply>(done).Notice, StringComparison.Ordinal);
+        var repeated = Assert.IsType<CardReply>(again);
+        Assert.Equal("Already marked done.", repeated.Notice);
+        Assert.Equal(RequestStatus.Done, (await h.Requests.GetAsync(TestOrg.Tenant, id))!.Status);
+        Assert.Contains("30m", Assert.IsType<CardReply>(log).Notice, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ActAsync_SameOverrideOrTopicAgain_SaysNothingChanged()
+    {
+        var h = new UseCaseHarness();
+        var conversation = new ConversationService(h.UseCases);
+        var id = (await h.TriageAsync(TeachCausal)).Request.Id;
+        var input = new CardActionInput(id) { Question = "horizon", Answer = "short" };
+        await conversation.ActAsync(Ctx(Ana), CardActionNames.Override, input, default);
+        await conversation.ActAsync(Ctx(Ana), CardActionNames.CorrectTopic, new CardActionInput(id) { TopicId = "experimentation" }, default);
+
+        var overrideAgain = await conversation.ActAsync(Ctx(Ana), CardActionNames.Override, input, default);
+        var topicAgain = await conversation.ActAsync(Ctx(Ana), CardActionNames.CorrectTopic, new CardActionInput(id) { TopicId = "experimentation" }, default);
+
+        Assert.StartsWith("No change:", Assert.IsType<CardReply>(overrideAgain).Notice, StringComparison.Ordinal);
+        Assert.StartsWith("The topic was already", Assert.IsType<CardReply>(topicAgain).Notice, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ApiKeys_CreateCheckRevoke_OnlyTheHashIsStored()
     {
         ApiKeyRecord? stored = null;

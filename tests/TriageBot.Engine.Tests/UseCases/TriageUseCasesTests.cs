@@ -64,7 +64,7 @@ public sealed class TriageUseCasesTests
 
     [Theory]
     [InlineData("text")]
-    [InlineData("requester")]
+    [InlineData("lead")]
     public async Task TriageAsync_SameIdempotencyKeyForADifferentRequest_ConflictAndNothingOverwritten(string differs)
     {
         var h = new UseCaseHarness();
@@ -72,7 +72,7 @@ public sealed class TriageUseCasesTests
         var first = await h.UseCases.TriageAsync(incoming);
         var other = differs == "text"
             ? incoming with { Text = "who can grant me access to the orders table?" }
-            : incoming with { RequesterId = "someone-else" };
+            : incoming with { LeadId = "leo" };
 
         var error = await Assert.ThrowsAsync<TriageUserException>(() => h.UseCases.TriageAsync(other));
 
@@ -80,6 +80,19 @@ public sealed class TriageUseCasesTests
         Assert.Contains("already used for a different request", error.Message, StringComparison.Ordinal);
         var stored = await h.Requests.GetAsync(T, first.Request.Id);
         Assert.Equal(TeachCausal, stored!.Text);
+    }
+
+    [Fact]
+    public async Task TriageAsync_RedeliveryNamingTheRequesterDifferently_TheSameRequest()
+    {
+        // A Slack retry whose user lookup failed once (the raw user id) and then succeeded (the org id).
+        var h = new UseCaseHarness();
+        var incoming = UseCaseHarness.Incoming(TeachCausal) with { IdempotencyKey = "evt:Ev9", RequesterId = "U0BRUNO" };
+        var first = await h.UseCases.TriageAsync(incoming);
+
+        var again = await h.UseCases.TriageAsync(incoming with { RequesterId = "bruno" });
+
+        Assert.Equal(first.Request.Id, again.Request.Id);
     }
 
     [Fact]

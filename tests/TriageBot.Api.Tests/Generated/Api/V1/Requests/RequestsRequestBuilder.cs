@@ -47,7 +47,7 @@ namespace TriageBot.Api.Tests.Generated.Api.V1.Requests
         {
         }
         /// <summary>
-        /// Decides take, redirect or clarify with the four answers and their evidence, stores the request and its decision, and returns the decision card. The Lead must be a Lead in the org file (403 otherwise). Repeating an idempotencyKey returns the request it first made; the same key with another lead, requester or text is a 409.
+        /// Decides take, redirect or clarify with the four answers and their evidence, stores the request and its decision, and returns the decision card. The Lead must be a Lead in the org file (403 otherwise). Repeating an idempotencyKey returns the request it first made; the same key with another lead or text is a 409.
         /// </summary>
         /// <returns>A <see cref="global::TriageBot.Api.Tests.Generated.Models.RequestResponse"/></returns>
         /// <param name="body">A request to triage for a Lead.</param>
@@ -86,7 +86,7 @@ namespace TriageBot.Api.Tests.Generated.Api.V1.Requests
             return await RequestAdapter.SendAsync<global::TriageBot.Api.Tests.Generated.Models.RequestResponse>(requestInfo, global::TriageBot.Api.Tests.Generated.Models.RequestResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Decides take, redirect or clarify with the four answers and their evidence, stores the request and its decision, and returns the decision card. The Lead must be a Lead in the org file (403 otherwise). Repeating an idempotencyKey returns the request it first made; the same key with another lead, requester or text is a 409.
+        /// Decides take, redirect or clarify with the four answers and their evidence, stores the request and its decision, and returns the decision card. The Lead must be a Lead in the org file (403 otherwise). Repeating an idempotencyKey returns the request it first made; the same key with another lead or text is a 409.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">A request to triage for a Lead.</param>
