@@ -10,9 +10,9 @@ internal readonly record struct TextToken(string Stem, int Start, int End);
 
 /// <summary>
 /// Splits free text into matchable words. URLs are skipped, anything that is not a letter or digit
-/// (punctuation, emoji, lone surrogates, control characters) separates words, so does a change of script (Latin
-/// against Cyrillic, Arabic…), a character of a script written without spaces (Chinese, Japanese, Thai) is a word of
-/// its own, and each word is lower-cased and lightly stemmed so that plurals and common inflections meet their keyword.
+/// (punctuation, emoji, lone surrogates, control characters) separates words, a character of a script written without
+/// spaces (Chinese, Japanese, Thai) is a word of its own, combining marks stay in their word, and each word is
+/// lower-cased and lightly stemmed so that plurals and common inflections meet their keyword.
 /// </summary>
 internal static class TextTokenizer
 {
@@ -55,13 +55,17 @@ internal static class TextTokenizer
             var start = i;
             var length = 0;
             var tooLong = false;
-            var script = ScriptOf(c);
-            if (script == Script.Unspaced)
+            if (IsUnspaced(c))
             {
-                // Chinese, Japanese, Thai… put no spaces between words: each character stands alone, so a Latin term
-                // written against it ("我的SQL查询") is still a word of its own.
-                tokens.Add(new TextToken(c.ToString(), i, i + 1));
+                // Chinese, Japanese, Thai… put no spaces between words: each character (with the vowel and tone marks
+                // that follow it) stands alone, so a Latin term written against it ("我的SQL查询") is a word of its own.
                 i++;
+                while (i < text.Length && IsMark(text[i]))
+                {
+                    i++;
+                }
+
+                tokens.Add(new TextToken(text[start..i], start, i));
                 continue;
             }
 
@@ -69,7 +73,7 @@ internal static class TextTokenizer
             {
                 c = text[i];
                 // Combining marks (Hindi vowel signs, Arabic vowels) belong to the word they follow.
-                if ((IsWordChar(c) && ScriptOf(c) == script) || IsMark(c))
+                if ((IsWordChar(c) && !IsUnspaced(c)) || IsMark(c))
                 {
                     if (length < MaxWordLength)
                     {
@@ -110,27 +114,18 @@ internal static class TextTokenizer
     private static bool IsMark(char c) =>
         char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.NonSpacingMark or System.Globalization.UnicodeCategory.SpacingCombiningMark;
 
-    private enum Script
+    /// <summary>A character of a script written without spaces between words (Chinese, Japanese, Thai, Lao, Khmer, Myanmar).</summary>
+    internal static bool IsUnspaced(char c) => c switch
     {
-        Latin,
-        Unspaced,
-        Other,
-    }
-
-    // Latin letters (accents included) and digits make words together; a change of script ends a word.
-    private static Script ScriptOf(char c) => c switch
-    {
-        < '\u0250' => Script.Latin,
-        >= '\u1E00' and <= '\u1EFF' => Script.Latin,
-        >= '\u0E00' and <= '\u0EFF' => Script.Unspaced, // Thai, Lao
-        >= '\u1000' and <= '\u109F' => Script.Unspaced, // Myanmar
-        >= '\u1780' and <= '\u17FF' => Script.Unspaced, // Khmer
-        >= '\u3040' and <= '\u30FF' => Script.Unspaced, // Hiragana, Katakana
-        >= '\u3400' and <= '\u4DBF' => Script.Unspaced, // CJK extension A
-        >= '\u4E00' and <= '\u9FFF' => Script.Unspaced, // CJK ideographs
-        >= '\uF900' and <= '\uFAFF' => Script.Unspaced, // CJK compatibility ideographs
-        >= '\uFF66' and <= '\uFF9F' => Script.Unspaced, // half-width Katakana
-        _ => Script.Other,
+        >= '\u0E00' and <= '\u0EFF' => char.IsLetter(c), // Thai, Lao (their marks attach to the letter before)
+        >= '\u1000' and <= '\u109F' => char.IsLetter(c), // Myanmar
+        >= '\u1780' and <= '\u17FF' => char.IsLetter(c), // Khmer
+        >= '\u3040' and <= '\u30FF' => true, // Hiragana, Katakana
+        >= '\u3400' and <= '\u4DBF' => true, // CJK extension A
+        >= '\u4E00' and <= '\u9FFF' => true, // CJK ideographs
+        >= '\uF900' and <= '\uFAFF' => true, // CJK compatibility ideographs
+        >= '\uFF66' and <= '\uFF9F' => true, // half-width Katakana
+        _ => false,
     };
 
     private static bool IsApostrophe(char c) => c is '\'' or '\u2019';

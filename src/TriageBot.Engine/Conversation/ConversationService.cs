@@ -54,9 +54,14 @@ public sealed class ConversationService
 
         var command = Commands.Find(line.Verb);
         return command is null
-            ? !(source == CommandSource.ChatMessage && line.IsSingleWord)
+            ? !AsksForHelp(line, source)
             : ReferenceEquals(command, Commands.Triage) || (command.Verb == "who" && line.Rest.Length > 0);
     }
+
+    // A lone word in a chat, or the triage command's own name with nothing after it ("/triage triage"), is someone
+    // finding their way, not a request.
+    private bool AsksForHelp(ChatCommandLine line, CommandSource source) =>
+        line.IsSingleWord && (source == CommandSource.ChatMessage || line.Verb.Equals(Commands.Triage.Verb, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Runs a line of text: a command, or a request (triaged for a Lead, "who to ask" for anyone else).</summary>
     /// <param name="context">Where it comes from.</param>
@@ -76,10 +81,7 @@ public sealed class ConversationService
         var command = Commands.Find(line.Verb);
         if (command is null)
         {
-            // A lone word in a chat, or the triage command's own name with nothing after it ("/triage triage"), is
-            // someone finding their way, not a request.
-            if ((source == CommandSource.ChatMessage && line.IsSingleWord)
-                || (line.IsSingleWord && line.Verb.Equals(Commands.Triage.Verb, StringComparison.OrdinalIgnoreCase)))
+            if (AsksForHelp(line, source))
             {
                 return new HelpReply(Commands.All);
             }

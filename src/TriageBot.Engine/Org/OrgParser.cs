@@ -30,8 +30,9 @@ public static class OrgParser
         }
         catch (YamlException ex)
         {
-            // YAML indents with spaces only; YamlDotNet reports a tab where the token before it started, not on its line.
-            if (FirstTabIndent(yaml) is { } tab)
+            // YAML indents with spaces only; YamlDotNet reports a tab where the token before it started, not on its line
+            // (so a tab up to the line after the error is the likely cause; one further down is not).
+            if (FirstTabIndent(yaml) is { } tab && tab.Line <= (int)ex.Start.Line + 1)
             {
                 problems.Add(tab.Line, tab.Column, "a tab indents this line: YAML indents with spaces only (replace the tab with spaces).");
             }

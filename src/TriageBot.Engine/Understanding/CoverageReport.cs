@@ -67,7 +67,7 @@ public sealed record CoverageReport(
 
         // People's names and ids say who asked or who was asked, never what about: pasted as keywords, "ana" would
         // route every request that greets Ana to the topic.
-        var people = org.People.SelectMany(p => TextTokenizer.StemsOf(p.Name).Append(p.Id.ToLowerInvariant()))
+        var people = org.People.SelectMany(p => TextTokenizer.StemsOf(p.Name).Concat(TextTokenizer.StemsOf(p.Id)))
             .ToHashSet(StringComparer.Ordinal);
         var suggestions = new List<TopicSuggestion>();
         foreach (var (topicId, corrected) in corrections.OrderByDescending(kv => kv.Value.Count).ThenBy(kv => kv.Key, StringComparer.Ordinal))
@@ -94,11 +94,12 @@ public sealed record CoverageReport(
 
             // Recurring in this topic's corrections (two at least: one request's words are mostly its own greeting and
             // phrasing, in whatever language it was written), rare elsewhere: count × log(N / document frequency); a word
-            // in most of all the requests says nothing about this topic.
+            // in most of the other requests says nothing about this topic.
             var total = Math.Max(1, requests.Count);
+            var others = requests.Count - corrected.Count;
             var keywords = words
                 .Where(kv => kv.Value.Count >= 2)
-                .Where(kv => total < 6 || documentFrequency.GetValueOrDefault(kv.Key, 1) * 2 <= total)
+                .Where(kv => others < 4 || (documentFrequency.GetValueOrDefault(kv.Key, 1) - kv.Value.Count) * 2 <= others)
                 .OrderByDescending(kv => kv.Value.Count * Math.Log(1.0 + ((double)total / documentFrequency.GetValueOrDefault(kv.Key, 1))))
                 .ThenBy(kv => kv.Key, StringComparer.Ordinal)
                 .Take(maxKeywords)

@@ -247,7 +247,7 @@ internal static class LexicalFeatures
         {
             var stem = token.Stem;
             // One character is a word only in scripts written without spaces (a Chinese or Japanese character).
-            if ((stem.Length < 2 && stem[0] < '\u0250') || ContentStems.IsStop(stem) || char.IsDigit(stem[0]))
+            if ((stem.Length < 2 && !TextTokenizer.IsUnspaced(stem[0])) || ContentStems.IsStop(stem) || char.IsDigit(stem[0]))
             {
                 continue;
             }

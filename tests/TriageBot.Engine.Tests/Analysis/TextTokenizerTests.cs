@@ -66,8 +66,16 @@ public class TextTokenizerTests
 
     [Theory]
     [InlineData("कृपया मदद करें", new[] { "कृपया", "मदद", "करें" })]
-    [InlineData("SQLзапрос медленный", new[] { "sql", "запрос", "медленный" })]
     [InlineData("café résumé", new[] { "café", "résumé" })]
-    public void Tokenize_CombiningMarksStayInTheirWordAndAChangeOfScriptSplits(string text, string[] stems) =>
+    [InlineData("məlumat Hawaiʻi 10μs версия2", new[] { "məlumat", "hawaiʻi", "10μs", "версия2" })]
+    public void Tokenize_CombiningMarksAndLettersOfOtherAlphabets_StayInTheirWord(string text, string[] stems) =>
         Assert.Equal(stems, TextTokenizer.Tokenize(text).Select(t => t.Stem));
+
+    [Fact]
+    public void Tokenize_Thai_EachLetterKeepsItsVowelAndToneMarks()
+    {
+        var tokens = TextTokenizer.Tokenize("ที่ดิน ข้อมูล");
+
+        Assert.Equal(["ที่", "ดิ", "น", "ข้", "อ", "มู", "ล"], tokens.Select(t => t.Stem));
+    }
 }

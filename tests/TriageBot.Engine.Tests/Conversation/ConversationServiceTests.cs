@@ -68,6 +68,18 @@ public sealed class ConversationServiceTests
     }
 
     [Theory]
+    [InlineData("triage", CommandSource.Command, false)]
+    [InlineData("triage the loyalty emails question", CommandSource.Command, true)]
+    [InlineData("hi", CommandSource.ChatMessage, false)]
+    [InlineData("sql", CommandSource.Command, true)]
+    public void ReadsARequest_HelpOnlyLinesAreNotRead(string line, CommandSource source, bool reads)
+    {
+        var (_, conversation) = Create();
+
+        Assert.Equal(reads, conversation.ReadsARequest(line, source));
+    }
+
+    [Theory]
     [InlineData("", CommandSource.Command)]
     [InlineData("help", CommandSource.Command)]
     [InlineData("?", CommandSource.ChatMessage)]

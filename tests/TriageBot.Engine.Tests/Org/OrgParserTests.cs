@@ -151,6 +151,17 @@ public class OrgParserTests
     }
 
     [Fact]
+    public void Parse_TabInABlockScalarBelowTheRealError_TheRealErrorIsReported()
+    {
+        const string yaml = "topics:\n  - id: sql\n    name: \"SQL\n    keywords: [a]\npeople: []\nnotes: |\n\tindented with a tab\n";
+
+        var result = Parse(yaml);
+
+        Assert.DoesNotContain(result.Problems, p => p.Message.Contains("a tab indents", StringComparison.Ordinal));
+        Assert.Contains(result.Problems, p => p.Message.Contains("YAML syntax error", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Parse_TwoTopicsWithOneName_IsAProblemOnTheSecond()
     {
         const string yaml = """

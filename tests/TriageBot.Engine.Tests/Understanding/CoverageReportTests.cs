@@ -54,4 +54,16 @@ public sealed class CoverageReportTests
         Assert.Contains("loyalty", suggestion.Keywords);
         Assert.DoesNotContain("dashboard", suggestion.Keywords);
     }
+
+    [Fact]
+    public void Build_TopicsOwnWordInMostRequests_StillSuggested()
+    {
+        // Six of ten requests are the loyalty ones the Leads corrected: "loyalty" is common because of them, not in spite.
+        var corrected = Enumerable.Range(0, 6).Select(i => new CoverageRequest($"did the loyalty emails make people reorder, wave {i}?", null, "causal-inference"));
+        var others = new[] { "sql join slow", "sql window function", "dashboard broken", "forecast next quarter" }.Select(t => new CoverageRequest(t, "sql", "sql"));
+
+        var report = CoverageReport.Build(TestOrg.Build(), [.. corrected, .. others]);
+
+        Assert.Contains("loyalty", Assert.Single(report.Suggestions).Keywords);
+    }
 }
