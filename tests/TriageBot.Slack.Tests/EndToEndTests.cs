@@ -113,6 +113,32 @@ public sealed class EndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task Event_TextWithAmpersandsAndAngles_StoredAsTypedAndEscapedOnceOnTheCard()
+    {
+        // Slack sends "R&D" as "R&amp;D" and "<" as "&lt;".
+        await using var app = Start();
+        using var client = app.CreateClient();
+
+        await app.PostEventAsync(client, ImEvent("EvAMP1", "is p &lt; 0.05 enough for our R&amp;D sql query, or should we check power first?"));
+
+        var request = Assert.Single(await app.Service<IRequestStore>().ListForLeadAsync(Tenant, "ana", DateTimeOffset.MinValue.AddYears(1), DateTimeOffset.MaxValue.AddYears(-1)));
+        Assert.Equal("is p < 0.05 enough for our R&D sql query, or should we check power first?", request.Text);
+        var post = FakeSlack.Json((await _slack.WaitForPostsAsync("D0ANA", 1))[0]);
+        var texts = Strings(post).ToList();
+        Assert.Contains(texts, t => t.Contains("R&amp;D", StringComparison.Ordinal));
+        Assert.DoesNotContain(texts, t => t.Contains("&amp;amp;", StringComparison.Ordinal) || t.Contains("&amp;lt;", StringComparison.Ordinal));
+    }
+
+    // Every string value of a JSON tree, as decoded text (the serializer writes '&' as \u0026).
+    private static IEnumerable<string> Strings(System.Text.Json.Nodes.JsonNode? node) => node switch
+    {
+        System.Text.Json.Nodes.JsonObject o => o.SelectMany(p => Strings(p.Value)),
+        System.Text.Json.Nodes.JsonArray a => a.SelectMany(Strings),
+        System.Text.Json.Nodes.JsonValue v when v.TryGetValue<string>(out var s) => [s],
+        _ => [],
+    };
+
+    [Fact]
     public async Task Event_RetriedWithSameEventId_ProcessedOnce()
     {
         await using var app = Start();
@@ -248,6 +274,21 @@ public sealed class EndToEndTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, (await app.PostInteractionAsync(client, Shortcut("  "))).StatusCode);
         Assert.Equal(2, _slack.Calls("views.open").Count);
         Assert.Contains("no text I can triage", FakeSlack.Json(_slack.Calls("views.update")[1])["view"]!.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Shortcut_ViewsOpenRateLimited_AnsweredWithoutRetryingPastTheTriggerAndNeverA500()
+    {
+        // Retry-After 20 s: the client would wait for it in the background, but the trigger_id dies after 3 s.
+        _slack.Server.Given(WireMock.RequestBuilders.Request.Create().WithPath("/api/views.open").UsingPost()).AtPriority(1)
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(429).WithHeader("Retry-After", "20"));
+        await using var app = Start();
+        using var client = app.CreateClient();
+
+        var response = await app.PostInteractionAsync(client, Shortcut("How do I get access to the events table?"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Single(_slack.Calls("views.open"));
     }
 
     [Fact]

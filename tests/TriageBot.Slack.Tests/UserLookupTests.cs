@@ -63,6 +63,22 @@ public sealed class UserLookupTests : IDisposable
     }
 
     [Fact]
+    public async Task ResolveAsync_SlackRateLimitsTheLookup_GivesUpInTimeAndAsksAgainNextTime()
+    {
+        // Retry-After 25 s is within what the client would wait in-process; while answering, the lookup must not.
+        _slack.Server.Given(WireMock.RequestBuilders.Request.Create().WithPath("/api/users.info").UsingPost()).AtPriority(1)
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(429).WithHeader("Retry-After", "25"));
+
+        var user = await _users.ResolveAsync("slack:T1", "U0BEA", CancellationToken.None);
+
+        // One call: the 25 s wait for a retry was cut by the answer's deadline (without it: four calls over 75 s).
+        Assert.Single(_slack.Calls("users.info"));
+        Assert.Null(user.Person);
+        _slack.Ok("users.info", """{"ok":true,"user":{"id":"U0BEA","name":"bea","profile":{"email":"bea@example.com"}}}""", priority: 0);
+        Assert.Equal("bea", (await _users.ResolveAsync("slack:T1", "U0BEA", CancellationToken.None)).Person?.Id);
+    }
+
+    [Fact]
     public async Task ResolveAsync_SlackIdInOtherCase_IsNotThatPerson()
     {
         var user = await _users.ResolveAsync("slack:T1", "u01ana", CancellationToken.None);

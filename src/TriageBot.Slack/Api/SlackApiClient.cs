@@ -357,8 +357,10 @@ public sealed class SlackApiClient
         {
             response = await _http.SendAsync(request, ct);
         }
-        catch (Exception ex) when (ex is HttpRequestException or TimeoutException or Polly.Timeout.TimeoutRejectedException)
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutException or Polly.Timeout.TimeoutRejectedException
+            || (ex is OperationCanceledException && !ct.IsCancellationRequested))
         {
+            // HttpClient's own timeout surfaces as a TaskCanceledException the caller did not ask for.
             var error = ex is HttpRequestException ? "network_error" : "timeout";
             _metrics.Outbound(method, error);
             throw new SlackApiException(method, error, null, ex);

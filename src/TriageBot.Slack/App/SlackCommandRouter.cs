@@ -27,16 +27,17 @@ public sealed class SlackCommandRouter
     public async Task<SlackAck> HandleAsync(SlashCommand command, CancellationToken ct)
     {
         var tenant = SlackTenants.For(command);
+        var text = BlockKit.SlackText.Unescape(command.Text);
 
         // Reading a request takes the sentence model (~15 ms): ack at once and answer through response_url from the
         // durable queue, so the ack never waits for the model and nothing acknowledged is lost.
-        if (command.ResponseUrl is { Length: > 0 } responseUrl && _conversation.ReadsARequest(command.Text, CommandSource.Command))
+        if (command.ResponseUrl is { Length: > 0 } responseUrl && _conversation.ReadsARequest(text, CommandSource.Command))
         {
             await _outbox.SlashCommandAsync(tenant, new SlashCommandWork
             {
                 UserId = command.UserId,
                 ChannelId = command.ChannelId,
-                Text = command.Text,
+                Text = text,
                 ResponseUrl = responseUrl,
                 TriggerId = command.TriggerId,
             }, ct);
@@ -44,7 +45,7 @@ public sealed class SlackCommandRouter
         }
 
         var context = await _responder.ContextAsync(tenant, command.UserId, ct) with { Channel = command.ChannelId ?? string.Empty };
-        var reply = await _conversation.RunAsync(context, command.Text, CommandSource.Command, ct);
+        var reply = await _conversation.RunAsync(context, text, CommandSource.Command, ct);
         await _responder.FollowUpAsync(tenant, command.UserId, reply, ct);
         switch (reply)
         {

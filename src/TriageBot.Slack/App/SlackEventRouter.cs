@@ -138,7 +138,7 @@ public sealed partial class SlackEventRouter
     private async Task HandleMessageAsync(string tenant, string eventId, SlackEvent ev, CancellationToken ct)
     {
         var shared = ev.Attachments?.FirstOrDefault(a => (a.IsShare == true || a.IsMsgUnfurl == true) && !string.IsNullOrWhiteSpace(a.Text));
-        var text = shared?.Text ?? StripMentions(ev.Text ?? string.Empty);
+        var text = SlackText.Unescape(shared?.Text ?? StripMentions(ev.Text ?? string.Empty));
         var threadTs = ev.Type == "app_mention" ? ev.ThreadTs ?? ev.Ts : ev.ThreadTs;
         var dedupKey = "evt:" + eventId;
         ChatReply reply;

@@ -75,7 +75,7 @@ public sealed class SlackInteractionRouter
     private async Task<System.Text.Json.Nodes.JsonObject> ShortcutViewAsync(string tenant, InteractionPayload payload, InteractionMessage message, string channel, CancellationToken ct)
     {
         var shared = message.Attachments?.FirstOrDefault(a => (a.IsShare == true || a.IsMsgUnfurl == true) && !string.IsNullOrWhiteSpace(a.Text));
-        var text = (string.IsNullOrWhiteSpace(message.Text) ? shared?.Text : message.Text) ?? string.Empty;
+        var text = SlackText.Unescape((string.IsNullOrWhiteSpace(message.Text) ? shared?.Text : message.Text) ?? string.Empty);
         if (string.IsNullOrWhiteSpace(text))
         {
             return SlackRenderer.InfoModal("TriageBot", new BlockBuilder().Section(Md.Trusted("That message has no text I can triage.")));

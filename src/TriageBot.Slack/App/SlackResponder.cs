@@ -147,9 +147,9 @@ public sealed class SlackResponder
     public async Task<ViewResponse> OpenViewAsync(string tenant, string triggerId, JsonObject view, CancellationToken ct, bool push = false)
     {
         var token = await RequireTokenAsync(tenant, ct);
-        return push
-            ? await _api.PushViewAsync(token, new ViewsPushRequest { TriggerId = triggerId, View = view }, ct)
-            : await _api.OpenViewAsync(token, new ViewsOpenRequest { TriggerId = triggerId, View = view }, ct);
+        return await AckDeadline.RunAsync(push ? "views.push" : "views.open", AckDeadline.OpenView, deadline => push
+            ? _api.PushViewAsync(token, new ViewsPushRequest { TriggerId = triggerId, View = view }, deadline)
+            : _api.OpenViewAsync(token, new ViewsOpenRequest { TriggerId = triggerId, View = view }, deadline), ct);
     }
 
     /// <summary>Replaces a modal's content (views.update).</summary>

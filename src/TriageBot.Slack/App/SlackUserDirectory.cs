@@ -64,10 +64,17 @@ public sealed class SlackUserDirectory : IDisposable
             var token = await _tokens.GetBotTokenAsync(tenant, ct);
             if (token is not null)
             {
-                var user = (await _api.GetUserAsync(token, slackUserId, ct)).User;
+                var user = (await AckDeadline.RunAsync("users.info", AckDeadline.UserLookup, deadline => _api.GetUserAsync(token, slackUserId, deadline), ct)).User;
                 var name = user?.Profile?.DisplayName is { Length: > 0 } dn ? dn : user?.RealName ?? user?.Profile?.RealName ?? user?.Name ?? slackUserId;
                 info = (user?.Profile?.Email, name);
             }
+        }
+        catch (SlackApiException ex) when (ex.Error is "timeout" or "ratelimited")
+        {
+            // Slack slow or rate limited: an outsider for this answer only, looked up again next time (a Lead matched by
+            // email must not be locked out for a minute by one slow call).
+            _log.LogInformation("users.info for {SlackUserId} did not answer in time ({Error}); treating as an outsider this once", slackUserId, ex.Error);
+            return new SlackUserRef(slackUserId, null, slackUserId);
         }
         catch (SlackApiException ex)
         {

@@ -35,6 +35,22 @@ public static class SlackText
 {
     private const char Ellipsis = '…';
 
+    /// <summary>
+    /// The text a person typed, from the text Slack sends: Slack escapes <c>&amp;</c>, <c>&lt;</c> and <c>&gt;</c> in
+    /// message and command text, so "R&amp;amp;D" arrives for "R&amp;D". Decoded once on the way in, the text is stored,
+    /// read and quoted as typed, and <see cref="Escape"/> on the way out makes it safe again (not escaped twice).
+    /// </summary>
+    public static string Unescape(string? text)
+    {
+        if (string.IsNullOrEmpty(text) || !text.Contains('&', StringComparison.Ordinal))
+        {
+            return text ?? string.Empty;
+        }
+
+        // &amp; last, so "&amp;lt;" (a typed "&lt;") stays "&lt;".
+        return text.Replace("&lt;", "<", StringComparison.Ordinal).Replace("&gt;", ">", StringComparison.Ordinal).Replace("&amp;", "&", StringComparison.Ordinal);
+    }
+
     /// <summary>Escapes the three characters Slack's mrkdwn gives meaning to: <c>&amp;</c>, <c>&lt;</c>, <c>&gt;</c> (only those).</summary>
     public static string Escape(string? text)
     {
