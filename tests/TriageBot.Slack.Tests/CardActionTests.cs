@@ -197,6 +197,33 @@ public sealed class CardActionTests : IDisposable
     }
 
     [Fact]
+    public async Task SlashCommandCard_AskForDetailsClickedTwice_LeadGetsTheTextPrivatelyOnceAndTheChannelNothing()
+    {
+        await using var app = new SlackAppFactory(_slack.ApiBaseUrl, _dataDir);
+        using var client = app.CreateClient();
+        var command = "token=t&team_id=T0E2E&team_domain=e2e&channel_id=C0PUBLIC&channel_name=general&user_id=U01ANA&user_name=ana&command=%2Ftriage"
+            + "&text=" + Uri.EscapeDataString("hey, quick thing about the stuff from yesterday?")
+            + "&response_url=" + Uri.EscapeDataString(_slack.ResponseUrl("cmd2")) + "&trigger_id=1.2.3&api_app_id=A1";
+        await app.PostFormAsync(client, command);
+        var answer = FakeSlack.Json(Assert.Single(await _slack.WaitForResponsesAsync(1)));
+        var requestId = (string)answer["blocks"]!.AsArray().Where(b => (string)b!["type"]! == "actions").SelectMany(b => b!["elements"]!.AsArray())
+            .First(e => (string)e!["action_id"]! == "tb_clarify")!["value"]!;
+        var click = Action("{\"type\":\"message\",\"message_ts\":\"1700000002.000100\",\"channel_id\":\"C0PUBLIC\",\"is_ephemeral\":true}",
+            "\"channel\":{\"id\":\"C0PUBLIC\"},\"response_url\":" + JsonValue.Create(_slack.ResponseUrl("click2")).ToJsonString() + ",",
+            "{\"type\":\"button\",\"action_id\":\"tb_clarify\",\"block_id\":\"tb_actions\",\"value\":\"" + requestId + "\",\"action_ts\":\"1.5\"}");
+
+        Assert.Equal(HttpStatusCode.OK, (await app.PostInteractionAsync(client, click)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.PostInteractionAsync(client, click)).StatusCode);
+
+        var ephemeral = FakeSlack.Json(Assert.Single(await _slack.WaitForCallsAsync("chat.postEphemeral", 1)));
+        Assert.Equal("U01ANA", (string)ephemeral["user"]!);
+        Assert.Contains("pass it on", (string)ephemeral["text"]!, StringComparison.Ordinal);
+        await _slack.WaitForResponsesAsync(3);
+        Assert.Single(_slack.Calls("chat.postEphemeral"));
+        Assert.Empty(_slack.Posts("C0PUBLIC"));
+    }
+
+    [Fact]
     public async Task NonLead_ClickingTakeWithResponseUrl_NoteComesThroughResponseUrl()
     {
         await using var app = new SlackAppFactory(_slack.ApiBaseUrl, _dataDir);

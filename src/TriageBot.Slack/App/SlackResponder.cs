@@ -96,15 +96,33 @@ public sealed class SlackResponder
             return;
         }
 
+        // The same message for the same state of the request (a double click, a modal submitted twice) is posted once.
+        var dedupKey = "to-requester:" + request.Id.ToString("N") + ":" + request.Status + ":" + request.OwnerId + ":"
+            + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(message)), 0, 8);
+        var threadTs = context.ThreadTs ?? request.MessageRef;
+        if (threadTs is null && !channel.StartsWith('D'))
+        {
+            // A request pasted into /triage has no message to reply under: a top-level post would tell the whole channel.
+            // The Lead gets the text, privately, to pass on.
+            await _outbox.PostAsync(tenant, new PostMessageWork
+            {
+                Channel = channel,
+                User = leadUserId,
+                Text = SlackText.TruncateMrkdwn(
+                    Md.Trusted("There's no message to reply to, so I didn't post this; pass it on: ").Value + Md.Text(message).Value, BlockLimits.MessageText),
+            }, dedupKey, ct);
+            return;
+        }
+
         var mention = Md.Mention(context.RequesterUserId ?? _users.SlackIdOf(request.RequesterId));
         var text = string.IsNullOrEmpty(mention.Value) ? Md.Text(message) : mention + Md.Trusted(" ") + Md.Text(message);
         await _outbox.PostAsync(tenant, new PostMessageWork
         {
             Channel = channel,
-            ThreadTs = context.ThreadTs ?? request.MessageRef,
+            ThreadTs = threadTs,
             Text = SlackText.TruncateMrkdwn(text.Value, BlockLimits.MessageText),
             NotifyOnFailure = leadUserId,
-        }, null, ct);
+        }, dedupKey, ct);
     }
 
     /// <summary>Tells the person who clicked something (a refusal, a mistake): in the modal, through response_url, or ephemeral.</summary>
