@@ -165,25 +165,36 @@ public sealed class CardActionTests : IDisposable
         Assert.Empty(_slack.Calls("chat.update"));
     }
 
+    // A /triage in a channel by Ana: the ack, and the request id on the card that came back through response_url.
+    private async Task<(JsonNode Ack, string RequestId)> SlashCommandCardAsync(SlackAppFactory app, HttpClient client, string channel, string text, string responseId)
+    {
+        var command = $"token=t&team_id=T0E2E&team_domain=e2e&channel_id={channel}&channel_name=c&user_id=U01ANA&user_name=ana&command=%2Ftriage"
+            + "&text=" + Uri.EscapeDataString(text)
+            + "&response_url=" + Uri.EscapeDataString(_slack.ResponseUrl(responseId)) + "&trigger_id=1.2.3&api_app_id=A1";
+        var ack = JsonNode.Parse(await (await app.PostFormAsync(client, command)).Content.ReadAsStringAsync())!;
+        var answer = FakeSlack.Json(Assert.Single(await _slack.WaitForResponsesAsync(1)));
+        var requestId = (string)answer["blocks"]!.AsArray().Where(b => (string)b!["type"]! == "actions").SelectMany(b => b!["elements"]!.AsArray())
+            .First(e => e!["value"] is JsonValue v && Guid.TryParse(v.ToString(), out _))!["value"]!;
+        return (ack, requestId);
+    }
+
+    // A click on a button of the ephemeral card a /triage answered with.
+    private string EphemeralCardClick(string channel, string actionId, string requestId, string responseId) => Action(
+        "{\"type\":\"message\",\"message_ts\":\"1700000002.000100\",\"channel_id\":\"" + channel + "\",\"is_ephemeral\":true}",
+        "\"channel\":{\"id\":\"" + channel + "\"},\"response_url\":" + JsonValue.Create(_slack.ResponseUrl(responseId)).ToJsonString() + ",",
+        "{\"type\":\"button\",\"action_id\":\"" + actionId + "\",\"block_id\":\"tb_actions\",\"value\":\"" + requestId + "\",\"action_ts\":\"1.5\"}");
+
     [Fact]
     public async Task SlashCommandCard_TakeClicked_CardReplacedThroughResponseUrl()
     {
         await using var app = new SlackAppFactory(_slack.ApiBaseUrl, _dataDir);
         using var client = app.CreateClient();
-        var command = "token=t&team_id=T0E2E&team_domain=e2e&channel_id=C0HELP&channel_name=help&user_id=U01ANA&user_name=ana&command=%2Ftriage"
-            + "&text=" + Uri.EscapeDataString("Could you review my uplift model experiment design?")
-            + "&response_url=" + Uri.EscapeDataString(_slack.ResponseUrl("cmd1")) + "&trigger_id=1.2.3&api_app_id=A1";
-        var ack = JsonNode.Parse(await (await app.PostFormAsync(client, command)).Content.ReadAsStringAsync())!;
+        var (ack, requestId) = await SlashCommandCardAsync(app, client, "C0HELP", "Could you review my uplift model experiment design?", "cmd1");
         Assert.Contains("Reading your request", (string)ack["text"]!, StringComparison.Ordinal);
-        var answer = FakeSlack.Json(Assert.Single(await _slack.WaitForResponsesAsync(1)));
-        var requestId = (string)answer["blocks"]!.AsArray().Where(b => (string)b!["type"]! == "actions").SelectMany(b => b!["elements"]!.AsArray())
-            .First(e => (string)e!["action_id"]! == "tb_take")!["value"]!;
 
         // Take on the ephemeral card: chat.update cannot touch an ephemeral message, so the card is replaced through
         // the click's response_url.
-        var click = Action("{\"type\":\"message\",\"message_ts\":\"1700000002.000100\",\"channel_id\":\"C0HELP\",\"is_ephemeral\":true}",
-            "\"channel\":{\"id\":\"C0HELP\"},\"response_url\":" + JsonValue.Create(_slack.ResponseUrl("click1")).ToJsonString() + ",",
-            "{\"type\":\"button\",\"action_id\":\"tb_take\",\"block_id\":\"tb_actions\",\"value\":\"" + requestId + "\",\"action_ts\":\"1.5\"}");
+        var click = EphemeralCardClick("C0HELP", "tb_take", requestId, "click1");
         Assert.Equal(HttpStatusCode.OK, (await app.PostInteractionAsync(client, click)).StatusCode);
 
         var response = (await _slack.WaitForResponsesAsync(2))[1];
@@ -201,16 +212,8 @@ public sealed class CardActionTests : IDisposable
     {
         await using var app = new SlackAppFactory(_slack.ApiBaseUrl, _dataDir);
         using var client = app.CreateClient();
-        var command = "token=t&team_id=T0E2E&team_domain=e2e&channel_id=C0PUBLIC&channel_name=general&user_id=U01ANA&user_name=ana&command=%2Ftriage"
-            + "&text=" + Uri.EscapeDataString("hey, quick thing about the stuff from yesterday?")
-            + "&response_url=" + Uri.EscapeDataString(_slack.ResponseUrl("cmd2")) + "&trigger_id=1.2.3&api_app_id=A1";
-        await app.PostFormAsync(client, command);
-        var answer = FakeSlack.Json(Assert.Single(await _slack.WaitForResponsesAsync(1)));
-        var requestId = (string)answer["blocks"]!.AsArray().Where(b => (string)b!["type"]! == "actions").SelectMany(b => b!["elements"]!.AsArray())
-            .First(e => (string)e!["action_id"]! == "tb_clarify")!["value"]!;
-        var click = Action("{\"type\":\"message\",\"message_ts\":\"1700000002.000100\",\"channel_id\":\"C0PUBLIC\",\"is_ephemeral\":true}",
-            "\"channel\":{\"id\":\"C0PUBLIC\"},\"response_url\":" + JsonValue.Create(_slack.ResponseUrl("click2")).ToJsonString() + ",",
-            "{\"type\":\"button\",\"action_id\":\"tb_clarify\",\"block_id\":\"tb_actions\",\"value\":\"" + requestId + "\",\"action_ts\":\"1.5\"}");
+        var (_, requestId) = await SlashCommandCardAsync(app, client, "C0PUBLIC", "hey, quick thing about the stuff from yesterday?", "cmd2");
+        var click = EphemeralCardClick("C0PUBLIC", "tb_clarify", requestId, "click2");
 
         Assert.Equal(HttpStatusCode.OK, (await app.PostInteractionAsync(client, click)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await app.PostInteractionAsync(client, click)).StatusCode);
