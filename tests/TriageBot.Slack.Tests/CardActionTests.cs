@@ -115,16 +115,18 @@ public sealed class CardActionTests : IDisposable
     }
 
     [Fact]
-    public async Task MessageSelect_UnreadableTopicValue_400AndNothingChanges()
+    public async Task MessageSelect_UnreadableTopicValue_TheUserIsToldTheCardIsOutOfDateAndNothingChanges()
     {
         await using var app = new SlackAppFactory(_slack.ApiBaseUrl, _dataDir);
         using var client = app.CreateClient();
-        var pick = Action("{\"type\":\"message\",\"message_ts\":\"1.1\",\"channel_id\":\"D0ANA\"}", string.Empty,
+        var pick = Action("{\"type\":\"message\",\"message_ts\":\"1.1\",\"channel_id\":\"D0ANA\"}", "\"channel\":{\"id\":\"D0ANA\"},",
             "{\"type\":\"static_select\",\"action_id\":\"tb_topic_pick\",\"selected_option\":{\"text\":{\"type\":\"plain_text\",\"text\":\"x\"},\"value\":\"not-a-request|sql\"}}");
 
         var response = await app.PostInteractionAsync(client, pick);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var notice = FakeSlack.Json(Assert.Single(await _slack.WaitForCallsAsync("chat.postEphemeral", 1)));
+        Assert.Contains("out of date", (string)notice["text"]!, StringComparison.Ordinal);
         Assert.Empty(_slack.Calls("chat.update"));
     }
 

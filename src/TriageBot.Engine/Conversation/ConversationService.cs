@@ -121,7 +121,8 @@ public sealed class ConversationService
         {
             var who = context.Surface.Quote("who <request>");
             return new ErrorReply(
-                $"That command is for Leads, and I don't know you as a Lead in the org file. Ask your admin to add your {context.Surface.IdentityField}, or use {who} to find who to ask.",
+                // True of someone the org file lists at another level and of someone it does not list at all.
+                $"That command is for Leads, and you're not set up as a Lead in the org file. If you should be, ask your admin to set your level (and your {context.Surface.IdentityField}); meanwhile, use {who} to find who to ask.",
                 ShowHelp: true) { Kind = UserErrorKind.NotAllowed };
         }
 

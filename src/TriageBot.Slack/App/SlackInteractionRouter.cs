@@ -105,7 +105,22 @@ public sealed class SlackInteractionRouter
 
         if (!TryRoute(action, payload, out var name, out var input, out var problem))
         {
-            return problem is null ? SlackAck.Ok : SlackAck.Client(400, problem);
+            if (problem is null)
+            {
+                // Not one of ours to act on (a link button, an input that only reports its value).
+                return SlackAck.Ok;
+            }
+
+            if (payload.ResponseUrl is null && payload.View is null && (payload.Container?.ChannelId ?? payload.Channel?.Id) is null)
+            {
+                // Nowhere to tell anyone: not a real click.
+                return SlackAck.Client(400, problem);
+            }
+
+            // A card from an older version, or tampered with: a 400 would only show Slack's generic warning icon.
+            _log.LogInformation("Unreadable card action {ActionId}: {Problem}", action.ActionId, problem);
+            await _responder.NotifyAsync(tenant, payload, "This button is out of date: triage the message again to get a fresh card.", ct);
+            return SlackAck.Ok;
         }
 
         var userId = payload.User!.Id!;
