@@ -225,6 +225,41 @@ public sealed class EndToEndTests : IClassFixture<TeamsAppFactory>
     }
 
     [Fact]
+    public async Task MessageAction_RedirectTwiceThenElsewhere_OneThreadReplyPerOwner()
+    {
+        _app.ConnectorAcceptsEverything();
+        var fetch = await _app.PostActivityAsync(_client, _app.Activity("invoke-fetchTask.json"));
+        var requestId = RequestIdIn(JsonNode.Parse(await fetch.Content.ReadAsStringAsync())!["task"]!["value"]!["card"]!["content"]!);
+        var runner = _app.Services.GetRequiredService<WorkQueueRunner>();
+
+        async Task<string> RedirectAsync(string? ownerId)
+        {
+            var submit = _app.Activity("invoke-submitAction.json", requestId);
+            if (ownerId is not null)
+            {
+                submit["value"]!["data"]!["ownerId"] = ownerId;
+            }
+
+            var response = await _app.PostActivityAsync(_client, submit);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            await runner.RunOnceAsync("e2e", CancellationToken.None);
+            return await response.Content.ReadAsStringAsync();
+        }
+
+        // A double click (or a second device) sends the same redirect again: the requester hears it once.
+        Assert.Contains("Posted in the thread", await RedirectAsync(null), StringComparison.Ordinal);
+        await RedirectAsync(null);
+        var first = Assert.Single(_app.ConnectorCalls(), c => c.Path.EndsWith("/activities/1764259000123", StringComparison.Ordinal));
+
+        // Pointing them somewhere else is a new message, not a duplicate of the first.
+        Assert.Contains("Posted in the thread", await RedirectAsync("gus"), StringComparison.Ordinal);
+        var replies = _app.ConnectorCalls().Where(c => c.Path.EndsWith("/activities/1764259000123", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, replies.Count);
+        Assert.Contains("Gustavo", replies[1].Body, StringComparison.Ordinal);
+        Assert.NotEqual(first.Body, replies[1].Body);
+    }
+
+    [Fact]
     public async Task AdaptiveCardAction_Override_ReturnsUpdatedCard()
     {
         var card = await TriageInChatAsync("Could you review my diff-in-diff design for the pricing uplift analysis? I need it to plan the next quarter of experiments.");

@@ -61,7 +61,17 @@ public sealed record WhoReply(WhoResult Who, string? Note = null) : ChatReply;
 /// <param name="Card">The updated card.</param>
 /// <param name="Message">The message for the requester (plain text).</param>
 /// <param name="Owner">With a redirect: who the requester is pointed to.</param>
-public sealed record RequesterMessageReply(RequestRecord Request, DecisionCard Card, string Message, Owner? Owner) : ChatReply;
+public sealed record RequesterMessageReply(RequestRecord Request, DecisionCard Card, string Message, Owner? Owner) : ChatReply
+{
+    /// <summary>
+    /// Names this message for this state of the request, for every adapter's delivery queue: the same text for the same
+    /// status and owner (a double click, a form submitted twice, two devices) is delivered once; another owner or
+    /// another text (a second question, a redirect elsewhere) is a new message.
+    /// </summary>
+    public string DeliveryKey =>
+        "to-requester:" + Request.Id.ToString("N") + ":" + Request.Status + ":" + Request.OwnerId + ":"
+        + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Message)), 0, 8);
+}
 
 /// <summary>The redirect message the requester would get, for the Lead to edit before sending.</summary>
 /// <param name="Preview">The preview.</param>

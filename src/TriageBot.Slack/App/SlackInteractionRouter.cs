@@ -143,7 +143,7 @@ public sealed class SlackInteractionRouter
                 await _responder.ShowCardAsync(tenant, payload, card.Card, modal, card.Notice, ct);
                 break;
             case RequesterMessageReply clarify:
-                await _responder.PostToRequesterAsync(tenant, clarify.Request, modal, clarify.Message, userId, ct);
+                await _responder.PostToRequesterAsync(tenant, clarify, modal, userId, ct);
                 await _responder.ShowCardAsync(tenant, payload, clarify.Card, modal, "Asking for details in the thread (if I can't post there, I'll DM you the text).", ct);
                 break;
             case RedirectPreviewReply preview when payload.TriggerId is not null:

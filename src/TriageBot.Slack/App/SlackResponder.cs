@@ -88,17 +88,15 @@ public sealed class SlackResponder
     }
 
     /// <summary>Queues a reply to the requester in the original message's thread, mentioning them; the text is escaped.</summary>
-    public async Task PostToRequesterAsync(string tenant, RequestRecord request, ModalContext context, string message, string leadUserId, CancellationToken ct)
+    public async Task PostToRequesterAsync(string tenant, RequesterMessageReply reply, ModalContext context, string leadUserId, CancellationToken ct)
     {
+        var (request, message, dedupKey) = (reply.Request, reply.Message, reply.DeliveryKey);
         var channel = context.Channel ?? request.Channel;
         if (string.IsNullOrEmpty(channel))
         {
             return;
         }
 
-        // The same message for the same state of the request (a double click, a modal submitted twice) is posted once.
-        var dedupKey = "to-requester:" + request.Id.ToString("N") + ":" + request.Status + ":" + request.OwnerId + ":"
-            + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(message)), 0, 8);
         var threadTs = context.ThreadTs ?? request.MessageRef;
         if (threadTs is null && !channel.StartsWith('D'))
         {

@@ -22,7 +22,7 @@ public static class TeamsCardData
         var reply = await conversation.ActAsync(context, Str(data, "verb") ?? string.Empty, Read(data), ct).ConfigureAwait(false);
         if (reply is RequesterMessageReply message)
         {
-            var notice = await sender.DeliverToRequesterAsync(activity, message.Request, message.Message, ct).ConfigureAwait(false);
+            var notice = await sender.DeliverToRequesterAsync(activity, message, ct).ConfigureAwait(false);
             return new TeamsActionOutcome(reply, notice);
         }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TriageBot.Engine.Conversation;
 using TriageBot.Engine.Ports;
 using TriageBot.Teams.Connector;
 using TriageBot.Teams.Protocol;
@@ -128,15 +129,17 @@ public sealed class TeamsReplySender
     /// Gets a message to the requester: a thread reply in the channel where the request was posted when Teams allows it
     /// (queued, durable), otherwise the text for the Lead to paste. Returns what to tell the Lead.
     /// </summary>
-    public async Task<string> DeliverToRequesterAsync(Activity activity, RequestRecord request, string message, CancellationToken ct)
+    public async Task<string> DeliverToRequesterAsync(Activity activity, RequesterMessageReply reply, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(reply);
+        var (request, message) = (reply.Request, reply.Message);
         var conversation = activity.Conversation!;
         var inChannel = string.Equals(conversation.ConversationType, "channel", StringComparison.OrdinalIgnoreCase);
         var baseId = ActivityText.BaseConversationId(conversation.Id!);
         if (inChannel && !string.IsNullOrEmpty(request.MessageRef) && string.Equals(baseId, request.Channel, StringComparison.Ordinal))
         {
             var work = new SendWork { ServiceUrl = activity.ServiceUrl!, ConversationId = baseId, ReplyToId = request.MessageRef, Text = message };
-            await EnqueueAsync(TenantOf(activity), TeamsWorkKinds.Send, JsonSerializer.Serialize(work, TeamsWorkJsonContext.Default.SendWork), $"thread:{request.Id}:{request.Status}", ct).ConfigureAwait(false);
+            await EnqueueAsync(TenantOf(activity), TeamsWorkKinds.Send, JsonSerializer.Serialize(work, TeamsWorkJsonContext.Default.SendWork), reply.DeliveryKey, ct).ConfigureAwait(false);
             return "Posted in the thread:\n" + message;
         }
 

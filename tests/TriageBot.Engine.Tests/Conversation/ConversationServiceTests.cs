@@ -172,6 +172,30 @@ public sealed class ConversationServiceTests
     }
 
     [Fact]
+    public async Task ActAsync_SameMessageAgainOrElsewhere_DeliveryKeySameOnlyForTheSameMessageAndState()
+    {
+        var (h, conversation) = Create();
+        var result = await h.TriageAsync("Can you fix my SQL join today? It double counts orders.");
+
+        async Task<RequesterMessageReply> ActAsync(string action, string? ownerId = null, string? message = null) =>
+            Assert.IsType<RequesterMessageReply>(await conversation.ActAsync(Ctx(Ana), action,
+                new CardActionInput(result.Request.Id) { OwnerId = ownerId, Message = message }, default));
+
+        var toLeo = await ActAsync(CardActionNames.Redirect, "leo");
+        var again = await ActAsync(CardActionNames.Redirect, "leo");
+        var toCarla = await ActAsync(CardActionNames.Redirect, "carla");
+        var edited = await ActAsync(CardActionNames.Redirect, "carla", "Carla knows this join well, ask her.");
+        var question = await ActAsync(CardActionNames.Clarify, message: "Which table?");
+        var questionAgain = await ActAsync(CardActionNames.Clarify, message: "Which table?");
+        var secondQuestion = await ActAsync(CardActionNames.Clarify, message: "And which day?");
+
+        // Every adapter queues the requester's message under this key: a repeat is delivered once, anything new is new.
+        Assert.Equal(toLeo.DeliveryKey, again.DeliveryKey);
+        Assert.Equal(question.DeliveryKey, questionAgain.DeliveryKey);
+        Assert.Equal(7 - 2, new[] { toLeo, again, toCarla, edited, question, questionAgain, secondQuestion }.Select(r => r.DeliveryKey).Distinct().Count());
+    }
+
+    [Fact]
     public async Task ActAsync_OverrideUnreadable_FriendlyError()
     {
         var (h, conversation) = Create();
