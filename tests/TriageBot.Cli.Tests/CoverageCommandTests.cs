@@ -61,12 +61,17 @@ public sealed class CoverageCommandTests : IDisposable
         Assert.Contains("No requests are stored in tenant slack:T8; requests are stored in: slack:T9.", run.Out, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task OrgCoverage_BadDays_Exit2()
+    [Theory]
+    [InlineData("0")]
+    [InlineData("abc")]
+    [InlineData("-5")]
+    [InlineData("99999999999")]
+    public async Task OrgCoverage_BadDays_Exit2WithWhatToSend(string days)
     {
-        var run = await _cli.RunAsync("org", "coverage", "--days", "0");
+        var run = await _cli.RunAsync("org", "coverage", "--days", days);
 
         Assert.Equal(2, run.Code);
-        Assert.Contains("--days", run.Err, StringComparison.Ordinal);
+        Assert.Contains($"--days must be a whole number of days from 1 to 3660 (e.g. 28), not '{days}'", run.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", run.Err, StringComparison.Ordinal);
     }
 }

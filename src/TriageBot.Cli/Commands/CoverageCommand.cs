@@ -14,17 +14,27 @@ internal static class CoverageCommand
     public static Command Create(CliContext context, TextWriter output)
     {
         var tenant = new Option<string?>("--tenant") { Description = "Tenant to read (default: the only tenant with requests)." };
-        var days = new Option<int>("--days") { Description = "How many days back to look (default 90).", DefaultValueFactory = _ => 90 };
+        var days = new Option<int>("--days")
+        {
+            Description = "How many days back to look (default 90).",
+            DefaultValueFactory = _ => 90,
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+                if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 3660)
+                {
+                    return n;
+                }
+
+                result.AddError($"--days must be a whole number of days from 1 to 3660 (e.g. 28), not '{text}'");
+                return 0;
+            },
+        };
         var orgOption = new Option<string?>("--org") { Description = "The org file (default: TriageBot:Org:Path)." };
         var command = new Command("coverage", "How well the org's topics cover stored requests, with keywords and examples to add.") { tenant, days, orgOption };
         command.SetAction(async (parse, ct) =>
         {
             var window = parse.GetValue(days);
-            if (window is < 1 or > 3660)
-            {
-                throw new CliUsageException("--days must be between 1 and 3660");
-            }
-
             var config = CliConfiguration.Load(context);
             var (org, _) = config.LoadOrg(parse.GetValue(orgOption));
             await using var storage = await config.OpenStorageAsync(ct);
