@@ -130,6 +130,7 @@ public sealed class ApiClientTests : IDisposable
         var ex = await Assert.ThrowsAsync<SlackApiException>(() => _api.RespondAsync(url, new ResponseUrlMessage { Text = "hi" }));
 
         Assert.Equal("untrusted_response_url", ex.Error);
+        Assert.True(ex.IsPermanent); // retrying cannot make the URL trusted: the outbox gives up at once
         Assert.Empty(_slack.Server.LogEntries);
     }
 

@@ -21,6 +21,7 @@ public sealed class SlackApiException : Exception
         "expired_trigger_id", "invalid_trigger_id", "exchanged_trigger_id", "view_too_large", "not_found", "hash_conflict",
         "invalid_code", "code_already_used", "bad_redirect_uri", "invalid_client_id", "bad_client_secret", "oauth_authorization_url_mismatch",
         "app_missing_action_url", "ekm_access_denied", "restricted_action", "messages_tab_disabled", "file_not_found", "invalid_json",
+        "untrusted_response_url", "expired_url", "used_url",
     };
 
     /// <summary>Creates the exception.</summary>
