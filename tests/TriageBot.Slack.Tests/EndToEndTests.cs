@@ -292,6 +292,43 @@ public sealed class EndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task Shortcut_ViewsUpdateSlow_AckNotHeldAndTheModalFilledFromTheQueue()
+    {
+        // The first views.update hangs for 8 s (a Slack hiccup); the ack must not wait for it.
+        var updates = 0;
+        _slack.Server.Given(WireMock.RequestBuilders.Request.Create().WithPath("/api/views.update").UsingPost()).AtPriority(1)
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithCallback(_ =>
+            {
+                if (Interlocked.Increment(ref updates) == 1)
+                {
+                    Thread.Sleep(TimeSpan.FromSeconds(8));
+                }
+
+                return new WireMock.ResponseMessage
+                {
+                    StatusCode = 200,
+                    BodyData = new WireMock.Util.BodyData { BodyAsString = """{"ok":true,"view":{"id":"V1","hash":"h3"}}""", DetectedBodyType = WireMock.Types.BodyType.String },
+                };
+            }));
+        await using var app = Start();
+        using var client = app.CreateClient();
+
+        var response = await app.PostInteractionAsync(client, Shortcut("Can you teach me how propensity score matching works? We will reuse it for every launch."));
+
+        // The ack gave up on the hanging call (its time is Slack's 3 s) with the request stored and the update queued:
+        // the queue makes the second call, with the same view and hash.
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Single(await app.Service<IRequestStore>().ListForLeadAsync(Tenant, "ana", DateTimeOffset.MinValue.AddYears(1), DateTimeOffset.MaxValue.AddYears(-1)));
+        await WaitForQueueDrainAsync(app);
+        var filled = await _slack.WaitForCallsAsync("views.update", 2);
+        Assert.Equal(2, filled.Count); // held until the hanging call answered, the ack would have made only that one
+        var retried = FakeSlack.Json(filled[^1]);
+        Assert.Equal("V1", (string?)retried["view_id"]);
+        Assert.Equal("h1", (string?)retried["hash"]);
+        Assert.Contains("Causal inference", retried["view"]!.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task BadInputs_NeverAServerError()
     {
         await using var app = Start();

@@ -47,6 +47,10 @@ public sealed class SlackOutbox
     public Task<bool> UpdateAsync(string tenant, UpdateMessageWork work, CancellationToken ct = default) =>
         EnqueueAsync(tenant, SlackWorkKinds.UpdateMessage, System.Text.Json.JsonSerializer.Serialize(work, Protocol.SlackJsonContext.Default.UpdateMessageWork), null, ct);
 
+    /// <summary>Enqueues a modal update (views.update).</summary>
+    public Task<bool> UpdateViewAsync(string tenant, UpdateViewWork work, CancellationToken ct = default) =>
+        EnqueueAsync(tenant, SlackWorkKinds.UpdateView, System.Text.Json.JsonSerializer.Serialize(work, Protocol.SlackJsonContext.Default.UpdateViewWork), null, ct);
+
     /// <summary>Enqueues an App Home refresh.</summary>
     public Task<bool> PublishHomeAsync(string tenant, string userId, string? dedupKey = null, CancellationToken ct = default) =>
         EnqueueAsync(tenant, SlackWorkKinds.PublishHome, System.Text.Json.JsonSerializer.Serialize(new PublishHomeWork { UserId = userId }, Protocol.SlackJsonContext.Default.PublishHomeWork), dedupKey, ct);

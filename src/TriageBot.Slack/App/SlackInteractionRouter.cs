@@ -16,14 +16,16 @@ public sealed class SlackInteractionRouter
     private readonly SlackResponder _responder;
     private readonly SlackViewSubmissions _views;
     private readonly ILogger<SlackInteractionRouter> _log;
+    private readonly TimeProvider _time;
 
     /// <summary>Creates the router.</summary>
-    public SlackInteractionRouter(ConversationService conversation, SlackResponder responder, SlackViewSubmissions views, ILogger<SlackInteractionRouter> log)
+    public SlackInteractionRouter(ConversationService conversation, SlackResponder responder, SlackViewSubmissions views, ILogger<SlackInteractionRouter> log, TimeProvider time)
     {
         _conversation = conversation;
         _responder = responder;
         _views = views;
         _log = log;
+        _time = time;
     }
 
     /// <summary>Handles one interaction payload and returns the ack.</summary>
@@ -50,6 +52,7 @@ public sealed class SlackInteractionRouter
 
         // trigger_id expires 3 s after the click, and resolving users (users.info) or a rate-limited Web API can take
         // longer: open the modal first with a placeholder, then fill it in with views.update (Slack's documented pattern).
+        var started = _time.GetTimestamp();
         var opened = await _responder.OpenViewAsync(tenant, payload.TriggerId,
             SlackRenderer.InfoModal("TriageBot", new BlockBuilder().Section(Md.Trusted(":hourglass_flowing_sand: Triaging this request…"))), ct);
         System.Text.Json.Nodes.JsonObject view;
@@ -65,7 +68,9 @@ public sealed class SlackInteractionRouter
 
         if (opened.View?.Id is { } viewId)
         {
-            await _responder.UpdateViewAsync(tenant, viewId, opened.View.Hash, view, ct);
+            // The request is stored by now; filling in the modal must not make the ack late, so what is left of the
+            // ack's time bounds it and a slow views.update finishes from the queue.
+            await _responder.UpdateViewAsync(tenant, viewId, opened.View.Hash, view, AckDeadline.Interaction - _time.GetElapsedTime(started), ct);
         }
 
         return SlackAck.Ok;

@@ -168,11 +168,29 @@ public sealed class SlackResponder
             : _api.OpenViewAsync(token, new ViewsOpenRequest { TriggerId = triggerId, View = view }, deadline), ct);
     }
 
-    /// <summary>Replaces a modal's content (views.update).</summary>
-    public async Task UpdateViewAsync(string tenant, string viewId, string? hash, JsonObject view, CancellationToken ct)
+    /// <summary>
+    /// Replaces a modal's content (views.update) within <paramref name="limit"/>, the time left before Slack's ack is due;
+    /// when Slack is slower, or refuses for now (rate limit, outage), the update goes to the durable queue and is retried
+    /// after the ack. Its hash keeps a view the Lead has moved on from from being overwritten.
+    /// </summary>
+    public async Task UpdateViewAsync(string tenant, string viewId, string? hash, JsonObject view, TimeSpan limit, CancellationToken ct)
     {
         var token = await RequireTokenAsync(tenant, ct);
-        await _api.UpdateViewAsync(token, new ViewsUpdateRequest { ViewId = viewId, Hash = hash, View = view }, ct);
+        if (limit > AckDeadline.MinimumCall)
+        {
+            try
+            {
+                await AckDeadline.RunAsync("views.update", limit,
+                    deadline => _api.UpdateViewAsync(token, new ViewsUpdateRequest { ViewId = viewId, Hash = hash, View = view }, deadline), ct);
+                return;
+            }
+            catch (SlackApiException ex) when (!ex.IsPermanent)
+            {
+                _log.LogWarning("views.update not done before the ack ({Error}); queued", ex.Error);
+            }
+        }
+
+        await _outbox.UpdateViewAsync(tenant, new UpdateViewWork { ViewId = viewId, Hash = hash, View = view }, ct);
     }
 
     private async Task<string> RequireTokenAsync(string tenant, CancellationToken ct) =>

@@ -101,6 +101,13 @@ public sealed class SlackWorkHandler : IWorkHandler
                         break;
                     }
 
+                case SlackWorkKinds.UpdateView:
+                    {
+                        var work = Read(item, SlackJsonContext.Default.UpdateViewWork);
+                        await _api.UpdateViewAsync(token, new ViewsUpdateRequest { ViewId = work.ViewId, Hash = work.Hash, View = work.View }, ct);
+                        break;
+                    }
+
                 case SlackWorkKinds.PublishHome:
                     await PublishHomeAsync(item.Tenant, token, Read(item, SlackJsonContext.Default.PublishHomeWork), ct);
                     break;

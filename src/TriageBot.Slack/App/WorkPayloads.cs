@@ -19,6 +19,16 @@ public static class SlackWorkKinds
     public const string DigestChart = "slack.digest-chart";
     /// <summary>A POST to an interaction's response_url (ephemeral cards and notices).</summary>
     public const string Respond = "slack.respond";
+    /// <summary>views.update of a modal that could not be filled in before the ack was due.</summary>
+    public const string UpdateView = "slack.update-view";
+}
+
+/// <summary>A modal's new content; <see cref="Hash"/> keeps a newer view (the Lead moved on) from being overwritten.</summary>
+public sealed class UpdateViewWork
+{
+    public required string ViewId { get; set; }
+    public string? Hash { get; set; }
+    public required JsonObject View { get; set; }
 }
 
 /// <summary>A message for an interaction's <c>response_url</c>.</summary>

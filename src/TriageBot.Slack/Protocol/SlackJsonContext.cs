@@ -23,6 +23,7 @@ namespace TriageBot.Slack.Protocol;
 [JsonSerializable(typeof(ChatPostEphemeralRequest))]
 [JsonSerializable(typeof(ResponseUrlMessage))]
 [JsonSerializable(typeof(RespondWork))]
+[JsonSerializable(typeof(UpdateViewWork))]
 [JsonSerializable(typeof(ChatPostEphemeralResponse))]
 [JsonSerializable(typeof(ChatUpdateRequest))]
 [JsonSerializable(typeof(ChatUpdateResponse))]
