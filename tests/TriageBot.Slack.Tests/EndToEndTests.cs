@@ -129,6 +129,19 @@ public sealed class EndToEndTests : IDisposable
         Assert.DoesNotContain(texts, t => t.Contains("&amp;amp;", StringComparison.Ordinal) || t.Contains("&amp;lt;", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Event_MentionsInADirectMessage_PeopleNamedAndTheBotDropped()
+    {
+        await using var app = Start();
+        using var client = app.CreateClient();
+
+        await app.PostEventAsync(client, ImEvent("EvMENTION1",
+            "<@U0BOT> <@U01OMAR> says the orders mart is stale since the dbt job failed; <@U0NEW|bia> &amp; <@U0GHOST> saw it too"));
+
+        var request = Assert.Single(await app.Service<IRequestStore>().ListForLeadAsync(Tenant, "ana", DateTimeOffset.MinValue.AddYears(1), DateTimeOffset.MaxValue.AddYears(-1)));
+        Assert.Equal("@Omar Haddad says the orders mart is stale since the dbt job failed; @bia &  saw it too", request.Text);
+    }
+
     // Every string value of a JSON tree, as decoded text (the serializer writes '&' as \u0026).
     private static IEnumerable<string> Strings(System.Text.Json.Nodes.JsonNode? node) => node switch
     {

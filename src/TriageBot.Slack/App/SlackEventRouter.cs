@@ -62,7 +62,9 @@ public sealed partial class SlackEventRouter
         EventClaim outcome;
         try
         {
-            outcome = await _eventOnce.RunAsync(tenant, eventId, _ => HandleClaimedAsync(tenant, eventId, ev, ct), ct);
+            // The bot's own user (a mention of it addresses the bot, it is not part of the request).
+            var bots = envelope.Authorizations?.Where(a => a is { IsBot: true, UserId.Length: > 0 }).Select(a => a.UserId!).ToArray() ?? [];
+            outcome = await _eventOnce.RunAsync(tenant, eventId, _ => HandleClaimedAsync(tenant, eventId, ev, bots, ct), ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -87,7 +89,7 @@ public sealed partial class SlackEventRouter
         }
     }
 
-    private async Task HandleClaimedAsync(string tenant, string eventId, SlackEvent ev, CancellationToken ct)
+    private async Task HandleClaimedAsync(string tenant, string eventId, SlackEvent ev, string[] bots, CancellationToken ct)
     {
         switch (ev.Type)
         {
@@ -96,7 +98,7 @@ public sealed partial class SlackEventRouter
                 break;
             case "message":
             case "app_mention":
-                await HandleMessageAsync(tenant, eventId, ev, ct);
+                await HandleMessageAsync(tenant, eventId, ev, bots, ct);
                 break;
             default:
                 break;
@@ -135,10 +137,10 @@ public sealed partial class SlackEventRouter
         }
     }
 
-    private async Task HandleMessageAsync(string tenant, string eventId, SlackEvent ev, CancellationToken ct)
+    private async Task HandleMessageAsync(string tenant, string eventId, SlackEvent ev, string[] bots, CancellationToken ct)
     {
         var shared = ev.Attachments?.FirstOrDefault(a => (a.IsShare == true || a.IsMsgUnfurl == true) && !string.IsNullOrWhiteSpace(a.Text));
-        var text = SlackText.Unescape(shared?.Text ?? StripMentions(ev.Text ?? string.Empty));
+        var text = SlackText.Unescape(shared?.Text ?? await ReadMentionsAsync(tenant, ev, bots, ct));
         var threadTs = ev.Type == "app_mention" ? ev.ThreadTs ?? ev.Ts : ev.ThreadTs;
         var dedupKey = "evt:" + eventId;
         ChatReply reply;
@@ -185,8 +187,46 @@ public sealed partial class SlackEventRouter
     private static (string Text, System.Text.Json.Nodes.JsonArray? Blocks) ToMessage((string Text, BlockBuilder? Blocks) message) =>
         (SlackText.TruncateMrkdwn(SlackText.Escape(message.Text), BlockLimits.MessageText), message.Blocks?.Build());
 
-    [GeneratedRegex(@"<@[UW][A-Z0-9]+>", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 200)]
+    [GeneratedRegex(@"<@(?<id>[UW][A-Z0-9]+)(?:\|(?<label>[^>]*))?>", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 200)]
     private static partial Regex MentionPattern();
 
-    private static string StripMentions(string text) => MentionPattern().Replace(text, string.Empty).Trim();
+    /// <summary>
+    /// The text with its user mentions read: the bot's own (and the mentions that address an app_mention) are dropped,
+    /// anyone else becomes "@Name" when known without calling Slack ("&lt;@U01OMAR&gt; says the mart is stale" keeps who
+    /// said it); a mention nobody can name is dropped, as before.
+    /// </summary>
+    private async Task<string> ReadMentionsAsync(string tenant, SlackEvent ev, string[] bots, CancellationToken ct)
+    {
+        var text = ev.Text ?? string.Empty;
+        if (!text.Contains("<@", StringComparison.Ordinal))
+        {
+            return text.Trim();
+        }
+
+        var bot = await _tokens.GetBotUserIdAsync(tenant, ct);
+        var addressing = ev.Type == "app_mention";
+        var result = new System.Text.StringBuilder(text.Length);
+        var last = 0;
+        foreach (Match m in MentionPattern().Matches(text))
+        {
+            var before = text[last..m.Index];
+            result.Append(before);
+            addressing &= string.IsNullOrWhiteSpace(before);
+            last = m.Index + m.Length;
+            var id = m.Groups["id"].Value;
+            if (addressing || id == bot || bots.Contains(id))
+            {
+                continue;
+            }
+
+            var name = _responder.KnownNameOf(tenant, id) ?? (m.Groups["label"].Success && m.Groups["label"].Length > 0 ? m.Groups["label"].Value : null);
+            if (name is not null)
+            {
+                // Escaped like the rest of Slack's text, which is unescaped once afterwards.
+                result.Append('@').Append(SlackText.Escape(name));
+            }
+        }
+
+        return result.Append(text[last..]).ToString().Trim();
+    }
 }

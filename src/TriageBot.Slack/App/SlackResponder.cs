@@ -87,6 +87,9 @@ public sealed class SlackResponder
         }
     }
 
+    /// <summary>The name of a Slack user already known (no call to Slack), or null.</summary>
+    public string? KnownNameOf(string tenant, string slackUserId) => _users.KnownNameOf(tenant, slackUserId);
+
     /// <summary>Queues a reply to the requester in the original message's thread, mentioning them; the text is escaped.</summary>
     public async Task PostToRequesterAsync(string tenant, RequesterMessageReply reply, ModalContext context, string leadUserId, CancellationToken ct)
     {

@@ -88,6 +88,20 @@ public sealed class SlackUserDirectory : IDisposable
         return new SlackUserRef(slackUserId, person, person?.Name ?? info.Name);
     }
 
+    /// <summary>The name of a Slack user already known (the org file or an earlier lookup), without calling Slack; else null.</summary>
+    public string? KnownNameOf(string tenant, string slackUserId)
+    {
+        var directory = _org.Directory;
+        if (directory.FindByIdentity(IdentityPlatforms.Slack, slackUserId) is { } direct)
+        {
+            return direct.Name;
+        }
+
+        return _cache.TryGetValue("slack-user:" + tenant + ":" + slackUserId, out (string? Email, string Name) cached) && cached.Name != slackUserId
+            ? directory.FindByEmail(cached.Email)?.Name ?? cached.Name
+            : null;
+    }
+
     /// <summary>Users cached now.</summary>
     internal int CachedUsers => _cache.Count;
 
