@@ -154,6 +154,39 @@ public sealed class CardActionTests : IDisposable
     }
 
     [Fact]
+    public async Task MessageButton_RedirectSubmittedFromItsModal_TheDmCardNoLongerOffersIt()
+    {
+        await using var app = new SlackAppFactory(_slack.ApiBaseUrl, _dataDir);
+        using var client = app.CreateClient();
+        var im = """
+            {"token":"t","team_id":"T0E2E","api_app_id":"A1","type":"event_callback","event_id":"EvCARD2","event_time":1700000000,
+             "event":{"type":"message","channel":"D0ANA","user":"U01ANA","text":"can you fix my sql join today? it double counts orders","ts":"1700000000.000600","channel_type":"im"}}
+            """;
+        Assert.Equal(HttpStatusCode.OK, (await app.PostEventAsync(client, im)).StatusCode);
+        var card = FakeSlack.Json(Assert.Single(await _slack.WaitForPostsAsync("D0ANA", 1)));
+        var redirect = card["blocks"]!.AsArray().Where(b => (string)b!["type"]! == "actions").SelectMany(b => b!["elements"]!.AsArray()).First(e => (string)e!["action_id"]! == "tb_redirect_open")!;
+
+        // Redirect on the DM card opens the editor in a modal (views.open: the card is a message, not a modal).
+        var click = Action("{\"type\":\"message\",\"message_ts\":\"1700000001.000200\",\"channel_id\":\"D0ANA\",\"is_ephemeral\":false}", "\"channel\":{\"id\":\"D0ANA\"},",
+            "{\"type\":\"button\",\"action_id\":\"tb_redirect_open\",\"block_id\":\"tb_actions\",\"value\":\"" + (string)redirect["value"]! + "\",\"action_ts\":\"1.5\"}");
+        Assert.Equal(HttpStatusCode.OK, (await app.PostInteractionAsync(client, click)).StatusCode);
+        var editor = FakeSlack.Json(Assert.Single(_slack.Calls("views.open")))["view"]!;
+        var submit = """
+            {"type":"view_submission","team":{"id":"T0E2E","domain":"e2e"},"user":{"id":"U01ANA","team_id":"T0E2E"},"api_app_id":"A1","token":"t","trigger_id":"777.999",
+             "view":{"id":"V9","type":"modal","callback_id":"tb_redirect","hash":"h9","private_metadata":__META__,
+               "state":{"values":{"tb_redirect_msg":{"message":{"type":"plain_text_input","value":"Omar knows this join best, ask him."}}}}}}
+            """.Replace("__META__", JsonValue.Create((string)editor["private_metadata"]!).ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await app.PostInteractionAsync(client, submit)).StatusCode);
+
+        // The card in the DM is replaced by the redirected one: no Take or Redirect left to click.
+        var update = FakeSlack.Json(Assert.Single(await _slack.WaitForCallsAsync("chat.update", 1)));
+        Assert.Equal("D0ANA", (string)update["channel"]!);
+        Assert.Equal("1700000001.000200", (string)update["ts"]!);
+        Assert.DoesNotContain("tb_redirect_open", update["blocks"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("\"tb_take\"", update["blocks"]!.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task NonLead_ClickingTake_GetsEphemeralNoteAndNothingChanges()
     {
         await using var app = new SlackAppFactory(_slack.ApiBaseUrl, _dataDir);

@@ -161,6 +161,15 @@ public sealed class SlackInteractionRouter
                     OwnerId = preview.Preview.Owner.Id,
                 };
                 var push = payload.Container?.Type == "view" || payload.View?.Type == "modal";
+                if (!push && payload.View is null)
+                {
+                    // Opened from a card in a message: once the redirect is sent, that card must not keep offering it.
+                    var ephemeral = payload.Container?.IsEphemeral == true;
+                    redirectContext.CardChannel = payload.Container?.ChannelId ?? payload.Channel?.Id;
+                    redirectContext.CardTs = ephemeral ? null : payload.Container?.MessageTs;
+                    redirectContext.CardResponseUrl = ephemeral ? payload.ResponseUrl : null;
+                }
+
                 await _responder.OpenViewAsync(tenant, payload.TriggerId, SlackRenderer.RedirectModal(preview.Preview, redirectContext), ct, push);
                 break;
         }

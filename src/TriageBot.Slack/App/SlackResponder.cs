@@ -87,6 +87,23 @@ public sealed class SlackResponder
         }
     }
 
+    /// <summary>
+    /// Refreshes the card in the message a modal was opened from (queued): chat.update for a posted card, response_url
+    /// for an ephemeral one. Nothing when the modal was not opened from a message.
+    /// </summary>
+    public async Task RefreshCardMessageAsync(string tenant, ModalContext context, DecisionCard card, CancellationToken ct)
+    {
+        var (text, blocks) = SlackRenderer.CardMessage(card, null);
+        if (context.CardResponseUrl is { Length: > 0 } responseUrl)
+        {
+            await _outbox.RespondAsync(tenant, new RespondWork { ResponseUrl = responseUrl, ReplaceOriginal = true, Text = text, Blocks = blocks }, ct);
+        }
+        else if (context is { CardChannel.Length: > 0, CardTs.Length: > 0 })
+        {
+            await _outbox.UpdateAsync(tenant, new UpdateMessageWork { Channel = context.CardChannel, Ts = context.CardTs, Text = text, Blocks = blocks }, ct);
+        }
+    }
+
     /// <summary>The name of a Slack user already known (no call to Slack), or null.</summary>
     public string? KnownNameOf(string tenant, string slackUserId) => _users.KnownNameOf(tenant, slackUserId);
 

@@ -64,6 +64,7 @@ public sealed class SlackViewSubmissions
 
         await _responder.FollowUpAsync(tenant, userId, reply, ct);
         await _responder.PostToRequesterAsync(tenant, redirected, modal, userId, ct);
+        await _responder.RefreshCardMessageAsync(tenant, modal, redirected.Card, ct);
         var updated = SlackRenderer.CardModal(redirected.Card, modal,
             $"Redirect on its way to the thread, pointing to {redirected.Owner?.Name} (if I can't post there, I'll DM you the text).");
         return SlackAck.WithJson(new JsonObject { ["response_action"] = "update", ["view"] = updated });

@@ -102,4 +102,11 @@ public sealed class ModalContext
     public string? ThreadTs { get; set; }
     public string? RequesterUserId { get; set; }
     public string? OwnerId { get; set; }
+
+    /// <summary>The message whose card opened this modal (a redirect editor opened from a card in a message), to refresh it.</summary>
+    public string? CardChannel { get; set; }
+    public string? CardTs { get; set; }
+
+    /// <summary>An ephemeral card (a /triage answer) can only be replaced through its response_url.</summary>
+    public string? CardResponseUrl { get; set; }
 }
