@@ -130,23 +130,32 @@ public sealed class CardActionTests : IDisposable
         Assert.Empty(_slack.Calls("chat.update"));
     }
 
+    /// <summary>Ana DMs a request; returns the value of one button of the card posted back.</summary>
+    private async Task<string> DmCardButtonAsync(SlackAppFactory app, HttpClient client, string eventId, string text, string actionId)
+    {
+        var im = $$$"""
+            {"token":"t","team_id":"T0E2E","api_app_id":"A1","type":"event_callback","event_id":"{{{eventId}}}","event_time":1700000000,
+             "event":{"type":"message","channel":"D0ANA","user":"U01ANA","text":{{{JsonValue.Create(text).ToJsonString()}}},"ts":"1700000000.000500","channel_type":"im"}}
+            """;
+        Assert.Equal(HttpStatusCode.OK, (await app.PostEventAsync(client, im)).StatusCode);
+        var card = FakeSlack.Json(Assert.Single(await _slack.WaitForPostsAsync("D0ANA", 1)));
+        var button = card["blocks"]!.AsArray().Where(b => (string)b!["type"]! == "actions").SelectMany(b => b!["elements"]!.AsArray()).First(e => (string)e!["action_id"]! == actionId)!;
+        return (string)button["value"]!;
+    }
+
+    /// <summary>A click on a button of the card in Ana's DM (a posted message at <paramref name="messageTs"/>).</summary>
+    private static string DmCardClick(string actionId, string value, string messageTs) =>
+        Action($$"""{"type":"message","message_ts":"{{messageTs}}","channel_id":"D0ANA","is_ephemeral":false}""", "\"channel\":{\"id\":\"D0ANA\"},",
+            $$"""{"type":"button","action_id":"{{actionId}}","block_id":"tb_actions","value":"{{value}}","action_ts":"1.4"}""");
+
     [Fact]
     public async Task MessageButton_Take_UpdatesTheDmCard()
     {
         await using var app = new SlackAppFactory(_slack.ApiBaseUrl, _dataDir);
         using var client = app.CreateClient();
-        var im = """
-            {"token":"t","team_id":"T0E2E","api_app_id":"A1","type":"event_callback","event_id":"EvCARD1","event_time":1700000000,
-             "event":{"type":"message","channel":"D0ANA","user":"U01ANA","text":"Could you review my uplift model experiment design?","ts":"1700000000.000500","channel_type":"im"}}
-            """;
-        Assert.Equal(HttpStatusCode.OK, (await app.PostEventAsync(client, im)).StatusCode);
-        var card = FakeSlack.Json(Assert.Single(await _slack.WaitForPostsAsync("D0ANA", 1)));
-        var take = card["blocks"]!.AsArray().Where(b => (string)b!["type"]! == "actions").SelectMany(b => b!["elements"]!.AsArray()).First(e => (string)e!["action_id"]! == "tb_take")!;
-        var requestId = (string)take["value"]!;
+        var requestId = await DmCardButtonAsync(app, client, "EvCARD1", "Could you review my uplift model experiment design?", "tb_take");
 
-        var click = Action("{\"type\":\"message\",\"message_ts\":\"1700000001.000100\",\"channel_id\":\"D0ANA\",\"is_ephemeral\":false}", "\"channel\":{\"id\":\"D0ANA\"},",
-            "{\"type\":\"button\",\"action_id\":\"tb_take\",\"block_id\":\"tb_actions\",\"value\":\"" + requestId + "\",\"action_ts\":\"1.4\"}");
-        Assert.Equal(HttpStatusCode.OK, (await app.PostInteractionAsync(client, click)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.PostInteractionAsync(client, DmCardClick("tb_take", requestId, "1700000001.000100"))).StatusCode);
         var update = FakeSlack.Json(Assert.Single(await _slack.WaitForCallsAsync("chat.update", 1)));
         Assert.Equal("D0ANA", (string)update["channel"]!);
         Assert.Equal("1700000001.000100", (string)update["ts"]!);
@@ -158,18 +167,10 @@ public sealed class CardActionTests : IDisposable
     {
         await using var app = new SlackAppFactory(_slack.ApiBaseUrl, _dataDir);
         using var client = app.CreateClient();
-        var im = """
-            {"token":"t","team_id":"T0E2E","api_app_id":"A1","type":"event_callback","event_id":"EvCARD2","event_time":1700000000,
-             "event":{"type":"message","channel":"D0ANA","user":"U01ANA","text":"can you fix my sql join today? it double counts orders","ts":"1700000000.000600","channel_type":"im"}}
-            """;
-        Assert.Equal(HttpStatusCode.OK, (await app.PostEventAsync(client, im)).StatusCode);
-        var card = FakeSlack.Json(Assert.Single(await _slack.WaitForPostsAsync("D0ANA", 1)));
-        var redirect = card["blocks"]!.AsArray().Where(b => (string)b!["type"]! == "actions").SelectMany(b => b!["elements"]!.AsArray()).First(e => (string)e!["action_id"]! == "tb_redirect_open")!;
+        var requestId = await DmCardButtonAsync(app, client, "EvCARD2", "can you fix my sql join today? it double counts orders", "tb_redirect_open");
 
         // Redirect on the DM card opens the editor in a modal (views.open: the card is a message, not a modal).
-        var click = Action("{\"type\":\"message\",\"message_ts\":\"1700000001.000200\",\"channel_id\":\"D0ANA\",\"is_ephemeral\":false}", "\"channel\":{\"id\":\"D0ANA\"},",
-            "{\"type\":\"button\",\"action_id\":\"tb_redirect_open\",\"block_id\":\"tb_actions\",\"value\":\"" + (string)redirect["value"]! + "\",\"action_ts\":\"1.5\"}");
-        Assert.Equal(HttpStatusCode.OK, (await app.PostInteractionAsync(client, click)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.PostInteractionAsync(client, DmCardClick("tb_redirect_open", requestId, "1700000001.000200"))).StatusCode);
         var editor = FakeSlack.Json(Assert.Single(_slack.Calls("views.open")))["view"]!;
         var submit = """
             {"type":"view_submission","team":{"id":"T0E2E","domain":"e2e"},"user":{"id":"U01ANA","team_id":"T0E2E"},"api_app_id":"A1","token":"t","trigger_id":"777.999",
