@@ -64,6 +64,19 @@ public abstract partial class StorageContractTests
     }
 
     [ContractFact]
+    public async Task Queue_DedupKey_FreedWhenTheItemDies()
+    {
+        var item = Item(dedup: "to-requester:1");
+        await Storage.Queue.EnqueueAsync(item);
+        await Storage.Queue.ClaimAsync("w1", 1, T0, T0.AddMinutes(1));
+        await Storage.Queue.FailAsync(item.Id, "not_in_channel", T0, dead: true);
+
+        // Never delivered: sending it again is a new attempt, not a duplicate; the dead item stays for inspection.
+        Assert.True(await Storage.Queue.EnqueueAsync(Item(dedup: "to-requester:1")));
+        Assert.Equal(1, (await Storage.Queue.GetStatsAsync()).Dead);
+    }
+
+    [ContractFact]
     public async Task Queue_DedupKey_StaysTakenAfterCompletion()
     {
         var item = Item(dedup: "evt-9");

@@ -65,11 +65,13 @@ public sealed record RequesterMessageReply(RequestRecord Request, DecisionCard C
 {
     /// <summary>
     /// Names this message for this state of the request, for every adapter's delivery queue: the same text for the same
-    /// status and owner (a double click, a form submitted twice, two devices) is delivered once; another owner or
-    /// another text (a second question, a redirect elsewhere) is a new message.
+    /// state (a double click, a form submitted twice, two devices: the use cases leave a repeated state as it was) is
+    /// delivered once; another owner or another text (a second question, a redirect elsewhere), or the same one after
+    /// the state changed in between (Leo, then Carla, then Leo again), is a new message.
     /// </summary>
     public string DeliveryKey =>
         "to-requester:" + Request.Id.ToString("N") + ":" + Request.Status + ":" + Request.OwnerId + ":"
+        + Request.UpdatedAt.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture) + ":"
         + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Message)), 0, 8);
 }
 

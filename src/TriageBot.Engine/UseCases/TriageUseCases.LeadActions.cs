@@ -75,6 +75,13 @@ public sealed partial class TriageUseCases
         var text = string.IsNullOrWhiteSpace(message) ? RedirectMessage(org, request, decision.Decision, owner) : message.Trim();
         var now = _time.GetUtcNow();
 
+        // Redirected to the same owner again (a double click, a second device, the text edited): the state stands as it
+        // is, so the requester's message for it is recognised as the same one (RequesterMessageReply.DeliveryKey).
+        if (request.Status == RequestStatus.Redirected && request.OwnerType == owner.Type && request.OwnerId == owner.Id)
+        {
+            return new RedirectResult(request, owner, text, await PresentAsync(request, decision, ct));
+        }
+
         await _requests.UpdateStatusAsync(tenant, requestId, RequestStatus.Redirected, owner.Type, owner.Id, now, ct);
         var updated = request with { Status = RequestStatus.Redirected, OwnerType = owner.Type, OwnerId = owner.Id, UpdatedAt = now };
         await LearnFromActionAsync(request, decision, Understanding.ExampleSource.Redirect, ct);
@@ -91,6 +98,12 @@ public sealed partial class TriageUseCases
         var lead = RequireLead(_org.Directory, request.LeadId);
         var now = _time.GetUtcNow();
         var text = string.IsNullOrWhiteSpace(message) ? Messages.Clarify(request.RequesterName, lead.Name) : message.Trim();
+
+        if (request.Status == RequestStatus.Clarified)
+        {
+            // Asked again: the state stands (see RedirectAsync); a different question is still a new message.
+            return new ClarifyResult(request, text, await PresentAsync(request, decision, ct));
+        }
 
         await _requests.UpdateStatusAsync(tenant, requestId, RequestStatus.Clarified, null, null, now, ct);
         var updated = request with { Status = RequestStatus.Clarified, OwnerType = null, OwnerId = null, UpdatedAt = now };

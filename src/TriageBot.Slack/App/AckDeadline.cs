@@ -11,8 +11,11 @@ internal static class AckDeadline
     /// <summary>views.open / views.push: the trigger_id is only good for 3 s after the click.</summary>
     public static readonly TimeSpan OpenView = TimeSpan.FromSeconds(2.5);
 
-    /// <summary>Everything done before an interaction's ack: Slack shows an error when the answer takes 3 s or more.</summary>
-    public static readonly TimeSpan Interaction = TimeSpan.FromSeconds(2.7);
+    /// <summary>
+    /// Everything done before an interaction's ack: Slack shows an error when the answer takes 3 s or more. Counted from
+    /// the handler's start, a few milliseconds after Slack's clock started (network, signature, body), hence the margin.
+    /// </summary>
+    public static readonly TimeSpan Interaction = TimeSpan.FromSeconds(2.5);
 
     /// <summary>Under this much time left, a Web API call is not tried before the ack but queued for after it.</summary>
     public static readonly TimeSpan MinimumCall = TimeSpan.FromMilliseconds(250);

@@ -187,13 +187,13 @@ public sealed partial class SlackEventRouter
     private static (string Text, System.Text.Json.Nodes.JsonArray? Blocks) ToMessage((string Text, BlockBuilder? Blocks) message) =>
         (SlackText.TruncateMrkdwn(SlackText.Escape(message.Text), BlockLimits.MessageText), message.Blocks?.Build());
 
-    [GeneratedRegex(@"<@(?<id>[UW][A-Z0-9]+)(?:\|(?<label>[^>]*))?>", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 200)]
+    [GeneratedRegex(@"<@(?<id>[UW][A-Z0-9]+)(?:\|[^>]*)?>", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 200)]
     private static partial Regex MentionPattern();
 
     /// <summary>
-    /// The text with its user mentions read: the bot's own (and the mentions that address an app_mention) are dropped,
-    /// anyone else becomes "@Name" when known without calling Slack ("&lt;@U01OMAR&gt; says the mart is stale" keeps who
-    /// said it); a mention nobody can name is dropped, as before.
+    /// The text with its user mentions read: the bot's own are dropped (they address it), anyone else becomes "@Name"
+    /// when known without calling Slack ("&lt;@U01OMAR&gt; says the mart is stale" keeps who said it); a mention nobody
+    /// can name is dropped, as before.
     /// </summary>
     private async Task<string> ReadMentionsAsync(string tenant, SlackEvent ev, string[] bots, CancellationToken ct)
     {
@@ -204,29 +204,11 @@ public sealed partial class SlackEventRouter
         }
 
         var bot = await _tokens.GetBotUserIdAsync(tenant, ct);
-        var addressing = ev.Type == "app_mention";
-        var result = new System.Text.StringBuilder(text.Length);
-        var last = 0;
-        foreach (Match m in MentionPattern().Matches(text))
+        return MentionPattern().Replace(text, m =>
         {
-            var before = text[last..m.Index];
-            result.Append(before);
-            addressing &= string.IsNullOrWhiteSpace(before);
-            last = m.Index + m.Length;
             var id = m.Groups["id"].Value;
-            if (addressing || id == bot || bots.Contains(id))
-            {
-                continue;
-            }
-
-            var name = _responder.KnownNameOf(tenant, id) ?? (m.Groups["label"].Success && m.Groups["label"].Length > 0 ? m.Groups["label"].Value : null);
-            if (name is not null)
-            {
-                // Escaped like the rest of Slack's text, which is unescaped once afterwards.
-                result.Append('@').Append(SlackText.Escape(name));
-            }
-        }
-
-        return result.Append(text[last..]).ToString().Trim();
+            // Escaped like the rest of Slack's text, which is unescaped once afterwards.
+            return id == bot || bots.Contains(id) || _responder.KnownNameOf(tenant, id) is not { } name ? string.Empty : "@" + SlackText.Escape(name);
+        }).Trim();
     }
 }

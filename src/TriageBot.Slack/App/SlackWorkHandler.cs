@@ -104,7 +104,17 @@ public sealed class SlackWorkHandler : IWorkHandler
                 case SlackWorkKinds.UpdateView:
                     {
                         var work = Read(item, SlackJsonContext.Default.UpdateViewWork);
-                        await _api.UpdateViewAsync(token, new ViewsUpdateRequest { ViewId = work.ViewId, Hash = work.Hash, View = work.View }, ct);
+                        try
+                        {
+                            await _api.UpdateViewAsync(token, new ViewsUpdateRequest { ViewId = work.ViewId, Hash = work.Hash, View = work.View }, ct);
+                        }
+                        catch (SlackApiException ex) when (ex.Error is "hash_conflict" or "not_found")
+                        {
+                            // The view moved on (the call that timed out before the ack did land, or the Lead went on)
+                            // or was closed: nothing left to update.
+                            _log.LogInformation("Queued views.update not needed any more: {Error}", ex.Error);
+                        }
+
                         break;
                     }
 

@@ -7,7 +7,7 @@ namespace TriageBot.Storage.Internal;
 /// Durable queue. States: pending (ready or leased) → done, or → dead. A claim leases ready items to one owner until
 /// <c>lease_until</c>; an item whose lease expired (its worker died) is ready again. <c>attempts</c> counts failed
 /// attempts recorded by <see cref="FailAsync"/>; a claimed item carries the attempts made before this one.
-/// Completed rows are kept (state done) so a dedup key stays taken.
+/// Completed rows are kept (state done) so a dedup key stays taken; a dead row frees its key.
 /// </summary>
 internal sealed class WorkQueue(Db db, TimeProvider time) : IWorkQueue
 {
@@ -112,7 +112,10 @@ internal sealed class WorkQueue(Db db, TimeProvider time) : IWorkQueue
     {
         var now = time.GetUtcNow();
         await db.WriteStatementAsync((connection, tx, ct) => Db.ExecuteAsync(connection, tx,
+            // A dead item gives its dedup key up: the work was never done, so an explicit new attempt (a Lead sending a
+            // redirect again after inviting the bot) must not be swallowed as a duplicate.
             "UPDATE work_items SET attempts = attempts + 1, last_error = @error, state = @state, not_before = @retry_at, " +
+            "dedup_key = CASE WHEN @state = 'dead' THEN NULL ELSE dedup_key END, " +
             "lease_owner = NULL, lease_until = NULL, updated_at = @now WHERE id = @id AND state = 'pending'", ct,
             ("error", error), ("state", dead ? "dead" : "pending"), ("retry_at", db.Ts(retryAt)), ("now", db.Ts(now)), ("id", db.Id(id))), ct);
     }

@@ -177,22 +177,31 @@ public sealed class ConversationServiceTests
         var (h, conversation) = Create();
         var result = await h.TriageAsync("Can you fix my SQL join today? It double counts orders.");
 
-        async Task<RequesterMessageReply> ActAsync(string action, string? ownerId = null, string? message = null) =>
-            Assert.IsType<RequesterMessageReply>(await conversation.ActAsync(Ctx(Ana), action,
+        async Task<RequesterMessageReply> ActAsync(string action, string? ownerId = null, string? message = null)
+        {
+            h.Time.Advance(TimeSpan.FromSeconds(3)); // clicks take time; a repeat must not look new because of it
+            return Assert.IsType<RequesterMessageReply>(await conversation.ActAsync(Ctx(Ana), action,
                 new CardActionInput(result.Request.Id) { OwnerId = ownerId, Message = message }, default));
+        }
 
         var toLeo = await ActAsync(CardActionNames.Redirect, "leo");
         var again = await ActAsync(CardActionNames.Redirect, "leo");
         var toCarla = await ActAsync(CardActionNames.Redirect, "carla");
         var edited = await ActAsync(CardActionNames.Redirect, "carla", "Carla knows this join well, ask her.");
+        var backToLeo = await ActAsync(CardActionNames.Redirect, "leo");
         var question = await ActAsync(CardActionNames.Clarify, message: "Which table?");
         var questionAgain = await ActAsync(CardActionNames.Clarify, message: "Which table?");
         var secondQuestion = await ActAsync(CardActionNames.Clarify, message: "And which day?");
 
-        // Every adapter queues the requester's message under this key: a repeat is delivered once, anything new is new.
+        // Every adapter queues the requester's message under this key: a repeat is delivered once, anything new is new,
+        // and pointing them back to Leo after Carla is new too (the state changed in between).
         Assert.Equal(toLeo.DeliveryKey, again.DeliveryKey);
         Assert.Equal(question.DeliveryKey, questionAgain.DeliveryKey);
-        Assert.Equal(7 - 2, new[] { toLeo, again, toCarla, edited, question, questionAgain, secondQuestion }.Select(r => r.DeliveryKey).Distinct().Count());
+        Assert.NotEqual(toLeo.DeliveryKey, backToLeo.DeliveryKey);
+        Assert.Equal(toLeo.Message, backToLeo.Message);
+        Assert.Equal(8 - 2, new[] { toLeo, again, toCarla, edited, backToLeo, question, questionAgain, secondQuestion }.Select(r => r.DeliveryKey).Distinct().Count());
+        // The repeat left the stored state as it was.
+        Assert.Equal(toLeo.Request.UpdatedAt, again.Request.UpdatedAt);
     }
 
     [Fact]
