@@ -244,6 +244,31 @@ public sealed class CardActionTests : IDisposable
     }
 
     [Fact]
+    public async Task SlashCommandCard_RedirectSubmittedFromItsModal_CardReplacedThroughResponseUrl()
+    {
+        await using var app = new SlackAppFactory(_slack.ApiBaseUrl, _dataDir);
+        using var client = app.CreateClient();
+        var (_, requestId) = await SlashCommandCardAsync(app, client, "C0HELP", "can you fix my sql join today? it double counts orders", "cmd2");
+
+        Assert.Equal(HttpStatusCode.OK, (await app.PostInteractionAsync(client, EphemeralCardClick("C0HELP", "tb_redirect_open", requestId, "click2"))).StatusCode);
+        var editor = FakeSlack.Json(Assert.Single(_slack.Calls("views.open")))["view"]!;
+        var submit = """
+            {"type":"view_submission","team":{"id":"T0E2E","domain":"e2e"},"user":{"id":"U01ANA","team_id":"T0E2E"},"api_app_id":"A1","token":"t","trigger_id":"777.998",
+             "view":{"id":"V8","type":"modal","callback_id":"tb_redirect","hash":"h8","private_metadata":__META__,
+               "state":{"values":{"tb_redirect_msg":{"message":{"type":"plain_text_input","value":"Omar knows this join best, ask him."}}}}}}
+            """.Replace("__META__", JsonValue.Create((string)editor["private_metadata"]!).ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await app.PostInteractionAsync(client, submit)).StatusCode);
+
+        // The ephemeral card cannot take chat.update: it is replaced through the click's response_url.
+        var response = (await _slack.WaitForResponsesAsync(2))[1];
+        Assert.Equal("/actions/T0E2E/click2", response.RequestMessage.Path);
+        var body = FakeSlack.Json(response);
+        Assert.True((bool)body["replace_original"]!);
+        Assert.DoesNotContain("tb_redirect_open", body["blocks"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Empty(_slack.Calls("chat.update"));
+    }
+
+    [Fact]
     public async Task SlashCommandCard_AskForDetailsClickedTwice_LeadGetsTheTextPrivatelyOnceAndTheChannelNothing()
     {
         await using var app = new SlackAppFactory(_slack.ApiBaseUrl, _dataDir);
