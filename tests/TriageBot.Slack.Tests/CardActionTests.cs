@@ -143,6 +143,14 @@ public sealed class CardActionTests : IDisposable
         return (string)button["value"]!;
     }
 
+    /// <summary>Ana submits the redirect editor opened as <paramref name="editor"/> with <paramref name="message"/>.</summary>
+    private static string RedirectSubmit(JsonNode editor, string message) => """
+        {"type":"view_submission","team":{"id":"T0E2E","domain":"e2e"},"user":{"id":"U01ANA","team_id":"T0E2E"},"api_app_id":"A1","token":"t","trigger_id":"777.999",
+         "view":{"id":"V9","type":"modal","callback_id":"tb_redirect","hash":"h9","private_metadata":__META__,
+           "state":{"values":{"tb_redirect_msg":{"message":{"type":"plain_text_input","value":__MESSAGE__}}}}}}
+        """.Replace("__META__", JsonValue.Create((string)editor["private_metadata"]!).ToJsonString(), StringComparison.Ordinal)
+        .Replace("__MESSAGE__", JsonValue.Create(message).ToJsonString(), StringComparison.Ordinal);
+
     /// <summary>A click on a button of the card in Ana's DM (a posted message at <paramref name="messageTs"/>).</summary>
     private static string DmCardClick(string actionId, string value, string messageTs) =>
         Action($$"""{"type":"message","message_ts":"{{messageTs}}","channel_id":"D0ANA","is_ephemeral":false}""", "\"channel\":{\"id\":\"D0ANA\"},",
@@ -172,12 +180,7 @@ public sealed class CardActionTests : IDisposable
         // Redirect on the DM card opens the editor in a modal (views.open: the card is a message, not a modal).
         Assert.Equal(HttpStatusCode.OK, (await app.PostInteractionAsync(client, DmCardClick("tb_redirect_open", requestId, "1700000001.000200"))).StatusCode);
         var editor = FakeSlack.Json(Assert.Single(_slack.Calls("views.open")))["view"]!;
-        var submit = """
-            {"type":"view_submission","team":{"id":"T0E2E","domain":"e2e"},"user":{"id":"U01ANA","team_id":"T0E2E"},"api_app_id":"A1","token":"t","trigger_id":"777.999",
-             "view":{"id":"V9","type":"modal","callback_id":"tb_redirect","hash":"h9","private_metadata":__META__,
-               "state":{"values":{"tb_redirect_msg":{"message":{"type":"plain_text_input","value":"Omar knows this join best, ask him."}}}}}}
-            """.Replace("__META__", JsonValue.Create((string)editor["private_metadata"]!).ToJsonString(), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.OK, (await app.PostInteractionAsync(client, submit)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.PostInteractionAsync(client, RedirectSubmit(editor, "Omar knows this join best, ask him."))).StatusCode);
 
         // The card in the DM is replaced by the redirected one: no Take or Redirect left to click.
         var update = FakeSlack.Json(Assert.Single(await _slack.WaitForCallsAsync("chat.update", 1)));
@@ -252,12 +255,7 @@ public sealed class CardActionTests : IDisposable
 
         Assert.Equal(HttpStatusCode.OK, (await app.PostInteractionAsync(client, EphemeralCardClick("C0HELP", "tb_redirect_open", requestId, "click2"))).StatusCode);
         var editor = FakeSlack.Json(Assert.Single(_slack.Calls("views.open")))["view"]!;
-        var submit = """
-            {"type":"view_submission","team":{"id":"T0E2E","domain":"e2e"},"user":{"id":"U01ANA","team_id":"T0E2E"},"api_app_id":"A1","token":"t","trigger_id":"777.998",
-             "view":{"id":"V8","type":"modal","callback_id":"tb_redirect","hash":"h8","private_metadata":__META__,
-               "state":{"values":{"tb_redirect_msg":{"message":{"type":"plain_text_input","value":"Omar knows this join best, ask him."}}}}}}
-            """.Replace("__META__", JsonValue.Create((string)editor["private_metadata"]!).ToJsonString(), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.OK, (await app.PostInteractionAsync(client, submit)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.PostInteractionAsync(client, RedirectSubmit(editor, "Omar knows this join best, ask him."))).StatusCode);
 
         // The ephemeral card cannot take chat.update: it is replaced through the click's response_url.
         var response = (await _slack.WaitForResponsesAsync(2))[1];
