@@ -280,9 +280,11 @@ public sealed class CardActionTests : IDisposable
         var ephemeral = FakeSlack.Json(Assert.Single(await _slack.WaitForCallsAsync("chat.postEphemeral", 1)));
         Assert.Equal("U01ANA", (string)ephemeral["user"]!);
         Assert.Contains("pass it on", (string)ephemeral["text"]!, StringComparison.Ordinal);
-        await _slack.WaitForResponsesAsync(3);
+        var cards = await _slack.WaitForResponsesAsync(3);
         Assert.Single(_slack.Calls("chat.postEphemeral"));
         Assert.Empty(_slack.Posts("C0PUBLIC"));
+        // The second card says the click changed nothing, instead of claiming to ask again.
+        Assert.Contains("Already asked", FakeSlack.Json(cards[2])["blocks"]!.ToJsonString(), StringComparison.Ordinal);
     }
 
     [Fact]

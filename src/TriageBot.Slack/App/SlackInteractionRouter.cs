@@ -148,8 +148,10 @@ public sealed class SlackInteractionRouter
                 await _responder.ShowCardAsync(tenant, payload, card.Card, modal, card.Notice, ct);
                 break;
             case RequesterMessageReply clarify:
-                await _responder.PostToRequesterAsync(tenant, clarify, modal, userId, ct);
-                await _responder.ShowCardAsync(tenant, payload, clarify.Card, modal, "Asking for details in the thread (if I can't post there, I'll DM you the text).", ct);
+                var asked = await _responder.PostToRequesterAsync(tenant, clarify, modal, userId, ct);
+                await _responder.ShowCardAsync(tenant, payload, clarify.Card, modal, asked
+                    ? "Asking for details in the thread (if I can't post there, I'll DM you the text)."
+                    : "Already asked, with the same words: nothing new posted.", ct);
                 break;
             case RedirectPreviewReply preview when payload.TriggerId is not null:
                 var redirectContext = new ModalContext

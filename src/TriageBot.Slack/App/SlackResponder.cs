@@ -107,14 +107,17 @@ public sealed class SlackResponder
     /// <summary>The name of a Slack user already known (no call to Slack), or null.</summary>
     public string? KnownNameOf(string tenant, string slackUserId) => _users.KnownNameOf(tenant, slackUserId);
 
-    /// <summary>Queues a reply to the requester in the original message's thread, mentioning them; the text is escaped.</summary>
-    public async Task PostToRequesterAsync(string tenant, RequesterMessageReply reply, ModalContext context, string leadUserId, CancellationToken ct)
+    /// <summary>
+    /// Queues a reply to the requester in the original message's thread, mentioning them; the text is escaped. False when
+    /// the same message for the same state was queued before (a repeat: nothing new is posted).
+    /// </summary>
+    public async Task<bool> PostToRequesterAsync(string tenant, RequesterMessageReply reply, ModalContext context, string leadUserId, CancellationToken ct)
     {
         var (request, message, dedupKey) = (reply.Request, reply.Message, reply.DeliveryKey);
         var channel = context.Channel ?? request.Channel;
         if (string.IsNullOrEmpty(channel))
         {
-            return;
+            return true;
         }
 
         var threadTs = context.ThreadTs ?? request.MessageRef;
@@ -122,19 +125,18 @@ public sealed class SlackResponder
         {
             // A request pasted into /triage has no message to reply under: a top-level post would tell the whole channel.
             // The Lead gets the text, privately, to pass on.
-            await _outbox.PostAsync(tenant, new PostMessageWork
+            return await _outbox.PostAsync(tenant, new PostMessageWork
             {
                 Channel = channel,
                 User = leadUserId,
                 Text = SlackText.TruncateMrkdwn(
                     Md.Trusted("There's no message to reply to, so I didn't post this; pass it on: ").Value + Md.Text(message).Value, BlockLimits.MessageText),
             }, dedupKey, ct);
-            return;
         }
 
         var mention = Md.Mention(context.RequesterUserId ?? _users.SlackIdOf(request.RequesterId));
         var text = string.IsNullOrEmpty(mention.Value) ? Md.Text(message) : mention + Md.Trusted(" ") + Md.Text(message);
-        await _outbox.PostAsync(tenant, new PostMessageWork
+        return await _outbox.PostAsync(tenant, new PostMessageWork
         {
             Channel = channel,
             ThreadTs = threadTs,

@@ -63,10 +63,11 @@ public sealed class SlackViewSubmissions
         }
 
         await _responder.FollowUpAsync(tenant, userId, reply, ct);
-        await _responder.PostToRequesterAsync(tenant, redirected, modal, userId, ct);
+        var sent = await _responder.PostToRequesterAsync(tenant, redirected, modal, userId, ct);
         await _responder.RefreshCardMessageAsync(tenant, modal, redirected.Card, ct);
-        var updated = SlackRenderer.CardModal(redirected.Card, modal,
-            $"Redirect on its way to the thread, pointing to {redirected.Owner?.Name} (if I can't post there, I'll DM you the text).");
+        var updated = SlackRenderer.CardModal(redirected.Card, modal, sent
+            ? $"Redirect on its way to the thread, pointing to {redirected.Owner?.Name} (if I can't post there, I'll DM you the text)."
+            : $"Already sent, pointing to {redirected.Owner?.Name} with the same words: nothing new posted.");
         return SlackAck.WithJson(new JsonObject { ["response_action"] = "update", ["view"] = updated });
     }
 

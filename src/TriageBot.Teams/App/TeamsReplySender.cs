@@ -139,18 +139,18 @@ public sealed class TeamsReplySender
         if (inChannel && !string.IsNullOrEmpty(request.MessageRef) && string.Equals(baseId, request.Channel, StringComparison.Ordinal))
         {
             var work = new SendWork { ServiceUrl = activity.ServiceUrl!, ConversationId = baseId, ReplyToId = request.MessageRef, Text = message };
-            await EnqueueAsync(TenantOf(activity), TeamsWorkKinds.Send, JsonSerializer.Serialize(work, TeamsWorkJsonContext.Default.SendWork), reply.DeliveryKey, ct).ConfigureAwait(false);
-            return "Posted in the thread:\n" + message;
+            var queued = await EnqueueAsync(TenantOf(activity), TeamsWorkKinds.Send, JsonSerializer.Serialize(work, TeamsWorkJsonContext.Default.SendWork), reply.DeliveryKey, ct).ConfigureAwait(false);
+            return (queued ? "Posted in the thread:\n" : "Already posted in the thread, with the same words (nothing new sent):\n") + message;
         }
 
         return $"Copy this to {request.RequesterName}:\n" + message;
     }
 
-    /// <summary>Queues a work item for the Teams work handler.</summary>
-    public async Task EnqueueAsync(string tenant, string kind, string payload, string? dedupKey, CancellationToken ct)
+    /// <summary>Queues a work item for the Teams work handler; false when an item with the same dedup key exists.</summary>
+    public async Task<bool> EnqueueAsync(string tenant, string kind, string payload, string? dedupKey, CancellationToken ct)
     {
         var now = _time.GetUtcNow();
-        await _queue.EnqueueAsync(new WorkItem(Guid.CreateVersion7(now), tenant, kind, payload, 0, now, now, dedupKey), ct).ConfigureAwait(false);
+        return await _queue.EnqueueAsync(new WorkItem(Guid.CreateVersion7(now), tenant, kind, payload, 0, now, now, dedupKey), ct).ConfigureAwait(false);
     }
 
     /// <summary>A message activity from the bot in the activity's conversation.</summary>
