@@ -24,10 +24,11 @@ internal static class AckDeadline
     public static readonly TimeSpan UserLookup = TimeSpan.FromSeconds(1.5);
 
     /// <summary>Runs <paramref name="call"/>; past <paramref name="limit"/> it is cancelled and reported as a <c>timeout</c> <see cref="SlackApiException"/>.</summary>
-    public static async Task<T> RunAsync<T>(string method, TimeSpan limit, Func<CancellationToken, Task<T>> call, CancellationToken ct)
+    public static async Task<T> RunAsync<T>(string method, TimeSpan limit, TimeProvider time, Func<CancellationToken, Task<T>> call, CancellationToken ct)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(limit);
+        // On the injected clock, the one the ack's budget is measured with.
+        using var timer = new CancellationTokenSource(limit, time);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct, timer.Token);
         try
         {
             return await call(deadline.Token);

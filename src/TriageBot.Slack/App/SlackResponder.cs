@@ -21,10 +21,12 @@ public sealed class SlackResponder
     private readonly SlackTokenProvider _tokens;
     private readonly SlackUserDirectory _users;
     private readonly ILogger<SlackResponder> _log;
+    private readonly TimeProvider _time;
 
     /// <summary>Creates the responder.</summary>
-    public SlackResponder(SlackOutbox outbox, SlackApiClient api, SlackTokenProvider tokens, SlackUserDirectory users, ILogger<SlackResponder> log)
+    public SlackResponder(SlackOutbox outbox, SlackApiClient api, SlackTokenProvider tokens, SlackUserDirectory users, ILogger<SlackResponder> log, TimeProvider time)
     {
+        _time = time;
         _outbox = outbox;
         _api = api;
         _tokens = tokens;
@@ -185,7 +187,7 @@ public sealed class SlackResponder
     public async Task<ViewResponse> OpenViewAsync(string tenant, string triggerId, JsonObject view, CancellationToken ct, bool push = false)
     {
         var token = await RequireTokenAsync(tenant, ct);
-        return await AckDeadline.RunAsync(push ? "views.push" : "views.open", AckDeadline.OpenView, deadline => push
+        return await AckDeadline.RunAsync(push ? "views.push" : "views.open", AckDeadline.OpenView, _time, deadline => push
             ? _api.PushViewAsync(token, new ViewsPushRequest { TriggerId = triggerId, View = view }, deadline)
             : _api.OpenViewAsync(token, new ViewsOpenRequest { TriggerId = triggerId, View = view }, deadline), ct);
     }
@@ -202,7 +204,7 @@ public sealed class SlackResponder
         {
             try
             {
-                await AckDeadline.RunAsync("views.update", limit,
+                await AckDeadline.RunAsync("views.update", limit, _time,
                     deadline => _api.UpdateViewAsync(token, new ViewsUpdateRequest { ViewId = viewId, Hash = hash, View = view }, deadline), ct);
                 return;
             }

@@ -25,6 +25,8 @@ public sealed class SlackUserDirectory : IDisposable
     /// <summary>Most users.info answers kept at once; beyond it the cache compacts (expired and least recently used first).</summary>
     public const int MaxCachedUsers = 4096;
 
+    private readonly TimeProvider _time;
+
     private readonly IOrgProvider _org;
     private readonly SlackApiClient _api;
     private readonly SlackTokenProvider _tokens;
@@ -33,8 +35,9 @@ public sealed class SlackUserDirectory : IDisposable
     private readonly ILogger<SlackUserDirectory> _log;
 
     /// <summary>Creates the directory.</summary>
-    public SlackUserDirectory(IOrgProvider org, SlackApiClient api, SlackTokenProvider tokens, IOptions<SlackOptions> options, ILogger<SlackUserDirectory> log)
+    public SlackUserDirectory(IOrgProvider org, SlackApiClient api, SlackTokenProvider tokens, IOptions<SlackOptions> options, ILogger<SlackUserDirectory> log, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         _org = org;
         _api = api;
         _tokens = tokens;
@@ -64,7 +67,7 @@ public sealed class SlackUserDirectory : IDisposable
             var token = await _tokens.GetBotTokenAsync(tenant, ct);
             if (token is not null)
             {
-                var user = (await AckDeadline.RunAsync("users.info", AckDeadline.UserLookup, deadline => _api.GetUserAsync(token, slackUserId, deadline), ct)).User;
+                var user = (await AckDeadline.RunAsync("users.info", AckDeadline.UserLookup, _time, deadline => _api.GetUserAsync(token, slackUserId, deadline), ct)).User;
                 var name = user?.Profile?.DisplayName is { Length: > 0 } dn ? dn : user?.RealName ?? user?.Profile?.RealName ?? user?.Name ?? slackUserId;
                 info = (user?.Profile?.Email, name);
             }
