@@ -342,6 +342,47 @@ public sealed class EndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task HomeRefreshes_SeveralForOneLead_PublishedOneAtATime()
+    {
+        // Each views.publish takes a while; refreshes of one Home that overlapped could land out of order (an older
+        // rendering last). They are published one at a time, each rendering the state of its own turn.
+        var inFlight = 0;
+        var most = 0;
+        _slack.Server.Given(WireMock.RequestBuilders.Request.Create().WithPath("/api/views.publish").UsingPost()).AtPriority(1)
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithCallback(_ =>
+            {
+                var now = Interlocked.Increment(ref inFlight);
+                InterlockedMax(ref most, now);
+                Thread.Sleep(300);
+                Interlocked.Decrement(ref inFlight);
+                return new WireMock.ResponseMessage
+                {
+                    StatusCode = 200,
+                    BodyData = new WireMock.Util.BodyData { BodyAsString = """{"ok":true,"view":{"id":"VH","hash":"h4"}}""", DetectedBodyType = WireMock.Types.BodyType.String },
+                };
+            }));
+        await using var app = Start();
+        var outbox = app.Service<TriageBot.Slack.App.SlackOutbox>();
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.True(await outbox.PublishHomeAsync(Tenant, "U01ANA"));
+        }
+
+        await WaitForQueueDrainAsync(app);
+        Assert.Equal(3, (await _slack.WaitForCallsAsync("views.publish", 3)).Count);
+        Assert.Equal(1, most);
+
+        static void InterlockedMax(ref int target, int value)
+        {
+            int seen;
+            while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen)
+            {
+            }
+        }
+    }
+
+    [Fact]
     public async Task BadInputs_NeverAServerError()
     {
         await using var app = Start();

@@ -207,7 +207,26 @@ public sealed class SlackWorkHandler : IWorkHandler
         }
     }
 
+    // One Home is rendered and published at a time per user (striped: bounded memory, an unrelated user may rarely wait):
+    // overlapping refreshes could otherwise publish an older rendering last. Across replicas they still may; the next
+    // refresh (any action, or opening Home) puts it right.
+    private static readonly SemaphoreSlim[] HomeLocks = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
+
     private async Task PublishHomeAsync(string tenant, string token, PublishHomeWork work, CancellationToken ct)
+    {
+        var gate = HomeLocks[(int)((uint)StringComparer.Ordinal.GetHashCode(tenant + "\n" + work.UserId) % (uint)HomeLocks.Length)];
+        await gate.WaitAsync(ct);
+        try
+        {
+            await RenderAndPublishHomeAsync(tenant, token, work, ct);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task RenderAndPublishHomeAsync(string tenant, string token, PublishHomeWork work, CancellationToken ct)
     {
         var user = await _users.ResolveAsync(tenant, work.UserId, ct);
         System.Text.Json.Nodes.JsonObject view;
