@@ -139,7 +139,7 @@ public sealed class EndToEndTests : IDisposable
             "<@U0BOT> <@U01OMAR> says the orders mart is stale since the dbt job failed; <@U01PIA> &amp; <@U0GHOST> saw it too"));
 
         var request = Assert.Single(await app.Service<IRequestStore>().ListForLeadAsync(Tenant, "ana", DateTimeOffset.MinValue.AddYears(1), DateTimeOffset.MaxValue.AddYears(-1)));
-        Assert.Equal("@Omar Haddad says the orders mart is stale since the dbt job failed; @Pia Lindqvist &  saw it too", request.Text);
+        Assert.Equal("@Omar Haddad says the orders mart is stale since the dbt job failed; @Pia Lindqvist & saw it too", request.Text);
     }
 
     // Every string value of a JSON tree, as decoded text (the serializer writes '&' as \u0026).

@@ -187,7 +187,7 @@ public sealed partial class SlackEventRouter
     private static (string Text, System.Text.Json.Nodes.JsonArray? Blocks) ToMessage((string Text, BlockBuilder? Blocks) message) =>
         (SlackText.TruncateMrkdwn(SlackText.Escape(message.Text), BlockLimits.MessageText), message.Blocks?.Build());
 
-    [GeneratedRegex(@"<@(?<id>[UW][A-Z0-9]+)(?:\|[^>]*)?>", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 200)]
+    [GeneratedRegex(@"<@(?<id>[UW][A-Z0-9]+)(?:\|[^>]*)?>(?<space> ?)", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 200)]
     private static partial Regex MentionPattern();
 
     /// <summary>
@@ -207,8 +207,11 @@ public sealed partial class SlackEventRouter
         return MentionPattern().Replace(text, m =>
         {
             var id = m.Groups["id"].Value;
-            // Escaped like the rest of Slack's text, which is unescaped once afterwards.
-            return id == bot || bots.Contains(id) || _responder.KnownNameOf(tenant, id) is not { } name ? string.Empty : "@" + SlackText.Escape(name);
+            // Escaped like the rest of Slack's text, which is unescaped once afterwards; a dropped mention takes its
+            // following space with it.
+            return id == bot || bots.Contains(id) || _responder.KnownNameOf(tenant, id) is not { } name
+                ? string.Empty
+                : "@" + SlackText.Escape(name) + m.Groups["space"].Value;
         }).Trim();
     }
 }
