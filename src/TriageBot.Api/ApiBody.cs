@@ -35,7 +35,7 @@ internal static class ApiBody
         byte[] body;
         try
         {
-            body = await ReadCappedAsync(request.Body, max, ct) ?? throw new ApiInputException($"The request body is too large ({max:N0} bytes at most).");
+            body = await JsonBodyReading.ReadCappedAsync(request.Body, max, ct) ?? throw new ApiInputException($"The request body is too large ({max:N0} bytes at most).");
         }
         catch (BadHttpRequestException ex)
         {
@@ -65,38 +65,19 @@ internal static class ApiBody
     /// <summary>An optional text field: null when absent or blank, trimmed otherwise.</summary>
     public static string? Optional(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    private static async Task<byte[]?> ReadCappedAsync(Stream stream, int max, CancellationToken ct)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > max)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
-    }
-
     // Where and what, without the serializer's type names.
     private static string Describe(JsonException ex)
     {
-        var where = $"line {(ex.LineNumber ?? 0) + 1}, column {(ex.BytePositionInLine ?? 0) + 1}";
+        var where = JsonBodyReading.Where(ex);
         if (ex.Message.Contains("missing required properties", StringComparison.Ordinal))
         {
             var names = ex.Message[(ex.Message.IndexOf("properties including:", StringComparison.Ordinal) + "properties including:".Length)..].Trim().TrimEnd('.');
             return $"The request body is missing required properties: {names}.";
         }
 
-        // Bytes that are not UTF-8, or an escaped half of a surrogate pair ("\ud800"): the text itself is broken.
-        if (ex.InnerException is InvalidOperationException { Message: var inner } && inner.Contains("UTF", StringComparison.Ordinal))
+        if (JsonBodyReading.NotUtf8(ex) is { } notUtf8)
         {
-            return $"The request body has text that is not valid UTF-8 at {ex.Path ?? "$"} ({where}): send the text as UTF-8 (an escaped \\uD800–\\uDFFF must be half of a pair).";
+            return notUtf8;
         }
 
         if (ex.Message.Contains("could not be converted", StringComparison.Ordinal))

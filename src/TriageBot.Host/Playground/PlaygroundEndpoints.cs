@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
+using TriageBot.Api;
 using TriageBot.Engine.Decisions;
 using TriageBot.Engine.Digest;
 using TriageBot.Engine.Org;
@@ -250,7 +251,7 @@ public static partial class PlaygroundEndpoints
         try
         {
             // Counted while read: a chunked body announces no length, and must not get past the cap either.
-            body = await ReadCappedAsync(request.Body, ct) ?? throw new PlaygroundInputException("The request body is too large (64 KB at most).");
+            body = await JsonBodyReading.ReadCappedAsync(request.Body, MaxBodyBytes, ct) ?? throw new PlaygroundInputException("The request body is too large (64 KB at most).");
         }
         catch (BadHttpRequestException ex)
         {
@@ -272,32 +273,13 @@ public static partial class PlaygroundEndpoints
         }
     }
 
-    private static async Task<byte[]?> ReadCappedAsync(Stream stream, CancellationToken ct)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > MaxBodyBytes)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
-    }
-
     // Where and what, without the serializer's type names: "at $.leadId (line 1, column 12): a value has the wrong type".
     private static string JsonProblem(JsonException ex)
     {
-        var where = $"line {(ex.LineNumber ?? 0) + 1}, column {(ex.BytePositionInLine ?? 0) + 1}";
-        // Bytes that are not UTF-8, or an escaped half of a surrogate pair ("\ud800"): the text itself is broken.
-        if (ex.InnerException is InvalidOperationException { Message: var inner } && inner.Contains("UTF", StringComparison.Ordinal))
+        var where = JsonBodyReading.Where(ex);
+        if (JsonBodyReading.NotUtf8(ex) is { } notUtf8)
         {
-            return $"The request body has text that is not valid UTF-8 at {ex.Path ?? "$"} ({where}): send the text as UTF-8 (an escaped \\uD800–\\uDFFF must be half of a pair).";
+            return notUtf8;
         }
 
         if (ex.Message.Contains("could not be converted", StringComparison.Ordinal))
