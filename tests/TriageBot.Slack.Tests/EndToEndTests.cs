@@ -317,11 +317,7 @@ public sealed class EndToEndTests : IDisposable
                     Thread.Sleep(TimeSpan.FromSeconds(8));
                 }
 
-                return new WireMock.ResponseMessage
-                {
-                    StatusCode = 200,
-                    BodyData = new WireMock.Util.BodyData { BodyAsString = """{"ok":true,"view":{"id":"V1","hash":"h3"}}""", DetectedBodyType = WireMock.Types.BodyType.String },
-                };
+                return FakeSlack.OkResponse("""{"ok":true,"view":{"id":"V1","hash":"h3"}}""");
             }));
         await using var app = Start();
         using var client = app.CreateClient();
@@ -355,11 +351,7 @@ public sealed class EndToEndTests : IDisposable
                 InterlockedMax(ref most, now);
                 Thread.Sleep(300);
                 Interlocked.Decrement(ref inFlight);
-                return new WireMock.ResponseMessage
-                {
-                    StatusCode = 200,
-                    BodyData = new WireMock.Util.BodyData { BodyAsString = """{"ok":true,"view":{"id":"VH","hash":"h4"}}""", DetectedBodyType = WireMock.Types.BodyType.String },
-                };
+                return FakeSlack.OkResponse("""{"ok":true,"view":{"id":"VH","hash":"h4"}}""");
             }));
         await using var app = Start();
         var outbox = app.Service<TriageBot.Slack.App.SlackOutbox>();

@@ -62,6 +62,13 @@ internal sealed class FakeSlack : IDisposable
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(json));
 
     /// <summary>Calls to a method, in order, as (body text, headers).</summary>
+    /// <summary>A 200 with a JSON body, for response callbacks (a slow or counted Web API call).</summary>
+    public static WireMock.ResponseMessage OkResponse(string json) => new()
+    {
+        StatusCode = 200,
+        BodyData = new WireMock.Util.BodyData { BodyAsString = json, DetectedBodyType = WireMock.Types.BodyType.String },
+    };
+
     public IReadOnlyList<WireMock.Logging.ILogEntry> Calls(string method) =>
         Server.LogEntries.Where(e => e.RequestMessage.Path == "/api/" + method).OrderBy(e => e.RequestMessage.DateTime).ToList();
 
