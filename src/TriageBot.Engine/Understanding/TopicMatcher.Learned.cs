@@ -11,14 +11,16 @@ internal sealed partial class TopicMatcher
 
     /// <summary>
     /// The tenant's classifier's probability per topic, and its weight: <see cref="UnderstandingOptions.ClassifierWeight"/>
-    /// times the share of <see cref="UnderstandingOptions.ClassifierFullAt"/> examples taught (no effect with none).
+    /// times the share of <see cref="UnderstandingOptions.ClassifierFullAt"/> examples taught (no effect with none); and
+    /// the share of <see cref="UnderstandingOptions.TaughtWeightsFullAt"/> examples taught, which moves the other layers'
+    /// weights to their taught values.
     /// </summary>
-    private (double[] Probability, double None, double Weight) Classify(LearnedSet? learned, string text, float[]? vector)
+    private (double[] Probability, double None, double Weight, double Trust) Classify(LearnedSet? learned, string text, float[]? vector)
     {
         var n = _topics.Length;
         if (learned is null || learned.Count == 0 || _options.ClassifierWeight <= 0)
         {
-            return (new double[n], 0, 0);
+            return (new double[n], 0, 0, 0);
         }
 
         var taught = 0;
@@ -30,14 +32,15 @@ internal sealed partial class TopicMatcher
         var model = learned.Derived(this, () => TrainClassifier(learned), _options.BackgroundTraining);
         if (model is null || taught == 0)
         {
-            return (new double[n], 0, 0);
+            return (new double[n], 0, 0, 0);
         }
 
         var useVectors = vector is not null && learned.VectorModel == _embedder?.ModelId;
         var weight = _options.ClassifierWeight * Math.Min(1, taught / _options.ClassifierFullAt);
+        var trust = Math.Min(1, taught / _options.TaughtWeightsFullAt);
         // The last class is "none of the topics" (the vocabulary's no-topic requests): only the topics' share is used.
         var p = model.Predict(text, useVectors ? vector : null);
-        return p.Length > n ? (p[..n], p[n], weight) : (p, 0, weight);
+        return p.Length > n ? (p[..n], p[n], weight, trust) : (p, 0, weight, trust);
     }
 
     private LearnedClassifier? TrainClassifier(LearnedSet learned)

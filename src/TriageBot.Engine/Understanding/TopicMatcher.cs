@@ -97,10 +97,17 @@ internal sealed partial class TopicMatcher
         var (meaning, meaningWhy) = Meaning(vector);
 
         var (learnedScore, learnedCount) = ScoreLearned(learned, text, vector);
-        var (classified, classifiedNone, classifiedWeight) = Classify(learned, text, vector);
+        var (classified, classifiedNone, classifiedWeight, trust) = Classify(learned, text, vector);
         // The classifier votes for "none of the topics" when it finds that likelier than any topic (a follow-up or a
         // greeting after teaching): what it learned about a topic does not leak onto a message that names none.
-        var noneScore = _options.NoneScore + (classifiedWeight * Math.Max(0, classifiedNone - (classified.Length == 0 ? 0 : classified.Max())))
+        // The more the tenant has taught, the more its own classifier is trusted over the generic layers: the org file's
+        // and the vocabulary's words weigh less and "none of the topics" more, moving from the untaught to the taught
+        // settings in proportion to the examples taught (all the way from TaughtWeightsFullAt).
+        var weights = new LayerWeights(
+            Lerp(_options.OrgWeight, _options.TaughtOrgWeight, trust),
+            Lerp(_options.VocabularyWeight, _options.TaughtVocabularyWeight, trust));
+        var noneScore = Lerp(_options.NoneScore, _options.TaughtNoneScore, trust)
+            + (classifiedWeight * Math.Max(0, classifiedNone - (classified.Length == 0 ? 0 : classified.Max())))
             + VagueBonus(scan, org, vocab);
 
         var logits = new double[n];
@@ -108,7 +115,7 @@ internal sealed partial class TopicMatcher
         for (var t = 0; t < n; t++)
         {
             var m = Math.Max(0, meaning[t] - _options.MeaningFloor);
-            logits[t] = BaseLogit(org[t], vocab[t], meaning[t])
+            logits[t] = BaseLogit(weights, org[t], vocab[t], meaning[t])
                 + (_options.LearnedWeight * learnedScore[t])
                 + (classifiedWeight * classified[t]);
             any[t] = org[t] > 0 || vocab[t] > 0 || m > 0 || learnedScore[t] > 0 || classifiedWeight * classified[t] >= ClassifierEvidenceAt;
@@ -237,9 +244,9 @@ internal sealed partial class TopicMatcher
     }
 
     /// <summary>A topic's logit from the org file, the vocabulary and closeness in meaning (what the Leads taught aside).</summary>
-    private double BaseLogit(double org, double vocab, double meaning) =>
-        (_options.OrgWeight * Math.Log(1 + org))
-        + (_options.VocabularyWeight * Math.Log(1 + vocab))
+    private double BaseLogit(LayerWeights weights, double org, double vocab, double meaning) =>
+        (weights.Org * Math.Log(1 + org))
+        + (weights.Vocabulary * Math.Log(1 + vocab))
         + (_options.MeaningWeight * Math.Max(0, meaning - _options.MeaningFloor));
 
     /// <summary>Embeds a text for storing with a learned example (null without an embedder).</summary>
@@ -377,6 +384,10 @@ internal sealed partial class TopicMatcher
         "a", "an", "the", "and", "or", "of", "to", "in", "on", "for", "with", "by", "at", "is", "it", "be", "as", "do", "i", "we", "you",
         "my", "our", "me", "us", "this", "that", "can", "how", "what", "why", "help", "need", "please", "hi", "hey", "thank", "thanks",
     };
+
+    private static double Lerp(double untaught, double taught, double share) => untaught + ((taught - untaught) * share);
+
+    private readonly record struct LayerWeights(double Org, double Vocabulary);
 
     private readonly record struct OrgTerm(int Topic, int Words, bool IsName);
 

@@ -31,6 +31,18 @@ public sealed class UnderstandingOptions
     [Range(0, 20)]
     public double VocabularyWeight { get; set; } = 3.2;
 
+    /// <summary>
+    /// <see cref="OrgWeight"/> once the tenant has taught <see cref="TaughtWeightsFullAt"/> examples; in between, the
+    /// weight moves from one to the other in proportion. Lower: the Leads' own examples are trusted over the org file's
+    /// words.
+    /// </summary>
+    [Range(0, 20)]
+    public double TaughtOrgWeight { get; set; } = 1.7;
+
+    /// <summary><see cref="VocabularyWeight"/> once the tenant has taught <see cref="TaughtWeightsFullAt"/> examples (see <see cref="TaughtOrgWeight"/>).</summary>
+    [Range(0, 20)]
+    public double TaughtVocabularyWeight { get; set; } = 2.3;
+
     /// <summary>Weight of closeness in meaning (cosine similarity above <see cref="MeaningFloor"/>).</summary>
     [Range(0, 100)]
     public double MeaningWeight { get; set; } = 18.0;
@@ -89,9 +101,17 @@ public sealed class UnderstandingOptions
     /// </summary>
     public bool BackgroundTraining { get; set; } = true;
 
+    /// <summary>How many taught examples move <see cref="OrgWeight"/>, <see cref="VocabularyWeight"/> and <see cref="NoneScore"/> all the way to their taught values.</summary>
+    [Range(1, 100_000)]
+    public double TaughtWeightsFullAt { get; set; } = 150;
+
     /// <summary>The score of "none of the topics": the higher, the more often the answer is clarify.</summary>
     [Range(-10, 20)]
     public double NoneScore { get; set; } = 2.4;
+
+    /// <summary><see cref="NoneScore"/> once the tenant has taught <see cref="TaughtWeightsFullAt"/> examples (see <see cref="TaughtOrgWeight"/>).</summary>
+    [Range(-10, 20)]
+    public double TaughtNoneScore { get; set; } = 2.9;
 
     /// <summary>
     /// How much "none of the topics" gains for each content word under four in a request that names nothing the org file

@@ -143,6 +143,30 @@ public sealed class LearnedClassifierTests
         Assert.Equal(expected, analysis.TopTopic?.TopicId);
     }
 
+    [Theory]
+    [InlineData(3.0, 45, "experimentation")]
+    [InlineData(0.5, 45, "sql")]
+    [InlineData(0.5, 100_000, "experimentation")]
+    public void Analyze_TenantTaughtEnough_OrgWordsWeighTheirTaughtWeight(double taughtOrgWeight, double fullAt, string expected)
+    {
+        // A request in the jargon the Leads taught for one topic that also uses another topic's org keyword: once the
+        // tenant has taught TaughtWeightsFullAt examples, the org file's words weigh TaughtOrgWeight instead of OrgWeight;
+        // with far fewer taught than that, they keep nearly all of OrgWeight.
+        var options = new UnderstandingOptions
+        {
+            BackgroundTraining = false,
+            TaughtWeightsFullAt = fullAt,
+            TaughtOrgWeight = taughtOrgWeight,
+            TaughtVocabularyWeight = 3.2,
+            TaughtNoneScore = 2.4,
+        };
+        var engine = new TriageEngine(TestOrg.Build(), DecisionPolicy.Default, new UnderstandingSetup(BuiltInVocabulary.Instance, null, options));
+
+        var analysis = engine.Analyze("my a/b test experiment on the qorvex got weird", LearnedSet.Prepare(Jargon(), null));
+
+        Assert.Equal(expected, analysis.TopTopic?.TopicId);
+    }
+
     [Fact]
     public void Analyze_AFewExamplesTaught_ClassifierBarelyCounts()
     {
