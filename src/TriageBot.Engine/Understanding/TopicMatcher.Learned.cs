@@ -10,42 +10,52 @@ internal sealed partial class TopicMatcher
     private const int MaxClassifierExamples = 500;
 
     /// <summary>
-    /// The tenant's classifier's probability per topic, and its weight: <see cref="UnderstandingOptions.ClassifierWeight"/>
-    /// times the share of <see cref="UnderstandingOptions.ClassifierFullAt"/> examples taught (no effect with none); and
-    /// the share of <see cref="UnderstandingOptions.TaughtWeightsFullAt"/> examples taught, which moves the other layers'
-    /// weights to their taught values.
+    /// The tenant's classifier's probability per topic, and its weight: from <see cref="UnderstandingOptions.ClassifierBaseWeight"/>
+    /// with nothing taught (a classifier of the topics' own texts, one per org) to <see cref="UnderstandingOptions.ClassifierWeight"/>
+    /// at <see cref="UnderstandingOptions.ClassifierFullAt"/> examples taught; and the share of
+    /// <see cref="UnderstandingOptions.TaughtWeightsFullAt"/> examples taught, which moves the other layers' weights to
+    /// their taught values.
     /// </summary>
-    private (double[] Probability, double None, double Weight, double Trust) Classify(LearnedSet? learned, string text, float[]? vector)
+    private ClassifierReading Classify(LearnedSet? learned, string text, float[]? vector)
     {
         var n = _topics.Length;
-        if (learned is null || learned.Count == 0 || _options.ClassifierWeight <= 0)
+        if (_options.ClassifierWeight <= 0)
         {
-            return (new double[n], 0, 0, 0);
+            return ClassifierReading.Nothing(n);
         }
 
         var taught = 0;
-        foreach (var e in learned.Entries)
+        foreach (var e in learned?.Entries ?? [])
         {
             taught += _topicIndex.ContainsKey(e.TopicId) ? 1 : 0;
         }
 
-        var model = learned.Derived(this, () => TrainClassifier(learned), _options.BackgroundTraining);
-        if (model is null || taught == 0)
+        var trust = Math.Min(1, taught / _options.TaughtWeightsFullAt);
+        var weight = Lerp(_options.ClassifierBaseWeight, _options.ClassifierWeight, Math.Min(1, taught / _options.ClassifierFullAt));
+        if (weight <= 0)
         {
-            return (new double[n], 0, 0, 0);
+            return ClassifierReading.Nothing(n) with { Trust = trust };
         }
 
-        var useVectors = vector is not null && learned.VectorModel == _embedder?.ModelId;
-        var weight = _options.ClassifierWeight * Math.Min(1, taught / _options.ClassifierFullAt);
-        var trust = Math.Min(1, taught / _options.TaughtWeightsFullAt);
+        // With nothing taught the classifier knows the topics' own texts only (trained with the matcher).
+        var model = taught == 0 ? _baseClassifier : learned!.Derived(this, () => TrainClassifier(learned), _options.BackgroundTraining);
+        if (model is null)
+        {
+            return ClassifierReading.Nothing(n) with { Trust = trust };
+        }
+
+        var useVectors = vector is not null && (taught == 0 || learned!.VectorModel == _embedder?.ModelId);
         // The last class is "none of the topics" (the vocabulary's no-topic requests): only the topics' share is used.
         var p = model.Predict(text, useVectors ? vector : null);
-        return p.Length > n ? (p[..n], p[n], weight, trust) : (p, 0, weight, trust);
+        return p.Length > n
+            ? new ClassifierReading(p[..n], p[n], weight, trust, taught > 0)
+            : new ClassifierReading(p, 0, weight, trust, taught > 0);
     }
 
     private LearnedClassifier? TrainClassifier(LearnedSet learned)
     {
-        var useVectors = _embedder is not null && learned.VectorModel == _embedder.ModelId;
+        // The topics' own vectors are the current model's; taught examples' only when stored with it.
+        var useVectors = _embedder is not null && (learned.Count == 0 || learned.VectorModel == _embedder.ModelId);
         var samples = new List<LearnedClassifier.Sample>();
         foreach (var e in learned.Entries)
         {
@@ -159,5 +169,11 @@ internal sealed partial class TopicMatcher
         }
 
         return (score, count);
+    }
+
+    /// <summary>What the classifier read: per-topic probability, "none of the topics", its weight, the taught share of the other layers' weights, and whether anything was taught.</summary>
+    private readonly record struct ClassifierReading(double[] Probability, double None, double Weight, double Trust, bool Taught)
+    {
+        public static ClassifierReading Nothing(int topics) => new(new double[topics], 0, 0, 0, false);
     }
 }

@@ -23,6 +23,7 @@ internal sealed partial class TopicMatcher
     private readonly UnderstandingOptions _options;
     private readonly HashSet<string> _peopleWords = new(StringComparer.Ordinal);
     private readonly SpellingIndex? _spelling;
+    private readonly LearnedClassifier? _baseClassifier;
 
     public TopicMatcher(OrgDirectory org, BuiltInVocabulary? vocabulary, ITextEmbedder? embedder, UnderstandingOptions options)
     {
@@ -51,6 +52,9 @@ internal sealed partial class TopicMatcher
         BuildPrototypes();
         BuildAskPrototypes(vocabulary ?? BuiltInVocabulary.Instance);
         BuildNoTopic(vocabulary ?? BuiltInVocabulary.Instance);
+        // Trained here, with the topic vectors, so that every request of an untaught tenant is read alike. Only with the
+        // sentence model: on words alone it knows no more than the org file's words, which the lexical layer reads.
+        _baseClassifier = _embedder is not null && options.ClassifierWeight > 0 && options.ClassifierBaseWeight > 0 ? TrainClassifier(LearnedSet.Empty) : null;
     }
 
     /// <summary>The vocabulary families linked to each topic (explicitly or by name), by topic index.</summary>
@@ -97,7 +101,7 @@ internal sealed partial class TopicMatcher
         var (meaning, meaningWhy) = Meaning(vector);
 
         var (learnedScore, learnedCount) = ScoreLearned(learned, text, vector);
-        var (classified, classifiedNone, classifiedWeight, trust) = Classify(learned, text, vector);
+        var (classified, classifiedNone, classifiedWeight, trust, taught) = Classify(learned, text, vector);
         // The classifier votes for "none of the topics" when it finds that likelier than any topic (a follow-up or a
         // greeting after teaching): what it learned about a topic does not leak onto a message that names none.
         // The more the tenant has taught, the more its own classifier is trusted over the generic layers: the org file's
@@ -118,7 +122,9 @@ internal sealed partial class TopicMatcher
             logits[t] = BaseLogit(weights, org[t], vocab[t], meaning[t])
                 + (_options.LearnedWeight * learnedScore[t])
                 + (classifiedWeight * classified[t]);
-            any[t] = org[t] > 0 || vocab[t] > 0 || m > 0 || learnedScore[t] > 0 || classifiedWeight * classified[t] >= ClassifierEvidenceAt;
+            // Only what the Leads taught makes a topic a candidate on the classifier's word alone (and is shown as
+            // evidence); with nothing taught, the classifier of the topics' own texts only re-weighs the candidates.
+            any[t] = org[t] > 0 || vocab[t] > 0 || m > 0 || learnedScore[t] > 0 || (taught && classifiedWeight * classified[t] >= ClassifierEvidenceAt);
         }
 
         // Softmax over the topics with evidence plus "none of them".
@@ -160,7 +166,7 @@ internal sealed partial class TopicMatcher
                 var count = learnedCount[t];
                 ev.Add(new TopicEvidence(EvidenceSource.Learned, "", count == 1 ? "a request triaged before" : $"{count} requests triaged before"));
             }
-            else if (classifiedWeight * classified[t] >= ClassifierEvidenceAt && learned is not null)
+            else if (taught && classifiedWeight * classified[t] >= ClassifierEvidenceAt && learned is not null)
             {
                 // The classifier generalises from every example of the topic; the card names how many and the closest.
                 var (count, nearest) = NearestLearned(learned, _topics[t].Id, text, vector);

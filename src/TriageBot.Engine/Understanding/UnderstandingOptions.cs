@@ -74,6 +74,14 @@ public sealed class UnderstandingOptions
     [Range(0, 100)]
     public double ClassifierWeight { get; set; } = 20.0;
 
+    /// <summary>
+    /// Weight of the classifier with nothing taught: it then knows only the topics' own texts (names and keywords,
+    /// descriptions, org examples, linked vocabulary examples) and re-weighs the topics other layers found; the weight
+    /// moves to <see cref="ClassifierWeight"/> as examples are taught.
+    /// </summary>
+    [Range(0, 100)]
+    public double ClassifierBaseWeight { get; set; } = 15;
+
     /// <summary>How many taught examples the classifier needs to count fully (with fewer it counts proportionally less).</summary>
     [Range(1, 10_000)]
     public double ClassifierFullAt { get; set; } = 50;

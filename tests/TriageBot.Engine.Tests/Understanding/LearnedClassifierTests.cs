@@ -167,6 +167,36 @@ public sealed class LearnedClassifierTests
         Assert.Equal(expected, analysis.TopTopic?.TopicId);
     }
 
+    [Theory]
+    [InlineData(0, true)]
+    [InlineData(15, false)]
+    public void Analyze_NothingTaughtWithAModel_TopicsOwnClassifierVotesForNoneOfThem(double baseWeight, bool pinnedOnATopic)
+    {
+        // A follow-up that happens to use one org keyword: with nothing taught, the classifier of the topics' own texts
+        // (and the built-in requests that name no topic) finds it likelier to be about none of them, and says clarify.
+        var options = new UnderstandingOptions { BackgroundTraining = false, ClassifierBaseWeight = baseWeight };
+        var engine = new TriageEngine(TestOrg.Build(), DecisionPolicy.Default, new UnderstandingSetup(BuiltInVocabulary.Instance, new WordsEmbedder(), options));
+
+        var analysis = engine.Analyze(FollowUp, LearnedSet.Empty);
+
+        Assert.Equal(pinnedOnATopic, analysis.TopTopic is not null);
+    }
+
+    [Fact]
+    public void Analyze_NothingTaughtWithoutAModel_TopicsOwnClassifierNotUsed()
+    {
+        // On words alone the topics' own classifier knows nothing the lexical layer does not: it is not trained.
+        var off = new TriageEngine(TestOrg.Build(), DecisionPolicy.Default, new UnderstandingSetup(BuiltInVocabulary.Instance, null, new UnderstandingOptions { ClassifierBaseWeight = 0 }));
+        var on = new TriageEngine(TestOrg.Build(), DecisionPolicy.Default, new UnderstandingSetup(BuiltInVocabulary.Instance, null, new UnderstandingOptions { ClassifierBaseWeight = 15 }));
+
+        var a = off.Analyze(FollowUp, LearnedSet.Empty);
+        var b = on.Analyze(FollowUp, LearnedSet.Empty);
+
+        Assert.Equal(a.Topics.Select(t => (t.TopicId, t.Confidence)), b.Topics.Select(t => (t.TopicId, t.Confidence)));
+    }
+
+    private const string FollowUp = "sorry to bother you again, did you get a chance to look at the query I sent you?";
+
     [Fact]
     public void Analyze_AFewExamplesTaught_ClassifierBarelyCounts()
     {
@@ -278,4 +308,37 @@ public sealed class LearnedClassifierTests
     private static double Norm(float[] v) => 1 / Math.Abs(v[0] / 0.5);
 
     private static double Dot(float[] a, float[] b) => a.Zip(b, (x, y) => (double)x * y).Sum();
+
+    /// <summary>A deterministic stand-in for the sentence model: each word hashed into one of 64 dimensions, normalised.</summary>
+    private sealed class WordsEmbedder : ITextEmbedder
+    {
+        public string ModelId => "words-fake";
+
+        public int Dimensions => 64;
+
+        public IReadOnlyList<float[]> Embed(IReadOnlyList<string> texts, CancellationToken ct = default) => [.. texts.Select(Vector)];
+
+        private static float[] Vector(string text)
+        {
+            var v = new float[64];
+            foreach (var word in text.ToLowerInvariant().Split([' ', ',', '.', '?', '!'], StringSplitOptions.RemoveEmptyEntries))
+            {
+                v[(int)(Fnv(word) % 64)] += 1;
+            }
+
+            var norm = MathF.Sqrt(v.Sum(x => x * x));
+            return norm == 0 ? v : [.. v.Select(x => x / norm)];
+        }
+
+        private static uint Fnv(string word)
+        {
+            var hash = 2166136261u;
+            foreach (var c in word)
+            {
+                hash = (hash ^ c) * 16777619u;
+            }
+
+            return hash;
+        }
+    }
 }
