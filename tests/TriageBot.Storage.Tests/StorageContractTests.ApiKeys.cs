@@ -1,5 +1,6 @@
 using TriageBot.Engine.Access;
 using TriageBot.Engine.Ports;
+using TriageBot.Storage.Tests.Infrastructure;
 
 namespace TriageBot.Storage.Tests;
 
@@ -8,7 +9,7 @@ public abstract partial class StorageContractTests
     private static ApiKeyRecord Key(string id, string tenant = "slack:T1", DateTimeOffset? at = null) =>
         new(id, tenant, "jira automation ✓", [.. Enumerable.Range(0, 32).Select(i => (byte)(i * 7))], at ?? T0, null);
 
-    [Fact]
+    [ContractFact]
     public async Task ApiKeys_AddThenFind_RoundTripsEveryField()
     {
         var key = Key("abcdefghijk2");
@@ -26,7 +27,7 @@ public abstract partial class StorageContractTests
         Assert.Null(await Storage.ApiKeys.FindAsync("nosuchkey222"));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ApiKeys_AddSameId_ThrowsStoreConflict()
     {
         await Storage.ApiKeys.AddAsync(Key("abcdefghijk3"));
@@ -34,7 +35,7 @@ public abstract partial class StorageContractTests
         await Assert.ThrowsAnyAsync<StoreConflictException>(() => Storage.ApiKeys.AddAsync(Key("abcdefghijk3", "local")));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ApiKeys_List_FiltersByTenantOldestFirst()
     {
         await Storage.ApiKeys.AddAsync(Key("bbbbbbbbbbb2", "local", T0.AddMinutes(2)));
@@ -48,7 +49,7 @@ public abstract partial class StorageContractTests
         Assert.Equal(["ccccccccccc2", "aaaaaaaaaaa2", "bbbbbbbbbbb2"], all.Select(k => k.KeyId));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ApiKeys_Revoke_SeenAtOnceByAnotherInstanceAndKeepsFirstTime()
     {
         await Storage.ApiKeys.AddAsync(Key("abcdefghijk4"));
@@ -62,7 +63,7 @@ public abstract partial class StorageContractTests
         Assert.Equal(T0.AddHours(1), (await other.ApiKeys.FindAsync("abcdefghijk4"))!.RevokedAt);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ApiKeys_ServiceOverStore_CreatedKeyChecksValidThenRevoked()
     {
         var service = new ApiKeyService(Storage.ApiKeys, Time);
