@@ -30,26 +30,25 @@ internal sealed partial class TopicMatcher
             taught += _topicIndex.ContainsKey(e.TopicId) ? 1 : 0;
         }
 
-        var trust = Math.Min(1, taught / _options.TaughtWeightsFullAt);
-        var weight = Lerp(_options.ClassifierBaseWeight, _options.ClassifierWeight, Math.Min(1, taught / _options.ClassifierFullAt));
+        var weight = _options.ForTaught(taught).ClassifierWeight;
         if (weight <= 0)
         {
-            return ClassifierReading.Nothing(n) with { Trust = trust };
+            return ClassifierReading.Nothing(n) with { Taught = taught };
         }
 
         // With nothing taught the classifier knows the topics' own texts only (trained with the matcher).
         var model = taught == 0 ? _baseClassifier : learned!.Derived(this, () => TrainClassifier(learned), _options.BackgroundTraining);
         if (model is null)
         {
-            return ClassifierReading.Nothing(n) with { Trust = trust };
+            return ClassifierReading.Nothing(n) with { Taught = taught };
         }
 
         var useVectors = vector is not null && (taught == 0 || learned!.VectorModel == _embedder?.ModelId);
         // The last class is "none of the topics" (the vocabulary's no-topic requests): only the topics' share is used.
         var p = model.Predict(text, useVectors ? vector : null);
         return p.Length > n
-            ? new ClassifierReading(p[..n], p[n], weight, trust, taught > 0)
-            : new ClassifierReading(p, 0, weight, trust, taught > 0);
+            ? new ClassifierReading(p[..n], p[n], weight, taught)
+            : new ClassifierReading(p, 0, weight, taught);
     }
 
     private LearnedClassifier? TrainClassifier(LearnedSet learned)
@@ -69,6 +68,8 @@ internal sealed partial class TopicMatcher
             }
         }
 
+        var taught = samples.Count;
+
         // Each topic's own texts (name and keywords, description, org examples, linked vocabulary examples): every topic
         // is a class from the first example taught, and a few examples do not outweigh what the org file says.
         foreach (var p in _prototypes)
@@ -82,8 +83,10 @@ internal sealed partial class TopicMatcher
             samples.Add(new LearnedClassifier.Sample(_topics.Length, text, useVectors ? v : null));
         }
 
+        // The more the Leads taught, the less the classifier is held back: many examples of their own requests can be
+        // trusted in detail, a handful of texts per topic cannot.
         var options = new LearnedClassifier.ClassifierOptions(
-            useVectors ? _options.ClassifierDenseScale : 0, _options.ClassifierWordScale, _options.ClassifierCharScale, _options.ClassifierL2);
+            useVectors ? _options.ClassifierDenseScale : 0, _options.ClassifierWordScale, _options.ClassifierCharScale, _options.ForTaught(taught).ClassifierL2);
         return LearnedClassifier.Train(samples, _topics.Length + (_noTopic.Count > 0 ? 1 : 0), useVectors ? _embedder!.Dimensions : 0, options);
     }
 
@@ -171,9 +174,9 @@ internal sealed partial class TopicMatcher
         return (score, count);
     }
 
-    /// <summary>What the classifier read: per-topic probability, "none of the topics", its weight, the taught share of the other layers' weights, and whether anything was taught.</summary>
-    private readonly record struct ClassifierReading(double[] Probability, double None, double Weight, double Trust, bool Taught)
+    /// <summary>What the classifier read: per-topic probability, "none of the topics", its weight, and how many examples the tenant taught.</summary>
+    private readonly record struct ClassifierReading(double[] Probability, double None, double Weight, int Taught)
     {
-        public static ClassifierReading Nothing(int topics) => new(new double[topics], 0, 0, 0, false);
+        public static ClassifierReading Nothing(int topics) => new(new double[topics], 0, 0, 0);
     }
 }

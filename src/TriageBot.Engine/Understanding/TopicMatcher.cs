@@ -101,16 +101,14 @@ internal sealed partial class TopicMatcher
         var (meaning, meaningWhy) = Meaning(vector);
 
         var (learnedScore, learnedCount) = ScoreLearned(learned, text, vector);
-        var (classified, classifiedNone, classifiedWeight, trust, taught) = Classify(learned, text, vector);
+        var (classified, classifiedNone, classifiedWeight, taughtCount) = Classify(learned, text, vector);
+        var taught = taughtCount > 0;
+        // The more the tenant has taught, the more its own classifier is trusted over the generic layers: the org file's
+        // and the vocabulary's words weigh less and "none of the topics" more (UnderstandingOptions.ForTaught).
+        var settings = _options.ForTaught(taughtCount);
         // The classifier votes for "none of the topics" when it finds that likelier than any topic (a follow-up or a
         // greeting after teaching): what it learned about a topic does not leak onto a message that names none.
-        // The more the tenant has taught, the more its own classifier is trusted over the generic layers: the org file's
-        // and the vocabulary's words weigh less and "none of the topics" more, moving from the untaught to the taught
-        // settings in proportion to the examples taught (all the way from TaughtWeightsFullAt).
-        var weights = new LayerWeights(
-            Lerp(_options.OrgWeight, _options.TaughtOrgWeight, trust),
-            Lerp(_options.VocabularyWeight, _options.TaughtVocabularyWeight, trust));
-        var noneScore = Lerp(_options.NoneScore, _options.TaughtNoneScore, trust)
+        var noneScore = settings.NoneScore
             + (classifiedWeight * Math.Max(0, classifiedNone - (classified.Length == 0 ? 0 : classified.Max())))
             + VagueBonus(scan, org, vocab);
 
@@ -119,7 +117,7 @@ internal sealed partial class TopicMatcher
         for (var t = 0; t < n; t++)
         {
             var m = Math.Max(0, meaning[t] - _options.MeaningFloor);
-            logits[t] = BaseLogit(weights, org[t], vocab[t], meaning[t])
+            logits[t] = BaseLogit(settings, org[t], vocab[t], meaning[t])
                 + (_options.LearnedWeight * learnedScore[t])
                 + (classifiedWeight * classified[t]);
             // Only what the Leads taught makes a topic a candidate on the classifier's word alone (and is shown as
@@ -250,9 +248,9 @@ internal sealed partial class TopicMatcher
     }
 
     /// <summary>A topic's logit from the org file, the vocabulary and closeness in meaning (what the Leads taught aside).</summary>
-    private double BaseLogit(LayerWeights weights, double org, double vocab, double meaning) =>
-        (weights.Org * Math.Log(1 + org))
-        + (weights.Vocabulary * Math.Log(1 + vocab))
+    private double BaseLogit(TaughtSettings settings, double org, double vocab, double meaning) =>
+        (settings.OrgWeight * Math.Log(1 + org))
+        + (settings.VocabularyWeight * Math.Log(1 + vocab))
         + (_options.MeaningWeight * Math.Max(0, meaning - _options.MeaningFloor));
 
     /// <summary>Embeds a text for storing with a learned example (null without an embedder).</summary>
@@ -390,10 +388,6 @@ internal sealed partial class TopicMatcher
         "a", "an", "the", "and", "or", "of", "to", "in", "on", "for", "with", "by", "at", "is", "it", "be", "as", "do", "i", "we", "you",
         "my", "our", "me", "us", "this", "that", "can", "how", "what", "why", "help", "need", "please", "hi", "hey", "thank", "thanks",
     };
-
-    private static double Lerp(double untaught, double taught, double share) => untaught + ((taught - untaught) * share);
-
-    private readonly record struct LayerWeights(double Org, double Vocabulary);
 
     private readonly record struct OrgTerm(int Topic, int Words, bool IsName);
 

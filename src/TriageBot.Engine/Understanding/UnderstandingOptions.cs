@@ -90,6 +90,10 @@ public sealed class UnderstandingOptions
     [Range(0.0001, 10)]
     public double ClassifierL2 { get; set; } = 0.01;
 
+    /// <summary><see cref="ClassifierL2"/> once the tenant has taught <see cref="TaughtWeightsFullAt"/> examples (see <see cref="TaughtOrgWeight"/>).</summary>
+    [Range(0.0001, 10)]
+    public double TaughtClassifierL2 { get; set; } = 0.001;
+
     /// <summary>Scale of the sentence vector among the classifier's features (0: words only).</summary>
     [Range(0, 10)]
     public double ClassifierDenseScale { get; set; } = 1.0;
@@ -152,9 +156,30 @@ public sealed class UnderstandingOptions
     public int EffectiveModelConcurrency(int processorCount) =>
         ModelConcurrency > 0 ? ModelConcurrency : Math.Max(1, processorCount / 2);
 
+    /// <summary>
+    /// The settings that move with how much a tenant has taught: each from its untaught value to its taught one, in
+    /// proportion — the classifier's weight by <see cref="ClassifierFullAt"/>, the others by <see cref="TaughtWeightsFullAt"/>.
+    /// </summary>
+    /// <param name="taught">The examples the tenant's Leads taught (about the org's topics).</param>
+    internal TaughtSettings ForTaught(int taught)
+    {
+        var share = Math.Clamp(taught / TaughtWeightsFullAt, 0, 1);
+        return new TaughtSettings(
+            Between(OrgWeight, TaughtOrgWeight, share),
+            Between(VocabularyWeight, TaughtVocabularyWeight, share),
+            Between(NoneScore, TaughtNoneScore, share),
+            Between(ClassifierBaseWeight, ClassifierWeight, Math.Clamp(taught / ClassifierFullAt, 0, 1)),
+            Between(ClassifierL2, TaughtClassifierL2, share));
+
+        static double Between(double untaught, double taughtValue, double at) => untaught + ((taughtValue - untaught) * at);
+    }
+
     /// <summary>Defaults.</summary>
     public static UnderstandingOptions Default => new();
 
     /// <summary>A copy (every setting is a value), e.g. to vary one switch for an evaluation run.</summary>
     public UnderstandingOptions Clone() => (UnderstandingOptions)MemberwiseClone();
 }
+
+/// <summary>The settings of <see cref="UnderstandingOptions"/> for a tenant that taught a given number of examples.</summary>
+internal readonly record struct TaughtSettings(double OrgWeight, double VocabularyWeight, double NoneScore, double ClassifierWeight, double ClassifierL2);

@@ -159,6 +159,7 @@ public sealed class LearnedClassifierTests
             TaughtOrgWeight = taughtOrgWeight,
             TaughtVocabularyWeight = 3.2,
             TaughtNoneScore = 2.4,
+            TaughtClassifierL2 = 0.01,
         };
         var engine = new TriageEngine(TestOrg.Build(), DecisionPolicy.Default, new UnderstandingSetup(BuiltInVocabulary.Instance, null, options));
 
