@@ -65,6 +65,25 @@ internal static class UnderstandingLatency
             }
         }
 
+        // The ceiling: the sentence model alone on the same requests (what it reads of them), in the same run. No
+        // engine change can bring analysis + decision under this; only reading less of each request can.
+        var modelTimes = new List<double>();
+        foreach (var (_, _, messages, _) in suites)
+        {
+            foreach (var m in messages)
+            {
+                var read = ModelText.Prepare(m.Text, UnderstandingOptions.Default.ModelInputChars);
+                if (read.Length == 0)
+                {
+                    continue;
+                }
+
+                sw.Restart();
+                model.Embed([read]);
+                modelTimes.Add(sw.Elapsed.TotalMilliseconds);
+            }
+        }
+
         // With what the Leads taught: every training message as a learned example (the classifier and the nearest
         // neighbours run on every request), and the classifier's training time when the example set changes.
         // The engines above train in the background (the default), so their first request never waits for training;
@@ -111,12 +130,15 @@ internal static class UnderstandingLatency
 
         times.Sort();
         learnedTimes.Sort();
+        modelTimes.Sort();
+        double M(double q) => modelTimes[Math.Min(modelTimes.Count - 1, (int)Math.Ceiling(q * modelTimes.Count) - 1)];
         double P(double q) => times[Math.Min(times.Count - 1, (int)Math.Ceiling(q * times.Count) - 1)];
         double L(double q) => learnedTimes[Math.Min(learnedTimes.Count - 1, (int)Math.Ceiling(q * learnedTimes.Count) - 1)];
         var inv = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(inv, $"model load: {loadMs:0} ms; engine build (topic vectors): {string.Join(", ", suites.Select(s => $"{s.buildMs:0} ms"))}"));
         Console.WriteLine(string.Create(inv, $"RSS: {rssBefore / 1048576.0:0} MB before, {rssAfter / 1048576.0:0} MB with the model and both engines"));
         Console.WriteLine(string.Create(inv, $"analysis + decision with the model, {times.Count} requests: p50 {P(0.50):0.0} ms, p95 {P(0.95):0.0} ms, p99 {P(0.99):0.0} ms, max {times[^1]:0.0} ms"));
+        Console.WriteLine(string.Create(inv, $"the sentence model alone on the same requests (the ceiling), {modelTimes.Count} requests: p50 {M(0.50):0.0} ms, p95 {M(0.95):0.0} ms, p99 {M(0.99):0.0} ms, max {modelTimes[^1]:0.0} ms"));
         Console.WriteLine(string.Create(inv, $"the same with learned examples, {learnedTimes.Count} requests: p50 {L(0.50):0.0} ms, p95 {L(0.95):0.0} ms, p99 {L(0.99):0.0} ms, max {learnedTimes[^1]:0.0} ms"));
         Console.WriteLine($"learned classifier training on the request path (BackgroundTraining=false: training + one request): {string.Join("; ", trainMs)}");
         Console.WriteLine($"the first request after the examples change with background training (the default): {string.Join("; ", firstMs)}");
