@@ -30,7 +30,7 @@ public sealed class LearnedSet
     /// <param name="examples">The examples, newest first.</param>
     /// <param name="embedder">The embedder in use, or null for lexical matching only.</param>
     /// <param name="maxChars">How much of each text the model reads.</param>
-    public static LearnedSet Prepare(IReadOnlyList<LearnedExample> examples, ITextEmbedder? embedder, int maxChars = 512)
+    public static LearnedSet Prepare(IReadOnlyList<LearnedExample> examples, ITextEmbedder? embedder, int maxChars = 384)
     {
         ArgumentNullException.ThrowIfNull(examples);
         if (examples.Count == 0)

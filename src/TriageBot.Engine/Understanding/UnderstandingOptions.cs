@@ -138,7 +138,7 @@ public sealed class UnderstandingOptions
 
     /// <summary>How much of a request the sentence model reads (characters); the lexical layers read it all.</summary>
     [Range(100, 20_000)]
-    public int ModelInputChars { get; set; } = 512;
+    public int ModelInputChars { get; set; } = 384;
 
     /// <summary>
     /// How many requests the sentence model reads at once (0: half the processors, at least one). Reading is CPU-bound;

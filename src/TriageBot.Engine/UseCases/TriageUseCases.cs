@@ -14,6 +14,9 @@ namespace TriageBot.Engine.UseCases;
 /// </summary>
 public sealed partial class TriageUseCases : ITriageUseCases
 {
+    // How much of a request is stripped of Slack markup for the language model (which applies its own MaxInputChars).
+    private const int LlmPreparedChars = 2_048;
+
     private const int HomeListLimit = 10;
     private const int MaxVersionAttempts = 3;
 
@@ -119,7 +122,7 @@ public sealed partial class TriageUseCases : ITriageUseCases
         if (_reader is not null)
         {
             // Never fails the request: the reader returns null on any failure, and the embedded reading stands.
-            var reading = await _reader.ReadAsync(Understanding.ModelText.Prepare(request.Text, _understanding.Options.ModelInputChars * 4), org.Topics, ct);
+            var reading = await _reader.ReadAsync(Understanding.ModelText.Prepare(request.Text, LlmPreparedChars), org.Topics, ct);
             analysis = RequestAnalyzer.WithLlmReading(analysis, reading, id => org.FindTopic(id)?.Name ?? id);
         }
 
