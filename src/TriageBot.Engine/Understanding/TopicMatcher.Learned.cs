@@ -83,10 +83,11 @@ internal sealed partial class TopicMatcher
             samples.Add(new LearnedClassifier.Sample(_topics.Length, text, useVectors ? v : null));
         }
 
-        // The more the Leads taught, the less the classifier is held back: many examples of their own requests can be
-        // trusted in detail, a handful of texts per topic cannot.
+        // The more the Leads taught, the less the classifier is held back (many examples of their own requests can be
+        // trusted in detail, a handful of texts per topic cannot), and the more it reads their words over the vector.
+        var settings = _options.ForTaught(taught);
         var options = new LearnedClassifier.ClassifierOptions(
-            useVectors ? _options.ClassifierDenseScale : 0, _options.ClassifierWordScale, _options.ClassifierCharScale, _options.ForTaught(taught).ClassifierL2);
+            useVectors ? settings.ClassifierDenseScale : 0, _options.ClassifierWordScale, _options.ClassifierCharScale, settings.ClassifierL2);
         return LearnedClassifier.Train(samples, _topics.Length + (_noTopic.Count > 0 ? 1 : 0), useVectors ? _embedder!.Dimensions : 0, options);
     }
 

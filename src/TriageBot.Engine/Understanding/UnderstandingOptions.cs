@@ -98,6 +98,10 @@ public sealed class UnderstandingOptions
     [Range(0, 10)]
     public double ClassifierDenseScale { get; set; } = 1.0;
 
+    /// <summary><see cref="ClassifierDenseScale"/> once the tenant has taught <see cref="TaughtWeightsFullAt"/> examples (see <see cref="TaughtOrgWeight"/>).</summary>
+    [Range(0, 10)]
+    public double TaughtClassifierDenseScale { get; set; } = 0.5;
+
     /// <summary>Scale of the words and word pairs among the classifier's features (0: none).</summary>
     [Range(0, 10)]
     public double ClassifierWordScale { get; set; } = 1.0;
@@ -169,7 +173,8 @@ public sealed class UnderstandingOptions
             Between(VocabularyWeight, TaughtVocabularyWeight, share),
             Between(NoneScore, TaughtNoneScore, share),
             Between(ClassifierBaseWeight, ClassifierWeight, Math.Clamp(taught / ClassifierFullAt, 0, 1)),
-            Between(ClassifierL2, TaughtClassifierL2, share));
+            Between(ClassifierL2, TaughtClassifierL2, share),
+            Between(ClassifierDenseScale, TaughtClassifierDenseScale, share));
 
         static double Between(double untaught, double taughtValue, double at) => untaught + ((taughtValue - untaught) * at);
     }
@@ -182,4 +187,4 @@ public sealed class UnderstandingOptions
 }
 
 /// <summary>The settings of <see cref="UnderstandingOptions"/> for a tenant that taught a given number of examples.</summary>
-internal readonly record struct TaughtSettings(double OrgWeight, double VocabularyWeight, double NoneScore, double ClassifierWeight, double ClassifierL2);
+internal readonly record struct TaughtSettings(double OrgWeight, double VocabularyWeight, double NoneScore, double ClassifierWeight, double ClassifierL2, double ClassifierDenseScale);

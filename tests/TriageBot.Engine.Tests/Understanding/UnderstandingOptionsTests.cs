@@ -19,12 +19,14 @@ public sealed class UnderstandingOptionsTests
         ClassifierBaseWeight = 10,
         ClassifierWeight = 20,
         ClassifierFullAt = 50,
+        ClassifierDenseScale = 1,
+        TaughtClassifierDenseScale = 0.5,
     };
 
     [Fact]
     public void ForTaught_NothingTaught_UntaughtValues()
     {
-        Assert.Equal(new TaughtSettings(3, 4, 2, 10, 0.01), Options.ForTaught(0));
+        Assert.Equal(new TaughtSettings(3, 4, 2, 10, 0.01, 1), Options.ForTaught(0));
     }
 
     [Fact]
@@ -36,6 +38,7 @@ public sealed class UnderstandingOptionsTests
         Assert.Equal(3, s.VocabularyWeight, 9);
         Assert.Equal(2.5, s.NoneScore, 9);
         Assert.Equal(0.006, s.ClassifierL2, 9);
+        Assert.Equal(0.75, s.ClassifierDenseScale, 9);
         // The classifier's own schedule is ClassifierFullAt: fully weighted at 50.
         Assert.Equal(20, s.ClassifierWeight, 9);
     }
@@ -45,7 +48,7 @@ public sealed class UnderstandingOptionsTests
     [InlineData(5_000)]
     public void ForTaught_FullAtOrBeyond_TaughtValues(int taught)
     {
-        Assert.Equal(new TaughtSettings(1, 2, 3, 20, 0.002), Options.ForTaught(taught));
+        Assert.Equal(new TaughtSettings(1, 2, 3, 20, 0.002, 0.5), Options.ForTaught(taught));
     }
 
     [Fact]
