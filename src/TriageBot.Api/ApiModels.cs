@@ -93,7 +93,7 @@ public sealed class TopicBody
     /// <summary>Org id of the Lead.</summary>
     public required string LeadId { get; init; }
 
-    /// <summary>A topic id from the org file.</summary>
+    /// <summary>A topic id from the org file, or <c>(none)</c> when the request names no topic (a follow-up, a hello).</summary>
     public required string TopicId { get; init; }
 }
 

@@ -206,6 +206,14 @@ public class PlaygroundApiTests : IAsyncLifetime
         var corrected = (await good.JsonAsync()).GetProperty("card");
         Assert.Equal("causal-inference", corrected.GetProperty("topicId").GetString());
         Assert.Equal(2, corrected.GetProperty("version").GetInt32());
+
+        // The card with a topic also offers "no topic", which the playground's select lists like any other choice.
+        Assert.Equal("(none)", corrected.GetProperty("topicChoices")[0].GetProperty("id").GetString());
+        var none = await _client.PostJsonAsync($"/playground/api/requests/{id}/topic", new { leadId = "ana", topic = "(none)" });
+        Assert.Equal(HttpStatusCode.OK, none.StatusCode);
+        var cleared = (await none.JsonAsync()).GetProperty("card");
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, cleared.GetProperty("topicId").ValueKind);
+        Assert.Equal(3, cleared.GetProperty("version").GetInt32());
     }
 
     [Fact]

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using TriageBot.Engine.Decisions;
 using TriageBot.Engine.Ports;
+using TriageBot.Engine.Understanding;
+using TriageBot.Engine.UseCases;
 
 namespace TriageBot.Slack.Tests;
 
@@ -112,6 +115,35 @@ public sealed class CardActionTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, (await app.PostEventAsync(client, again)).StatusCode);
         var second = FakeSlack.Json((await _slack.WaitForPostsAsync("D0ANA", 2))[1]);
         Assert.Contains("you triaged before", second["blocks"]!.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MessageSelect_PickNoTopic_CardBecomesClarifyAndTheExampleIsLabelledNoTopic()
+    {
+        await using var app = new SlackAppFactory(_slack.ApiBaseUrl, _dataDir);
+        using var client = app.CreateClient();
+        var im = """
+            {"token":"t","team_id":"T0E2E","api_app_id":"A1","type":"event_callback","event_id":"EvNOTOPIC1","event_time":1700000000,
+             "event":{"type":"message","channel":"D0ANA","user":"U01ANA","text":"Quick one: can you fix this sql query join for me today?","ts":"1700000000.000900","channel_type":"im"}}
+            """;
+        Assert.Equal(HttpStatusCode.OK, (await app.PostEventAsync(client, im)).StatusCode);
+        var card = FakeSlack.Json(Assert.Single(await _slack.WaitForPostsAsync("D0ANA", 1)));
+        var picker = card["blocks"]!.AsArray().Where(b => (string)b!["type"]! == "actions").SelectMany(b => b!["elements"]!.AsArray())
+            .First(e => (string)e!["action_id"]! == "tb_topic_pick")!;
+        var none = picker["options"]!.AsArray()[0]!;
+        Assert.Equal(DecisionCardPresenter.NoTopicChoice, (string)none["text"]!["text"]!);
+        var requestId = Guid.Parse(((string)none["value"]!)[..36]);
+
+        var pick = Action("{\"type\":\"message\",\"message_ts\":\"1700000001.000900\",\"channel_id\":\"D0ANA\",\"is_ephemeral\":false}", "\"channel\":{\"id\":\"D0ANA\"},",
+            "{\"type\":\"static_select\",\"action_id\":\"tb_topic_pick\",\"block_id\":\"tb_topic\",\"selected_option\":" + none.ToJsonString() + ",\"action_ts\":\"1.5\"}");
+        Assert.Equal(HttpStatusCode.OK, (await app.PostInteractionAsync(client, pick)).StatusCode);
+
+        var update = FakeSlack.Json(Assert.Single(await _slack.WaitForCallsAsync("chat.update", 1)));
+        Assert.Contains("You said this names no topic", update["blocks"]!.ToJsonString(), StringComparison.Ordinal);
+        var latest = await app.Service<IRequestStore>().GetLatestDecisionAsync(Tenant, requestId);
+        Assert.Equal(DecisionOutcome.Clarify, latest!.Decision.Outcome);
+        var example = Assert.Single(await app.Service<TriageBot.Storage.IStorage>().LearnedExamples.ListAsync(Tenant, 10));
+        Assert.Equal((requestId, LearnedExample.NoTopic), (example.RequestId, example.TopicId));
     }
 
     [Fact]

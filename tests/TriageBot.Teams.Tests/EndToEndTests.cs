@@ -306,6 +306,30 @@ public sealed class EndToEndTests : IClassFixture<TeamsAppFactory>
     }
 
     [Fact]
+    public async Task AdaptiveCardAction_NoTopicChosen_ClarifiesAndTeachesThatItNamesNone()
+    {
+        var card = await TriageInChatAsync("Quick one: can you fix this sql query join for me today?");
+        var requestId = RequestIdIn(card);
+        var choices = card.ToJsonString();
+        Assert.Contains("\"value\":\"(none)\"", choices, StringComparison.Ordinal);
+
+        var invoke = _app.Activity("invoke-adaptiveCard-action.json", requestId);
+        var data = invoke["value"]!["action"]!["data"]!.AsObject();
+        invoke["value"]!["action"]!["verb"] = "correctTopic";
+        data.Remove("question");
+        data.Remove("value");
+        data["topic"] = "(none)";
+        var response = await _app.PostActivityAsync(_client, invoke);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var updated = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["value"]!.ToJsonString();
+        Assert.Contains("Marked as naming no topic", updated, StringComparison.Ordinal);
+        var latest = await _app.Services.GetRequiredService<IRequestStore>().GetLatestDecisionAsync(Tenant, requestId);
+        Assert.Null(latest!.Decision.Analysis.TopTopic);
+        Assert.Equal("clarify", latest.Decision.Outcome.ToString().ToLowerInvariant());
+    }
+
+    [Fact]
     public async Task AdaptiveCardAction_CorrectTopicWithoutATopic_ErrorCardAndNothingChanges()
     {
         var card = await TriageInChatAsync("did the loyalty emails actually make people reorder, or would they have come back anyway?");

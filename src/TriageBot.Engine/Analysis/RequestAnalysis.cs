@@ -30,6 +30,8 @@ public enum ClarifyReason
     Unsure,
     /// <summary>Only links, hashes or ids: characters to read, but no word that says what is needed.</summary>
     NoSentence,
+    /// <summary>The Lead said the request names no topic (a follow-up, a hello).</summary>
+    NoTopicByLead,
 }
 
 /// <summary>How long the answer will guide the requester's work.</summary>

@@ -157,6 +157,13 @@ public sealed class CardActions
         }
 
         var result = await _useCases.CorrectTopicAsync(a.Tenant, a.RequestId, a.LeadId, a.Input.TopicId, ct);
+        if (result.Card.TopicId is null)
+        {
+            return new CardReply(result.Card, result.Changed
+                ? "Marked as naming no topic; I'll read messages like it the same way."
+                : "It was already marked as naming no topic.");
+        }
+
         var name = result.Card.Topics.Count > 0 ? result.Card.Topics[0] : a.Input.TopicId;
         return new CardReply(result.Card, result.Changed
             ? $"Topic set to {name}; I'll remember this for similar requests."

@@ -111,7 +111,11 @@ public sealed class DigestBuilder
                 horizons[request.Id] = horizon?.Value ?? AnswerValue.Unsure;
             }
 
-            if (decision?.Decision.Analysis.TopTopic is { } top && !string.Equals(top.TopicId, request.TopicId, StringComparison.Ordinal))
+            // A topic the Lead chose, or "no topic" where the bot had found one.
+            if (decision?.Decision.Analysis is { } analysis
+                && (analysis.TopTopic is { } top
+                    ? !string.Equals(top.TopicId, request.TopicId, StringComparison.Ordinal)
+                    : analysis.ClarifyReason == Analysis.ClarifyReason.NoTopicByLead && request.TopicId is not null))
             {
                 corrected.Add(request.Id);
             }

@@ -24,10 +24,11 @@ internal sealed partial class TopicMatcher
             return ClassifierReading.Nothing(n);
         }
 
-        var taught = 0;
+        int taught = 0, noTopic = 0;
         foreach (var e in learned?.Entries ?? [])
         {
             taught += _topicIndex.ContainsKey(e.TopicId) ? 1 : 0;
+            noTopic += e.TopicId == LearnedExample.NoTopic ? 1 : 0;
         }
 
         var weight = _options.ForTaught(taught).ClassifierWeight;
@@ -37,13 +38,14 @@ internal sealed partial class TopicMatcher
         }
 
         // With nothing taught the classifier knows the topics' own texts only (trained with the matcher).
-        var model = taught == 0 ? _baseClassifier : learned!.Derived(this, () => TrainClassifier(learned), _options.BackgroundTraining);
+        var own = taught + noTopic > 0;
+        var model = own ? learned!.Derived(this, () => TrainClassifier(learned), _options.BackgroundTraining) : _baseClassifier;
         if (model is null)
         {
             return ClassifierReading.Nothing(n) with { Taught = taught };
         }
 
-        var useVectors = vector is not null && (taught == 0 || learned!.VectorModel == _embedder?.ModelId);
+        var useVectors = vector is not null && (!own || learned!.VectorModel == _embedder?.ModelId);
         // The last class is "none of the topics" (the vocabulary's no-topic requests): only the topics' share is used.
         var p = model.Predict(text, useVectors ? vector : null);
         return p.Length > n
@@ -56,19 +58,28 @@ internal sealed partial class TopicMatcher
         // The topics' own vectors are the current model's; taught examples' only when stored with it.
         var useVectors = _embedder is not null && (learned.Count == 0 || learned.VectorModel == _embedder.ModelId);
         var samples = new List<LearnedClassifier.Sample>();
+        // What the Leads said names no topic (follow-ups, greetings in their own team's words) joins the built-in
+        // no-topic requests below, so a "hi Omar, any update?" is not read as the topic Omar's requests are usually about.
+        var noTopic = new List<LearnedClassifier.Sample>();
+        var none = _topics.Length;
+        var taught = 0;
         foreach (var e in learned.Entries)
         {
             if (_topicIndex.TryGetValue(e.TopicId, out var t))
             {
                 samples.Add(new LearnedClassifier.Sample(t, e.Text, useVectors ? e.Vector : null));
-                if (samples.Count == MaxClassifierExamples)
-                {
-                    break;
-                }
+                taught++;
+            }
+            else if (e.TopicId == LearnedExample.NoTopic)
+            {
+                noTopic.Add(new LearnedClassifier.Sample(none, e.Text, useVectors ? e.Vector : null));
+            }
+
+            if (taught + noTopic.Count == MaxClassifierExamples)
+            {
+                break;
             }
         }
-
-        var taught = samples.Count;
 
         // Each topic's own texts (name and keywords, description, org examples, linked vocabulary examples): every topic
         // is a class from the first example taught, and a few examples do not outweigh what the org file says.
@@ -80,15 +91,17 @@ internal sealed partial class TopicMatcher
         // Requests that name no topic, as one more class: what was taught about a topic does not leak onto them.
         foreach (var (text, v) in _noTopic)
         {
-            samples.Add(new LearnedClassifier.Sample(_topics.Length, text, useVectors ? v : null));
+            samples.Add(new LearnedClassifier.Sample(none, text, useVectors ? v : null));
         }
+
+        samples.AddRange(noTopic);
 
         // The more the Leads taught, the less the classifier is held back (many examples of their own requests can be
         // trusted in detail, a handful of texts per topic cannot), and the more it reads their words over the vector.
         var settings = _options.ForTaught(taught);
         var options = new LearnedClassifier.ClassifierOptions(
             useVectors ? settings.ClassifierDenseScale : 0, _options.ClassifierWordScale, _options.ClassifierCharScale, settings.ClassifierL2);
-        return LearnedClassifier.Train(samples, _topics.Length + (_noTopic.Count > 0 ? 1 : 0), useVectors ? _embedder!.Dimensions : 0, options);
+        return LearnedClassifier.Train(samples, _topics.Length + (_noTopic.Count + noTopic.Count > 0 ? 1 : 0), useVectors ? _embedder!.Dimensions : 0, options);
     }
 
     /// <summary>How many learned examples a topic has, and the text of the closest one (shortened).</summary>

@@ -31,13 +31,18 @@ public enum ExampleSource
     Redirect,
     /// <summary>The Lead picked one of the guesses offered with "clarify".</summary>
     ClarifyPick,
+    /// <summary>
+    /// The Lead asked the requester what a request the bot found no topic in is about: the Lead agrees it names none
+    /// (labelled <see cref="LearnedExample.NoTopic"/>).
+    /// </summary>
+    Clarify,
 }
 
 /// <summary>A request text labelled with its topic by a Lead's action, for one tenant.</summary>
 /// <param name="Tenant">Tenant key.</param>
 /// <param name="RequestId">The request it came from (examples are removed with their request).</param>
 /// <param name="LeadId">The Lead who acted.</param>
-/// <param name="TopicId">The topic the Lead confirmed or chose.</param>
+/// <param name="TopicId">The topic the Lead confirmed or chose, or <see cref="NoTopic"/>.</param>
 /// <param name="Text">The request text (truncated to <see cref="LearnedExamples.MaxTextLength"/>).</param>
 /// <param name="Source">What the Lead did.</param>
 /// <param name="At">When.</param>
@@ -52,7 +57,14 @@ public sealed record LearnedExample(
     ExampleSource Source,
     DateTimeOffset At,
     float[]? Vector = null,
-    string? VectorModel = null);
+    string? VectorModel = null)
+{
+    /// <summary>
+    /// The label of a request that names no topic (a follow-up, a hello, "can we sync?"), as a Lead said by picking
+    /// "no topic" or by asking the requester what a topicless request is about. Never a valid org topic id.
+    /// </summary>
+    public const string NoTopic = "(none)";
+}
 
 /// <summary>Stores the examples the Leads taught, per tenant, bounded (the newest win).</summary>
 public interface ILearnedExampleStore

@@ -157,10 +157,20 @@ public static class DecisionCardPresenter
             TopicEvidence = top is null ? [] : [.. top.Evidence.Take(4).Select(e => e.Describe())],
             LearnedNote = learned is null ? null : $"Decided like {learned.Detail.Replace("triaged before", "you triaged before", StringComparison.Ordinal)}.",
             Guesses = top is null && canCorrect ? [.. d.Analysis.Guesses.Select(g => new TopicChoice(g.TopicId, TopicName(org, g.TopicId)))] : [],
-            TopicChoices = canCorrect ? [.. org.Topics.Where(t => t.Id != top?.TopicId).Select(t => new TopicChoice(t.Id, t.Name))] : [],
+            TopicChoices = canCorrect ? TopicChoicesFor(org, top?.TopicId) : [],
             CorrectTopicLabel = !canCorrect ? null : top is null ? "Pick the topic" : $"Not about {TopicName(org, top.TopicId)}? Pick the topic",
         };
     }
+
+    /// <summary>The label of the "no topic" choice in the topic select.</summary>
+    public const string NoTopicChoice = "No topic (a follow-up or a hello)";
+
+    // A card with a topic also offers "no topic", first, so a long topic list cut to a select's limit keeps it.
+    private static TopicChoice[] TopicChoicesFor(OrgDirectory org, string? current) =>
+    [
+        .. current is null ? [] : new[] { new TopicChoice(Understanding.LearnedExample.NoTopic, NoTopicChoice) },
+        .. org.Topics.Where(t => t.Id != current).Select(t => new TopicChoice(t.Id, t.Name)),
+    ];
 
     /// <summary>"20-minute pairing (about 30m, timeboxed)".</summary>
     public static string FormatHowToHelp(HowToHelp how)
@@ -271,6 +281,8 @@ public static class DecisionCardPresenter
                         $"There's only a link or a code in this message, no sentence saying what's needed. Ask {who} what they need from it: the topic, the goal and what they've tried.",
                     Analysis.ClarifyReason.Paste =>
                         $"This looks like a pasted log or code, and I couldn't find what it's about. Ask {who} for one sentence on what they need, the tool or dataset involved, and the one error line that matters.",
+                    Analysis.ClarifyReason.NoTopicByLead =>
+                        $"You said this names no topic (a follow-up or a hello), so there's nothing to route yet; I'll read messages like it the same way. Ask {who} what they need: the topic, the goal and what they've tried.",
                     Analysis.ClarifyReason.Unsure when decision.Analysis.Guesses.Count > 0 =>
                         $"I'm not sure what this is about: it might be {string.Join(" or ", decision.Analysis.Guesses.Select(g => org is null ? g.TopicId : TopicName(org, g.TopicId)))}. Pick the topic below to decide (I'll learn from it), or ask {who} for the topic, the goal and what they've tried.",
                     _ => $"I couldn't tell what this is about, so I can't route it yet. Ask {who} for the topic (the tool, dataset or method), the goal and what they've tried.",

@@ -107,6 +107,13 @@ public sealed partial class TriageUseCases
 
         await _requests.UpdateStatusAsync(tenant, requestId, RequestStatus.Clarified, null, null, now, ct);
         var updated = request with { Status = RequestStatus.Clarified, OwnerType = null, OwnerId = null, UpdatedAt = now };
+        // Asking what a request the bot found no topic in is about says it names none (a follow-up, a hello): the bot
+        // learns that, as it learns a topic from Take and Redirect. Emoji, a bare link or a paste teach nothing.
+        if (decision.Decision.Analysis is { TopTopic: null, ClarifyReason: not (Analysis.ClarifyReason.NoWords or Analysis.ClarifyReason.NoSentence or Analysis.ClarifyReason.Paste) })
+        {
+            await LearnAsync(request, Understanding.LearnedExample.NoTopic, Understanding.ExampleSource.Clarify, ct);
+        }
+
         return new ClarifyResult(updated, text, await PresentAsync(updated, decision, ct));
     }
 

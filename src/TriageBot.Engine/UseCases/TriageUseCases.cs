@@ -302,8 +302,10 @@ public sealed partial class TriageUseCases : ITriageUseCases
     public async Task<TriageResult> CorrectTopicAsync(string tenant, Guid requestId, string leadId, string topicId, CancellationToken ct = default)
     {
         var org = _org.Directory;
-        var chosen = string.IsNullOrWhiteSpace(topicId) ? null : org.FindTopic(topicId.Trim());
-        if (chosen is null)
+        // "No topic" (a follow-up, a hello): the decision becomes clarify, and the bot learns the request names none.
+        var noTopic = string.Equals(topicId?.Trim(), Understanding.LearnedExample.NoTopic, StringComparison.Ordinal);
+        var chosen = noTopic || string.IsNullOrWhiteSpace(topicId) ? null : org.FindTopic(topicId.Trim());
+        if (chosen is null && !noTopic)
         {
             var shown = topicId is null ? "" : topicId.Length > 40 ? topicId[..40] + "…" : topicId;
             throw new TriageUserException($"I don't know the topic \"{shown}\": pick one of the topics in the list.");
@@ -318,25 +320,34 @@ public sealed partial class TriageUseCases : ITriageUseCases
             var latest = await RequireDecisionAsync(tenant, requestId, ct);
             var now = _time.GetUtcNow();
             var before = latest.Decision.Analysis;
-            if (before.TopTopic is { } current && current.TopicId == chosen.Id && current.Evidence.Any(e => e.Source == Understanding.EvidenceSource.Lead))
+            var already = chosen is null
+                ? before.TopTopic is null && before.ClarifyReason == Analysis.ClarifyReason.NoTopicByLead
+                : before.TopTopic is { } current && current.TopicId == chosen.Id && current.Evidence.Any(e => e.Source == Understanding.EvidenceSource.Lead);
+            if (already)
             {
                 // The same correction again (a double click, a retried call): already decided. Learning again is an
                 // upsert by request, and it completes a first attempt that stored the version but failed to learn.
-                await LearnAsync(request, chosen.Id, Understanding.ExampleSource.Correction, ct);
+                await LearnAsync(request, chosen?.Id ?? Understanding.LearnedExample.NoTopic, Understanding.ExampleSource.Correction, ct);
                 return new TriageResult(request, latest, DecisionCardPresenter.Present(request, latest, org, repeats, _policy)) { Changed = false };
             }
 
             var wasClarify = before.TopTopic is null;
-            var corrected = new Analysis.TopicMatch(chosen.Id, before.Topics.FirstOrDefault(t => t.TopicId == chosen.Id)?.Score ?? 0, [])
-            {
-                Confidence = 1,
-                Evidence = [new Understanding.TopicEvidence(Understanding.EvidenceSource.Lead, chosen.Name, $"{lead.Name} chose {chosen.Name}")],
-            };
-            var analysis = before with
-            {
-                Topics = [corrected, .. before.Topics.Where(t => t.TopicId != chosen.Id)],
-                Guesses = [],
-            };
+            var analysis = chosen is null
+                ? before with { Topics = [], Guesses = [], ClarifyReason = Analysis.ClarifyReason.NoTopicByLead }
+                : before with
+                {
+                    Topics =
+                    [
+                        new Analysis.TopicMatch(chosen.Id, before.Topics.FirstOrDefault(t => t.TopicId == chosen.Id)?.Score ?? 0, [])
+                        {
+                            Confidence = 1,
+                            Evidence = [new Understanding.TopicEvidence(Understanding.EvidenceSource.Lead, chosen.Name, $"{lead.Name} chose {chosen.Name}")],
+                        },
+                        .. before.Topics.Where(t => t.TopicId != chosen.Id),
+                    ],
+                    Guesses = [],
+                    ClarifyReason = Analysis.ClarifyReason.None,
+                };
             var context = await LoadContextAsync(tenant, lead, now, ct);
             var input = new TriageInput(request.Text, lead.Id, request.RequesterId, now)
             {
@@ -364,7 +375,8 @@ public sealed partial class TriageUseCases : ITriageUseCases
                 throw;
             }
 
-            await LearnAsync(request, chosen.Id, wasClarify ? Understanding.ExampleSource.ClarifyPick : Understanding.ExampleSource.Correction, ct);
+            await LearnAsync(request, chosen?.Id ?? Understanding.LearnedExample.NoTopic,
+                wasClarify && chosen is not null ? Understanding.ExampleSource.ClarifyPick : Understanding.ExampleSource.Correction, ct);
             var card = DecisionCardPresenter.Present(request, next, org, repeats, _policy);
             return new TriageResult(request, next, card);
         }

@@ -123,6 +123,35 @@ public sealed class LearnedClassifierTests
     }
 
     [Theory]
+    [InlineData(false, "sql")]
+    [InlineData(true, null)]
+    public void Analyze_GreetingOfTheNameTaughtRequestsGreet_ClarifiesOnceTheLeadsTaughtNoTopic(bool noTopicTaught, string? expected)
+    {
+        // Every sql example greets "morrow" (the Lead people ask about sql); a follow-up greeting morrow borrows the topic
+        // unless the Leads also taught follow-ups as naming no topic.
+        var options = new UnderstandingOptions { BackgroundTraining = false, VagueNone = 0 };
+        var engine = new TriageEngine(TestOrg.Build(), DecisionPolicy.Default, new UnderstandingSetup(BuiltInVocabulary.Instance, null, options));
+        string[] followUps =
+        [
+            "following up on my message from yesterday, any news?", "hey morrow, thanks for yesterday! can we sync later?",
+            "any update on what I sent earlier?", "hi morrow, do you have a minute today? nothing urgent",
+            "did you get a chance to look at my earlier message?", "morrow, quick ping about the thing from standup",
+            "hey, hope you're well! do you have a sec?", "hi morrow, same as last week, can you look when you're free?",
+        ];
+        var learned = LearnedSet.Prepare(
+        [
+            .. Fillers.Select(f => Example("sql", $"hey morrow, the qorvex blentish {f}")),
+            .. Taught("flimbo", "trazzle").Select(t => Example("experimentation", t)),
+            .. Taught("zandor", "pellicky").Select(t => Example("model-deployment", t)),
+            .. noTopicTaught ? followUps.Select(t => Example(LearnedExample.NoTopic, t)) : [],
+        ], null);
+
+        var analysis = engine.Analyze("hey morrow, any news on my message from monday?", learned);
+
+        Assert.Equal(expected, analysis.TopTopic?.TopicId);
+    }
+
+    [Theory]
     [InlineData(3, null)]
     [InlineData(0, "sql")]
     public void Analyze_ShortRequestNamingNothingKnown_ClarifiesDespiteTaughtWords(double vagueNone, string? expected)

@@ -14,6 +14,7 @@ public sealed class LearningUseCaseTests
     private const string Loyalty = "did the loyalty emails actually make people reorder, or would they have come back anyway?";
     private const string LoyaltyAgain = "would people have come back anyway without the loyalty emails, or did the emails make them reorder?";
     private const string T = TestOrg.Tenant;
+    private const string SqlToday = "Quick one: can you fix this sql query join for me today?";
 
     [Fact]
     public async Task CorrectTopicAsync_ClarifiedRequest_RecomputesOnTheChosenTopicAsANewVersion()
@@ -111,6 +112,76 @@ public sealed class LearningUseCaseTests
         Assert.Contains("\"astrology\"", e.Message, StringComparison.Ordinal);
         Assert.Empty(h.LearnedStore.All);
         Assert.Single(await h.Requests.GetDecisionsAsync(T, first.Request.Id));
+    }
+
+    [Fact]
+    public async Task Present_CardWithATopic_OffersNoTopicFirst()
+    {
+        var h = new UseCaseHarness();
+
+        var r = await h.TriageAsync(SqlToday);
+
+        Assert.Equal("sql", r.Decision.Decision.Analysis.TopTopic?.TopicId);
+        Assert.Equal(new TopicChoice(LearnedExample.NoTopic, DecisionCardPresenter.NoTopicChoice), r.Card.TopicChoices[0]);
+        Assert.Equal(h.Org.Topics.Count, r.Card.TopicChoices.Count);
+        Assert.DoesNotContain(r.Card.TopicChoices, c => c.Id == "sql");
+    }
+
+    [Fact]
+    public async Task CorrectTopicAsync_NoTopic_ClarifiesAndLearnsThatTheRequestNamesNone()
+    {
+        var h = new UseCaseHarness();
+        var first = await h.TriageAsync(SqlToday);
+
+        var corrected = await h.UseCases.CorrectTopicAsync(T, first.Request.Id, "ana", LearnedExample.NoTopic);
+        var again = await h.UseCases.CorrectTopicAsync(T, first.Request.Id, "ana", $" {LearnedExample.NoTopic} ");
+
+        Assert.Equal(DecisionOutcome.Clarify, corrected.Decision.Decision.Outcome);
+        Assert.Equal(ClarifyReason.NoTopicByLead, corrected.Decision.Decision.Analysis.ClarifyReason);
+        Assert.Empty(corrected.Card.Guesses);
+        Assert.Contains("You said this names no topic", corrected.Card.Summary, StringComparison.Ordinal);
+        Assert.Contains(CardAction.CorrectTopic, corrected.Card.Actions);
+        Assert.DoesNotContain(corrected.Card.TopicChoices, c => c.Id == LearnedExample.NoTopic);
+        Assert.False(again.Changed);
+        Assert.Equal(2, (await h.Requests.GetDecisionsAsync(T, first.Request.Id)).Count);
+        var example = Assert.Single(h.LearnedStore.All);
+        Assert.Equal((LearnedExample.NoTopic, ExampleSource.Correction), (example.TopicId, example.Source));
+
+        // The Lead changes their mind: the topic wins and replaces the example.
+        var topic = await h.UseCases.CorrectTopicAsync(T, first.Request.Id, "ana", "sql");
+        Assert.Equal("sql", topic.Decision.Decision.Analysis.TopTopic?.TopicId);
+        Assert.Equal(ClarifyReason.None, topic.Decision.Decision.Analysis.ClarifyReason);
+        Assert.Equal("sql", Assert.Single(h.LearnedStore.All).TopicId);
+    }
+
+    [Fact]
+    public async Task BuildDigestAsync_TopicCorrectedToNoTopic_CountedAsACorrection()
+    {
+        var h = new UseCaseHarness();
+        var r = await h.TriageAsync(SqlToday);
+        await h.UseCases.CorrectTopicAsync(T, r.Request.Id, "ana", LearnedExample.NoTopic);
+
+        var digest = await h.UseCases.BuildDigestAsync(T, "ana");
+
+        Assert.Equal(1, digest.TopicCorrections);
+    }
+
+    [Fact]
+    public async Task ClarifyAsync_RequestWithNoTopic_LearnsThatItNamesNone()
+    {
+        var h = new UseCaseHarness();
+        var vague = await h.TriageAsync("hi Ana, any news on my message from yesterday?");
+        var topical = await h.TriageAsync(SqlToday);
+        var emoji = await h.TriageAsync("🔥🔥🔥 🙏");
+        Assert.Null(vague.Decision.Decision.Analysis.TopTopic);
+
+        await h.UseCases.ClarifyAsync(T, vague.Request.Id, "ana");
+        await h.UseCases.ClarifyAsync(T, topical.Request.Id, "ana");
+        await h.UseCases.ClarifyAsync(T, emoji.Request.Id, "ana");
+
+        // Asking what a topical request needs says nothing about its topic; emoji teach nothing.
+        var example = Assert.Single(h.LearnedStore.All);
+        Assert.Equal((vague.Request.Id, LearnedExample.NoTopic, ExampleSource.Clarify), (example.RequestId, example.TopicId, example.Source));
     }
 
     [Fact]
