@@ -220,14 +220,23 @@ internal sealed class EvalRunner(ITextEmbedder? embedder, UnderstandingOptions b
                     break;
                 }
 
-                if (item.Topic is null || org.FindTopic(item.Topic) is null || org.FindPerson(item.Lead) is not { IsLead: true })
+                if (!Teachable(org, item) || org.FindPerson(item.Lead) is not { IsLead: true })
                 {
                     continue;
                 }
 
                 var result = await useCases.TriageAsync(
                     new IncomingRequest(Tenant, Platform.Local, "eval", null, null, item.From, item.From, item.Lead, item.Text), ct);
-                await useCases.CorrectTopicAsync(Tenant, result.Request.Id, item.Lead, item.Topic, ct);
+                if (item.Topic is null && result.Decision.Decision.Analysis.TopTopic is null)
+                {
+                    // A message that names no topic, read as such: the Lead asks the requester what it is about.
+                    await useCases.ClarifyAsync(Tenant, result.Request.Id, item.Lead, null, ct);
+                }
+                else
+                {
+                    await useCases.CorrectTopicAsync(Tenant, result.Request.Id, item.Lead, item.Topic ?? LearnedExample.NoTopic, ct);
+                }
+
                 fed++;
             }
 
@@ -340,10 +349,10 @@ internal sealed class EvalRunner(ITextEmbedder? embedder, UnderstandingOptions b
                 var engine = new TriageEngine(org, DecisionPolicy.Default, setup);
                 for (var f = 0; f < folds; f++)
                 {
-                    var taught = all.Where((item, i) => i % folds != f && item.Topic is not null && org.FindTopic(item.Topic) is not null)
+                    var taught = all.Where((item, i) => i % folds != f && Teachable(org, item))
                         .Take(count < 0 ? int.MaxValue : count)
                         // Embedded as the use cases embed a correction (the engine's reading of the text, spelling included).
-                        .Select(item => new LearnedExample("eval", Guid.NewGuid(), item.Lead, item.Topic!, item.Text, ExampleSource.Correction, At,
+                        .Select(item => new LearnedExample("eval", Guid.NewGuid(), item.Lead, item.Topic ?? LearnedExample.NoTopic, item.Text, ExampleSource.Correction, At,
                             engine.Analyzer.EmbedForExample(item.Text), engine.Analyzer.EmbedderModel))
                         .ToList();
                     var learned = LearnedSet.Prepare(taught, options.Embeddings ? embedder : null, options.ModelInputChars);
@@ -415,6 +424,10 @@ internal sealed class EvalRunner(ITextEmbedder? embedder, UnderstandingOptions b
 
         return new EvalScore(name, items.Count, topic, decision, redirects, owner, clarifyPredicted, clarifyRight, clarifyExpected, misses);
     }
+
+    // What a Lead can teach: a topic of the org, or "no topic" (a follow-up or a hello, which the Lead marks as such or
+    // answers by asking what it is about).
+    private static bool Teachable(OrgDirectory org, EvalItem item) => item.Topic is null || org.FindTopic(item.Topic) is not null;
 
     /// <summary>The org as admins write it today: names and keywords only.</summary>
     public static OrgDirectory AsAdminsWriteToday(OrgDirectory org) =>
