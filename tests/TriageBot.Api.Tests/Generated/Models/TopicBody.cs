@@ -23,7 +23,7 @@ namespace TriageBot.Api.Tests.Generated.Models
 #else
         public string LeadId { get; set; }
 #endif
-        /// <summary>A topic id from the org file.</summary>
+        /// <summary>A topic id from the org file, or `(none)` when the request names no topic (a follow-up, a hello).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? TopicId { get; set; }
