@@ -26,6 +26,15 @@ public sealed class CardActionTests : IDisposable
         }
     }
 
+    private static JsonNode TopicPicker(JsonNode card) =>
+        card["blocks"]!.AsArray().Where(b => (string)b!["type"]! == "actions").SelectMany(b => b!["elements"]!.AsArray())
+            .First(e => (string)e!["action_id"]! == "tb_topic_pick")!;
+
+    // The Lead picks an option of the DM card's topic select.
+    private static string DmTopicPick(string messageTs, JsonNode option) => Action(
+        "{\"type\":\"message\",\"message_ts\":\"" + messageTs + "\",\"channel_id\":\"D0ANA\",\"is_ephemeral\":false}", "\"channel\":{\"id\":\"D0ANA\"},",
+        "{\"type\":\"static_select\",\"action_id\":\"tb_topic_pick\",\"block_id\":\"tb_topic\",\"selected_option\":" + option.ToJsonString() + ",\"action_ts\":\"1.5\"}");
+
     private static string Action(string containerJson, string viewJson, string actionJson) => """
         {"type":"block_actions","team":{"id":"T0E2E","domain":"e2e"},"user":{"id":"U01ANA","team_id":"T0E2E"},"api_app_id":"A1","token":"t",
          "container":__CONTAINER__,"trigger_id":"900.900.trigger",__VIEW__"actions":[__ACTION__]}
@@ -95,13 +104,10 @@ public sealed class CardActionTests : IDisposable
             """.Replace("__TEXT__", Text, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await app.PostEventAsync(client, im)).StatusCode);
         var card = FakeSlack.Json(Assert.Single(await _slack.WaitForPostsAsync("D0ANA", 1)));
-        var elements = card["blocks"]!.AsArray().Where(b => (string)b!["type"]! == "actions").SelectMany(b => b!["elements"]!.AsArray()).ToList();
-        var picker = elements.First(e => (string)e!["action_id"]! == "tb_topic_pick")!;
-        var causal = picker["options"]!.AsArray().First(o => ((string)o!["value"]!).EndsWith("|causal-inference", StringComparison.Ordinal))!;
+        var causal = TopicPicker(card)["options"]!.AsArray().First(o => ((string)o!["value"]!).EndsWith("|causal-inference", StringComparison.Ordinal))!;
         var requestId = Guid.Parse(((string)causal["value"]!)[..36]);
 
-        var pick = Action("{\"type\":\"message\",\"message_ts\":\"1700000001.000700\",\"channel_id\":\"D0ANA\",\"is_ephemeral\":false}", "\"channel\":{\"id\":\"D0ANA\"},",
-            "{\"type\":\"static_select\",\"action_id\":\"tb_topic_pick\",\"block_id\":\"tb_topic\",\"selected_option\":" + causal.ToJsonString() + ",\"action_ts\":\"1.5\"}");
+        var pick = DmTopicPick("1700000001.000700", causal);
         Assert.Equal(HttpStatusCode.OK, (await app.PostInteractionAsync(client, pick)).StatusCode);
 
         var update = FakeSlack.Json(Assert.Single(await _slack.WaitForCallsAsync("chat.update", 1)));
@@ -128,14 +134,11 @@ public sealed class CardActionTests : IDisposable
             """;
         Assert.Equal(HttpStatusCode.OK, (await app.PostEventAsync(client, im)).StatusCode);
         var card = FakeSlack.Json(Assert.Single(await _slack.WaitForPostsAsync("D0ANA", 1)));
-        var picker = card["blocks"]!.AsArray().Where(b => (string)b!["type"]! == "actions").SelectMany(b => b!["elements"]!.AsArray())
-            .First(e => (string)e!["action_id"]! == "tb_topic_pick")!;
-        var none = picker["options"]!.AsArray()[0]!;
+        var none = TopicPicker(card)["options"]!.AsArray()[0]!;
         Assert.Equal(DecisionCardPresenter.NoTopicChoice, (string)none["text"]!["text"]!);
         var requestId = Guid.Parse(((string)none["value"]!)[..36]);
 
-        var pick = Action("{\"type\":\"message\",\"message_ts\":\"1700000001.000900\",\"channel_id\":\"D0ANA\",\"is_ephemeral\":false}", "\"channel\":{\"id\":\"D0ANA\"},",
-            "{\"type\":\"static_select\",\"action_id\":\"tb_topic_pick\",\"block_id\":\"tb_topic\",\"selected_option\":" + none.ToJsonString() + ",\"action_ts\":\"1.5\"}");
+        var pick = DmTopicPick("1700000001.000900", none);
         Assert.Equal(HttpStatusCode.OK, (await app.PostInteractionAsync(client, pick)).StatusCode);
 
         var update = FakeSlack.Json(Assert.Single(await _slack.WaitForCallsAsync("chat.update", 1)));

@@ -288,14 +288,7 @@ public sealed class EndToEndTests : IClassFixture<TeamsAppFactory>
         Assert.Contains("\"correctTopic\"", card.ToJsonString(), StringComparison.Ordinal);
         Assert.Contains("Input.ChoiceSet", card.ToJsonString(), StringComparison.Ordinal);
 
-        // Action.Execute from the topic picker: the input's value arrives in the action's data.
-        var invoke = _app.Activity("invoke-adaptiveCard-action.json", requestId);
-        var data = invoke["value"]!["action"]!["data"]!.AsObject();
-        invoke["value"]!["action"]!["verb"] = "correctTopic";
-        data.Remove("question");
-        data.Remove("value");
-        data["topic"] = "causal-inference";
-        var response = await _app.PostActivityAsync(_client, invoke);
+        var response = await _app.PostActivityAsync(_client, TopicPicked(requestId, "causal-inference"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var updated = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["value"]!.ToJsonString();
@@ -313,13 +306,7 @@ public sealed class EndToEndTests : IClassFixture<TeamsAppFactory>
         var choices = card.ToJsonString();
         Assert.Contains("\"value\":\"(none)\"", choices, StringComparison.Ordinal);
 
-        var invoke = _app.Activity("invoke-adaptiveCard-action.json", requestId);
-        var data = invoke["value"]!["action"]!["data"]!.AsObject();
-        invoke["value"]!["action"]!["verb"] = "correctTopic";
-        data.Remove("question");
-        data.Remove("value");
-        data["topic"] = "(none)";
-        var response = await _app.PostActivityAsync(_client, invoke);
+        var response = await _app.PostActivityAsync(_client, TopicPicked(requestId, "(none)"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var updated = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["value"]!.ToJsonString();
@@ -327,6 +314,18 @@ public sealed class EndToEndTests : IClassFixture<TeamsAppFactory>
         var latest = await _app.Services.GetRequiredService<IRequestStore>().GetLatestDecisionAsync(Tenant, requestId);
         Assert.Null(latest!.Decision.Analysis.TopTopic);
         Assert.Equal("clarify", latest.Decision.Outcome.ToString().ToLowerInvariant());
+    }
+
+    // Action.Execute from the topic picker: the input's value arrives in the action's data.
+    private JsonObject TopicPicked(Guid requestId, string topic)
+    {
+        var invoke = _app.Activity("invoke-adaptiveCard-action.json", requestId);
+        var data = invoke["value"]!["action"]!["data"]!.AsObject();
+        invoke["value"]!["action"]!["verb"] = "correctTopic";
+        data.Remove("question");
+        data.Remove("value");
+        data["topic"] = topic;
+        return invoke;
     }
 
     [Fact]
